@@ -1,0 +1,95 @@
+/**
+ * The `pdta` command (contract in DESIGN.md): ask, chat, serve, content check.
+ * Exit codes: 0 success, 2 bad usage or bad input (one line on stderr), 1 internal error.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+const LANGS = ['it', 'en'] as const;
+
+export function buildProgram(io: { out: (s: string) => void; err: (s: string) => void }): Command {
+  const program = new Command('pdta')
+    .description('Assistant for the Tuscan PDTA for tumoral calcinosis (RCO230)')
+    .exitOverride()
+    .configureOutput({ writeOut: io.out, writeErr: io.err });
+
+  program
+    .command('ask')
+    .description('answer one message in a fresh conversation')
+    .addOption(new Option('--lang <lang>', 'answer language (default: the language of the message)').choices(LANGS))
+    .option('--json', 'print the reply model as one JSON object')
+    .argument('<message...>', 'the message, as a clinician would type it')
+    .action(async (words: string[], opts: { lang?: 'it' | 'en'; json?: boolean }) => {
+      const message = words.join(' ');
+      if (message.trim() === '') throw new UsageError('the message is empty: pdta ask "<message>"');
+      const { Assistant } = await import('./engine/assistant.js');
+      const { renderPlainText } = await import('./reply/plainText.js');
+      const reply = Assistant.load().ask(message, opts.lang ? { lang: opts.lang } : {});
+      io.out(opts.json ? JSON.stringify(reply) + '\n' : renderPlainText(reply) + '\n');
+    });
+
+  const content = program.command('content').description('the PDTA content in content/');
+  content
+    .command('check')
+    .description('validate content/ and print what it holds')
+    .option('--dir <dir>', 'content directory (default: the package’s content/)')
+    .action(async (opts: { dir?: string }) => {
+      const { describeContent } = await import('./content/describe.js');
+      const { loadContent } = await import('./content/load.js');
+      io.out(describeContent(loadContent(opts.dir)) + '\n');
+    });
+
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const io = { out: (s: string) => void process.stdout.write(s), err: (s: string) => void process.stderr.write(s) };
+  const program = buildProgram(io);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version are successes; everything else commander rejects is bad usage.
+      return error.exitCode === 0 ? 0 : 2;
+    }
+    if (error instanceof UsageError) {
+      io.err(`pdta: ${error.message}\n`);
+      return 2;
+    }
+    if (error instanceof Error && error.name === 'ContentError') {
+      io.err(`pdta: ${error.message}\n`);
+      return 2;
+    }
+    io.err(`pdta: internal error: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
+}
+
+function isEntryPoint(): boolean {
+  const argv1 = process.argv[1];
+  if (!argv1) return false;
+  try {
+    const self = fileURLToPath(import.meta.url);
+    const entry = realpathSync(argv1);
+    return entry === self || entry.endsWith('/bin/pdta.js') || entry.endsWith('/bin/pdta');
+  } catch {
+    return false;
+  }
+}
+
+if (isEntryPoint()) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    () => {
+      process.exitCode = 1;
+    },
+  );
+}

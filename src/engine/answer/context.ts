@@ -1,0 +1,87 @@
+/**
+ * What every reply builder needs: the content, the language, and the two things every answer
+ * must carry (citations with the content version, and the cautions of the items it shows).
+ */
+import type { Catalog } from '../../content/catalog.js';
+import type { Localized, Source } from '../../content/schema.js';
+import type { Action, Block, Citation, Lang, Reply, ReplyKind } from '../../reply/model.js';
+
+export interface AnswerContext {
+  catalog: Catalog;
+  lang: Lang;
+}
+
+export function loc(ctx: AnswerContext, text: Localized): string {
+  return text[ctx.lang];
+}
+
+export function cite(ctx: AnswerContext, source: Source): Citation {
+  return {
+    section: `${source.section}. ${source.chapter[ctx.lang]}`,
+    heading: source.heading[ctx.lang],
+    contentVersion: ctx.catalog.content.meta.contentVersion,
+  };
+}
+
+/** Builds a reply, removing duplicate warnings, citations and actions. */
+export class ReplyBuilder {
+  private readonly blocks: Block[] = [];
+  private readonly warnings: string[] = [];
+  private readonly citations: Citation[] = [];
+  private readonly actions: Action[] = [];
+
+  constructor(
+    private readonly ctx: AnswerContext,
+    private readonly kind: ReplyKind,
+  ) {}
+
+  text(body: string, title?: string): this {
+    this.blocks.push(title === undefined ? { type: 'text', body } : { type: 'text', title, body });
+    return this;
+  }
+
+  facts(facts: Array<{ label: string; value: string }>, title?: string): this {
+    if (facts.length > 0) this.blocks.push(title === undefined ? { type: 'facts', facts } : { type: 'facts', title, facts });
+    return this;
+  }
+
+  list(items: string[], title?: string): this {
+    if (items.length > 0) this.blocks.push(title === undefined ? { type: 'list', items } : { type: 'list', title, items });
+    return this;
+  }
+
+  warn(text: string): this {
+    if (!this.warnings.includes(text)) this.warnings.push(text);
+    return this;
+  }
+
+  cautions(ids: readonly string[]): this {
+    for (const id of ids) {
+      const caution = this.ctx.catalog.caution(id);
+      if (caution) this.warn(caution.text[this.ctx.lang]);
+    }
+    return this;
+  }
+
+  cite(source: Source): this {
+    const c = cite(this.ctx, source);
+    if (!this.citations.some((x) => x.section === c.section && x.heading === c.heading)) this.citations.push(c);
+    return this;
+  }
+
+  action(label: string, value: string): this {
+    if (!this.actions.some((a) => a.value === value) && this.actions.length < 8) this.actions.push({ label, value });
+    return this;
+  }
+
+  build(): Reply {
+    return {
+      lang: this.ctx.lang,
+      kind: this.kind,
+      blocks: this.blocks,
+      warnings: this.warnings,
+      citations: this.citations,
+      actions: this.actions,
+    };
+  }
+}

@@ -1,0 +1,50 @@
+/** Replies about the assistant itself: menu, greeting, not covered, not understood. */
+import type { Reply } from '../../reply/model.js';
+import type { Understanding } from '../../nlu/understand.js';
+import { loc, ReplyBuilder, type AnswerContext } from './context.js';
+import { t } from './i18n.js';
+
+export function menuActions(ctx: AnswerContext, b: ReplyBuilder): void {
+  const lang = ctx.lang;
+  b.action(t(lang, 'btn.walkthrough'), 'pdta:walkthrough');
+  b.action(t(lang, 'btn.therapies'), 'pdta:show:topic.therapy-table');
+  b.action(t(lang, 'btn.differential'), 'pdta:show:topic.table-i');
+  b.action(t(lang, 'btn.step1'), 'pdta:step:1');
+  b.action(t(lang, 'btn.followup'), 'pdta:show:topic.followup');
+  b.action(t(lang, 'btn.tmp'), 'pdta:tmp');
+}
+
+export function menuReply(ctx: AnswerContext, lead?: string): Reply {
+  const b = new ReplyBuilder(ctx, 'menu');
+  if (lead) b.text(lead);
+  b.text(t(ctx.lang, 'menuBody'), t(ctx.lang, 'menuTitle'));
+  menuActions(ctx, b);
+  return b.build();
+}
+
+export function notCoveredReply(ctx: AnswerContext, u: Understanding): Reply {
+  const lang = ctx.lang;
+  const b = new ReplyBuilder(ctx, 'not-covered');
+  const names = u.outOfScope.length > 0 ? [...new Set(u.outOfScope.map((o) => o.name))] : [u.unknownDrug ?? ''];
+  const kinds = new Set(u.outOfScope.map((o) => o.kind));
+  b.text(names.map((name) => t(lang, 'notCoveredBody', { name })).join('\n'), t(lang, 'notCoveredTitle'));
+  if (kinds.size === 0 || kinds.has('drug')) {
+    const therapies = ctx.catalog.content.therapies.map((th) => loc(ctx, th.name));
+    b.text(t(lang, 'notCoveredWhat', { list: therapies.join(', ') }));
+  }
+  if (kinds.has('test')) b.text(t(lang, 'notCoveredTests'));
+  if (kinds.has('condition')) b.text(t(lang, 'notCoveredConditions'));
+  const table = ctx.catalog.topic('topic.therapy-table');
+  if (table) b.cite(table.source);
+  b.action(t(lang, 'btn.therapies'), 'pdta:show:topic.therapy-table');
+  b.action(t(lang, 'btn.labs'), 'pdta:show:topic.lab-panel-a');
+  b.action(t(lang, 'btn.differential'), 'pdta:show:topic.table-i');
+  return b.build();
+}
+
+export function fallbackReply(ctx: AnswerContext): Reply {
+  const b = new ReplyBuilder(ctx, 'fallback');
+  b.text(t(ctx.lang, 'fallbackBody'), t(ctx.lang, 'fallbackTitle'));
+  menuActions(ctx, b);
+  return b.build();
+}

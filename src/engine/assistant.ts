@@ -1,0 +1,173 @@
+/**
+ * The assistant for one message: understand it, answer it from content/. `pdta ask`, the
+ * conversation machines and every channel call this; it holds no state between messages.
+ */
+import { Catalog } from '../content/catalog.js';
+import { loadContent } from '../content/load.js';
+import type { Content } from '../content/schema.js';
+import { Understander, type Population, type Understanding } from '../nlu/understand.js';
+import type { Lang, Reply } from '../reply/model.js';
+import type { AnswerContext } from './answer/context.js';
+import { t } from './answer/i18n.js';
+import { conditionReply, differentialReply, examReply, itemReply, stepReply, topicReply } from './answer/lookupReplies.js';
+import { fallbackReply, menuReply, notCoveredReply } from './answer/systemReplies.js';
+import { therapyReply } from './answer/therapyReply.js';
+import { tmpGfrReply } from './answer/tmpGfrReply.js';
+import { MAX_MESSAGE_CHARS } from '../nlu/normalize.js';
+
+/** Button values: `pdta:<verb>[:<arg>...]`, language-neutral so a click means the same in any chat. */
+export const COMMAND_PREFIX = 'pdta:';
+
+export function mergeReplies(replies: Reply[]): Reply {
+  const [first, ...rest] = replies;
+  if (!first) throw new Error('mergeReplies needs at least one reply');
+  const merged: Reply = { ...first, blocks: [...first.blocks], warnings: [...first.warnings], citations: [...first.citations], actions: [...first.actions] };
+  for (const r of rest) {
+    merged.blocks.push(...r.blocks);
+    for (const w of r.warnings) if (!merged.warnings.includes(w)) merged.warnings.push(w);
+    for (const c of r.citations) if (!merged.citations.some((x) => x.section === c.section && x.heading === c.heading)) merged.citations.push(c);
+    for (const a of r.actions) if (!merged.actions.some((x) => x.value === a.value) && merged.actions.length < 8) merged.actions.push(a);
+  }
+  return merged;
+}
+
+export class Assistant {
+  readonly catalog: Catalog;
+  readonly understander: Understander;
+
+  constructor(content: Content) {
+    this.catalog = new Catalog(content);
+    this.understander = new Understander(this.catalog);
+  }
+
+  static load(contentDir?: string): Assistant {
+    return new Assistant(loadContent(contentDir));
+  }
+
+  get contentVersion(): string {
+    return this.catalog.content.meta.contentVersion;
+  }
+
+  understand(message: string, lang?: Lang): Understanding {
+    return this.understander.understand(message, lang ? { lang } : {});
+  }
+
+  ask(message: string, options: { lang?: Lang } = {}): Reply {
+    const trimmed = message.trim();
+    if (trimmed.startsWith(COMMAND_PREFIX)) {
+      const reply = this.command(trimmed, options.lang ?? 'it');
+      if (reply) return reply;
+    }
+    const u = this.understand(message, options.lang);
+    const reply = this.answer(u);
+    if (u.text.truncated) reply.warnings.push(t(u.lang, 'truncated', { n: MAX_MESSAGE_CHARS }));
+    return reply;
+  }
+
+  /** A button's value. Unknown commands return null and are read as text. */
+  command(value: string, lang: Lang): Reply | null {
+    const ctx: AnswerContext = { catalog: this.catalog, lang };
+    const [, verb, ...args] = value.split(':');
+    switch (verb) {
+      case 'menu':
+        return menuReply(ctx);
+      case 'walkthrough':
+        return stepReply(ctx, this.catalog.step(1));
+      case 'tmp':
+        return tmpGfrReply(ctx, []);
+      case 'step': {
+        const n = Number(args[0]);
+        return n === 1 || n === 2 || n === 3 ? stepReply(ctx, this.catalog.step(n)) : null;
+      }
+      case 'show': {
+        const entry = this.catalog.get(args.join(':'));
+        if (!entry) return null;
+        if (entry.kind === 'therapy') return this.therapyAnswer(ctx, [entry.item.id], null, null, [], null);
+        return itemReply(ctx, entry);
+      }
+      case 'dose': {
+        const therapy = this.catalog.therapy(args[0] ?? '');
+        const population = args[1] === 'adult' || args[1] === 'paediatric' ? args[1] : null;
+        if (!therapy) return null;
+        const weightKg = args[2] !== undefined ? Number(args[2]) : null;
+        const weight = weightKg !== null && Number.isFinite(weightKg) ? { value: weightKg, unit: 'kg' as const, assumedUnit: false } : null;
+        return this.therapyAnswer(ctx, [therapy.id], population, weight, [], null);
+      }
+      default:
+        return null;
+    }
+  }
+
+  private therapyAnswer(
+    ctx: AnswerContext,
+    ids: string[],
+    population: Population | 'conflicting' | null,
+    weight: { value: number; unit: 'kg' | 'g' | 'lb'; assumedUnit: boolean } | null,
+    weightsTyped: string[],
+    u: Understanding | null,
+  ): Reply {
+    // "Bisfosfonati" names a class: answer with each bisphosphonate row of the table.
+    const expanded = ids.flatMap((id) =>
+      id === 'therapy.bisphosphonates'
+        ? this.catalog.content.therapies.filter((th) => th.inTable && th.class?.en.toLowerCase().startsWith('bisphosphonate')).map((th) => th.id)
+        : [id],
+    );
+    const unique = [...new Set(expanded.length > 0 ? expanded : ids)];
+    const replies = unique.map((id) => {
+      const therapy = this.catalog.therapy(id)!;
+      const match = u?.named.find((m) => m.id === id);
+      const typed = match ? u!.text.tokens.slice(match.start, match.end).join(' ') : '';
+      const isBrand = match !== undefined && /^[A-Z]/.test(match.phrase) && match.phrase !== therapy.name.it && match.phrase !== therapy.name.en;
+      const recognisedAs = match && (match.edits > 0 || isBrand) ? typed : null;
+      return therapyReply(ctx, { therapy, population, weight, weightsTyped, recognisedAs });
+    });
+    return mergeReplies(replies);
+  }
+
+  answer(u: Understanding): Reply {
+    const ctx: AnswerContext = { catalog: this.catalog, lang: u.lang };
+    switch (u.intent) {
+      case 'empty':
+        return menuReply(ctx, t(u.lang, 'emptyMessage'));
+      case 'greeting':
+        return menuReply(ctx, t(u.lang, 'greeting'));
+      case 'thanks':
+        return menuReply(ctx, t(u.lang, 'thanks'));
+      case 'help':
+        return menuReply(ctx);
+      case 'tmp-gfr':
+        return tmpGfrReply(ctx, u.labs);
+      case 'therapy': {
+        const w = u.weights[0];
+        const weight = u.weights.length === 1 && w ? { value: w.value, unit: w.unit, assumedUnit: w.assumedUnit } : null;
+        return this.therapyAnswer(ctx, u.therapies, u.population, weight, u.weights.length > 1 ? u.weights.map((x) => x.text) : [], u);
+      }
+      case 'not-covered':
+        return notCoveredReply(ctx, u);
+      case 'step':
+        return stepReply(ctx, this.catalog.step(u.step ?? 1));
+      case 'condition':
+        return mergeReplies(u.conditions.slice(0, 3).map((id) => conditionReply(ctx, this.catalog.get(id)!.item as never)));
+      case 'differential':
+        return differentialReply(ctx);
+      case 'exam':
+        return mergeReplies(u.exams.slice(0, 4).map((id) => examReply(ctx, this.catalog.get(id)!.item as never)));
+      case 'topic': {
+        const top = u.hits[0];
+        const entry = top ? this.catalog.get(top.id) : undefined;
+        if (!entry) return fallbackReply(ctx);
+        if (entry.kind === 'therapy') return this.therapyAnswer(ctx, [entry.item.id], u.population, null, [], u);
+        const reply = itemReply(ctx, entry) ?? fallbackReply(ctx);
+        return reply;
+      }
+      case 'unknown':
+        return fallbackReply(ctx);
+      default: {
+        const never: never = u.intent;
+        return never;
+      }
+    }
+  }
+}
+
+export { topicReply };

@@ -1,0 +1,32 @@
+/**
+ * Words that say what kind of answer is wanted, in Italian and English (folded, abbreviations
+ * expanded). Kept as data so the evaluation set can grow them without touching the logic.
+ */
+export const CUES = {
+  dose: ['dose', 'dosi', 'dosaggio', 'dosaggi', 'posologia', 'quanto', 'quanta', 'quanti', 'mg', 'somministrare', 'dare', 'dosing', 'dosage', 'how much', 'give', 'calcola', 'calculate', 'compute', 'mg/kg', 'prescrivere', 'prescribe'],
+  criteria: ['quando', 'iniziare', 'inizio', 'sospendere', 'interrompere', 'terminare', 'smettere', 'criteri', 'criterio', 'when', 'start', 'stop', 'criteria', 'discontinue', 'indicazioni', 'indications'],
+  differential: ['differenza', 'differenze', 'differenziare', 'distinguere', 'distingue', 'differenziale', 'diagnosi differenziale', 'vs', 'versus', 'differential', 'distinguish', 'difference', 'differ', 'mimic', 'mimics', 'rispetto'],
+  help: ['aiuto', 'help', 'menu', 'comandi', 'commands', 'cosa sai fare', 'what can you do', 'istruzioni', 'guida', 'start', 'inizio', 'opzioni', 'options'],
+  greeting: ['ciao', 'buongiorno', 'buonasera', 'salve', 'hi', 'hello', 'hey', 'good morning', 'good evening'],
+  thanks: ['grazie', 'thanks', 'thank you', 'ok grazie', 'perfetto', 'great'],
+  tmp: ['tmp', 'tmp/gfr', 'tmpgfr', 'trp', 'riassorbimento tubulare', 'tubular reabsorption', 'tubular maximum', 'gfr'],
+  paediatric: ['bambino', 'bambina', 'bambini', 'pediatrico', 'pediatrica', 'pediatrici', 'pediatria', 'paediatric', 'pediatric', 'paediatrics', 'pediatrics', 'child', 'children', 'kid', 'kids', 'infant', 'neonato', 'neonata', 'lattante', 'adolescente', 'adolescent', 'ragazzo', 'ragazza', 'ragazzino', 'ragazzina', 'toddler', 'baby', 'figlio', 'figlia', 'minore', 'teenager', 'boy', 'girl', 'eta pediatrica'],
+  adult: ['adulto', 'adulta', 'adulti', 'adult', 'adults', 'grown-up', 'maggiorenne', 'anziano', 'anziana', 'elderly', 'uomo', 'donna', 'man', 'woman'],
+} as const;
+
+export type CueKind = keyof typeof CUES;
+
+/** Which cue kinds a token sequence contains (multi-word cues matched as phrases). */
+export function findCues(tokens: readonly string[]): Set<CueKind> {
+  const found = new Set<CueKind>();
+  const text = ` ${tokens.join(' ')} `;
+  for (const [kind, words] of Object.entries(CUES) as Array<[CueKind, readonly string[]]>) {
+    for (const word of words) {
+      if (text.includes(` ${word} `)) {
+        found.add(kind);
+        break;
+      }
+    }
+  }
+  return found;
+}

@@ -1,0 +1,118 @@
+/**
+ * Full-text ranking of every content item, for questions that name no drug, exam or condition
+ * ("cosa evitare?", "who does the transition clinic?"). MiniSearch gives BM25 ranking, fuzzy and
+ * prefix matching; we give it the PDTA's words, the items' keywords, and Italian+English stems.
+ */
+import MiniSearch from 'minisearch';
+import type { Catalog, Item, ItemKind } from '../content/catalog.js';
+import { itemName } from '../content/catalog.js';
+import { expandAbbreviations, fold, tokenize } from './normalize.js';
+import { isStopword, stems } from './stem.js';
+
+interface Doc {
+  id: string;
+  kind: ItemKind;
+  names: string;
+  keywords: string;
+  text: string;
+}
+
+function textOf(entry: Item): string {
+  const parts: string[] = [];
+  const add = (l?: { it: string; en: string }) => {
+    if (l) parts.push(l.it, l.en);
+  };
+  switch (entry.kind) {
+    case 'topic':
+      add(entry.item.body);
+      entry.item.items.forEach(add);
+      break;
+    case 'exam':
+      add(entry.item.note);
+      break;
+    case 'therapy':
+      add(entry.item.note);
+      add(entry.item.class);
+      break;
+    case 'condition':
+      add(entry.item.description);
+      add(entry.item.group);
+      break;
+    case 'followup':
+      add(entry.item.intervalText);
+      break;
+    case 'specialist':
+      add(entry.item.indication);
+      break;
+    case 'step':
+      add(entry.item.summary);
+      entry.item.who.forEach(add);
+      entry.item.what.forEach(add);
+      break;
+    default: {
+      const never: never = entry;
+      return never;
+    }
+  }
+  return parts.join(' ');
+}
+
+function namesOf(entry: Item): string {
+  const name = itemName(entry);
+  const extra = entry.kind === 'therapy' || entry.kind === 'condition' ? entry.item.synonyms : [];
+  return [name.it, name.en, ...extra].join(' ');
+}
+
+export function searchTerms(text: string): string[] {
+  const out: string[] = [];
+  for (const token of expandAbbreviations(tokenize(fold(text)))) {
+    if (isStopword(token) || token.length < 2) continue;
+    out.push(...stems(token));
+  }
+  return out;
+}
+
+export interface SearchHit {
+  id: string;
+  kind: ItemKind;
+  score: number;
+}
+
+export class SearchIndex {
+  private readonly mini: MiniSearch<Doc>;
+
+  constructor(catalog: Catalog) {
+    this.mini = new MiniSearch<Doc>({
+      fields: ['names', 'keywords', 'text'],
+      storeFields: ['kind'],
+      tokenize: (text) => [text],
+      processTerm: (term) => searchTerms(term),
+      searchOptions: {
+        boost: { names: 3, keywords: 2.5, text: 0.6 },
+        fuzzy: (term) => (term.length >= 6 ? 0.2 : false),
+        prefix: (term) => term.length >= 5,
+        weights: { fuzzy: 0.4, prefix: 0.5 },
+      },
+    });
+    const docs: Doc[] = [];
+    for (const [id, entry] of catalog.byId) {
+      docs.push({
+        id,
+        kind: entry.kind,
+        names: namesOf(entry),
+        keywords: [...entry.item.keywords.it, ...entry.item.keywords.en].join(' '),
+        text: textOf(entry),
+      });
+    }
+    this.mini.addAll(docs);
+  }
+
+  search(tokens: readonly string[], limit = 5): SearchHit[] {
+    const terms = tokens.filter((t) => !isStopword(t) && t.length >= 2 && !/^\d/.test(t));
+    if (terms.length === 0) return [];
+    return this.mini
+      .search(terms.join(' '), { combineWith: 'OR' })
+      .slice(0, limit)
+      .map((r) => ({ id: String(r.id), kind: r['kind'] as ItemKind, score: r.score }));
+  }
+}
