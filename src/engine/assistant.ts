@@ -21,12 +21,20 @@ export const COMMAND_PREFIX = 'pdta:';
 export function mergeReplies(replies: Reply[]): Reply {
   const [first, ...rest] = replies;
   if (!first) throw new Error('mergeReplies needs at least one reply');
-  const merged: Reply = { ...first, blocks: [...first.blocks], warnings: [...first.warnings], citations: [...first.citations], actions: [...first.actions] };
+  const merged: Reply = {
+    ...first,
+    blocks: [...first.blocks],
+    warnings: [...first.warnings],
+    citations: [...first.citations],
+    actions: [...first.actions],
+    itemIds: [...first.itemIds],
+  };
   for (const r of rest) {
     merged.blocks.push(...r.blocks);
     for (const w of r.warnings) if (!merged.warnings.includes(w)) merged.warnings.push(w);
     for (const c of r.citations) if (!merged.citations.some((x) => x.section === c.section && x.heading === c.heading)) merged.citations.push(c);
     for (const a of r.actions) if (!merged.actions.some((x) => x.value === a.value) && merged.actions.length < 8) merged.actions.push(a);
+    for (const id of r.itemIds) if (!merged.itemIds.includes(id)) merged.itemIds.push(id);
   }
   return merged;
 }

@@ -29,6 +29,7 @@ export class ReplyBuilder {
   private readonly warnings: string[] = [];
   private readonly citations: Citation[] = [];
   private readonly actions: Action[] = [];
+  private readonly itemIds: string[] = [];
 
   constructor(
     private readonly ctx: AnswerContext,
@@ -63,6 +64,11 @@ export class ReplyBuilder {
     return this;
   }
 
+  about(id: string): this {
+    if (!this.itemIds.includes(id)) this.itemIds.push(id);
+    return this;
+  }
+
   cite(source: Source): this {
     const c = cite(this.ctx, source);
     if (!this.citations.some((x) => x.section === c.section && x.heading === c.heading)) this.citations.push(c);
@@ -82,6 +88,7 @@ export class ReplyBuilder {
       warnings: this.warnings,
       citations: this.citations,
       actions: this.actions,
+      itemIds: this.itemIds,
     };
   }
 }

@@ -18,7 +18,7 @@ function relatedButtons(ctx: AnswerContext, b: ReplyBuilder, ids: readonly strin
 }
 
 export function topicReply(ctx: AnswerContext, topic: Topic): Reply {
-  const b = new ReplyBuilder(ctx, 'answer');
+  const b = new ReplyBuilder(ctx, 'answer').about(topic.id);
   b.text(loc(ctx, topic.body), loc(ctx, topic.title));
   b.list(topic.items.map((i) => loc(ctx, i)));
   b.cautions(topic.cautions);
@@ -29,7 +29,7 @@ export function topicReply(ctx: AnswerContext, topic: Topic): Reply {
 
 export function examReply(ctx: AnswerContext, exam: Exam): Reply {
   const lang = ctx.lang;
-  const b = new ReplyBuilder(ctx, 'answer');
+  const b = new ReplyBuilder(ctx, 'answer').about(exam.id);
   b.facts(
     [
       { label: t(lang, 'examGroup'), value: t(lang, `group.${exam.group}`) },
@@ -56,7 +56,7 @@ export function examReply(ctx: AnswerContext, exam: Exam): Reply {
 
 export function conditionReply(ctx: AnswerContext, condition: Condition): Reply {
   const lang = ctx.lang;
-  const b = new ReplyBuilder(ctx, 'differential');
+  const b = new ReplyBuilder(ctx, 'differential').about(condition.id);
   b.facts([{ label: t(lang, 'conditionGroup'), value: loc(ctx, condition.group) }], loc(ctx, condition.name));
   b.text(loc(ctx, condition.description), t(lang, 'description'));
   if (condition.distinguishing) b.text(loc(ctx, condition.distinguishing), t(lang, 'distinguishing'));
@@ -67,7 +67,7 @@ export function conditionReply(ctx: AnswerContext, condition: Condition): Reply 
 }
 
 export function differentialReply(ctx: AnswerContext): Reply {
-  const b = new ReplyBuilder(ctx, 'differential');
+  const b = new ReplyBuilder(ctx, 'differential').about('topic.table-i');
   const conditions = ctx.catalog.content.conditions.filter((c) => c.id !== 'condition.tumoral-calcinosis');
   b.list(
     conditions.map((c) => `${loc(ctx, c.name)} (${loc(ctx, c.group)})`),
@@ -82,7 +82,7 @@ export function differentialReply(ctx: AnswerContext): Reply {
 
 export function stepReply(ctx: AnswerContext, step: AlgorithmStep): Reply {
   const lang = ctx.lang;
-  const b = new ReplyBuilder(ctx, 'walkthrough');
+  const b = new ReplyBuilder(ctx, 'walkthrough').about(step.id);
   b.text(loc(ctx, step.summary), loc(ctx, step.title));
   b.list(step.who.map((w) => loc(ctx, w)), t(lang, 'who'));
   b.list(step.what.map((w) => loc(ctx, w)), t(lang, 'what'));
@@ -104,7 +104,7 @@ export function itemReply(ctx: AnswerContext, entry: Item): Reply | null {
     case 'step':
       return stepReply(ctx, entry.item);
     case 'followup': {
-      const b = new ReplyBuilder(ctx, 'answer');
+      const b = new ReplyBuilder(ctx, 'answer').about(entry.item.id);
       b.facts([{ label: loc(ctx, entry.item.name), value: loc(ctx, entry.item.intervalText) }]);
       b.cautions(entry.item.cautions);
       b.cite(entry.item.source);
@@ -112,7 +112,7 @@ export function itemReply(ctx: AnswerContext, entry: Item): Reply | null {
       return b.build();
     }
     case 'specialist': {
-      const b = new ReplyBuilder(ctx, 'answer');
+      const b = new ReplyBuilder(ctx, 'answer').about(entry.item.id);
       b.facts([{ label: loc(ctx, entry.item.visit), value: loc(ctx, entry.item.indication) }]);
       b.cautions(entry.item.cautions);
       b.cite(entry.item.source);

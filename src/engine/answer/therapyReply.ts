@@ -147,7 +147,7 @@ function describeResult(ctx: AnswerContext, b: ReplyBuilder, therapy: Therapy, r
 export function therapyReply(ctx: AnswerContext, req: DoseRequest): Reply {
   const { therapy } = req;
   const lang = ctx.lang;
-  const b = new ReplyBuilder(ctx, req.population === null || req.population === 'conflicting' ? 'dose' : 'dose');
+  const b = new ReplyBuilder(ctx, 'dose').about(therapy.id);
   if (req.recognisedAs) b.warn(t(lang, 'brandRecognised', { typed: req.recognisedAs, name: loc(ctx, therapy.name) }));
 
   const samePopulationDose = therapy.adult.kind === therapy.paediatric.kind && loc(ctx, therapy.adult.text) === loc(ctx, therapy.paediatric.text);

@@ -33,7 +33,7 @@ function problemText(ctx: AnswerContext, p: TmpGfrProblem): string {
 
 export function tmpGfrReply(ctx: AnswerContext, labs: readonly LabMention[]): Reply {
   const lang = ctx.lang;
-  const b = new ReplyBuilder(ctx, 'calculation');
+  const b = new ReplyBuilder(ctx, 'calculation').about('exam.tmp-gfr');
   const workup = ctx.catalog.topic('topic.phosphate-workup');
   const finish = () => {
     b.warn(t(lang, 'tmpAgeRanges'));
