@@ -27,9 +27,9 @@ export function buildProgram(io: { out: (s: string) => void; err: (s: string) =>
     .action(async (words: string[], opts: { lang?: 'it' | 'en'; json?: boolean }) => {
       const message = words.join(' ');
       if (message.trim() === '') throw new UsageError('the message is empty: pdta ask "<message>"');
-      const { Assistant } = await import('./engine/assistant.js');
+      const { openAssistant } = await import('./engine/openAssistant.js');
       const { renderPlainText } = await import('./reply/plainText.js');
-      const reply = Assistant.load().ask(message, opts.lang ? { lang: opts.lang } : {});
+      const reply = (await openAssistant()).ask(message, opts.lang ? { lang: opts.lang } : {});
       io.out(opts.json ? JSON.stringify(reply) + '\n' : renderPlainText(reply) + '\n');
     });
 
@@ -42,6 +42,41 @@ export function buildProgram(io: { out: (s: string) => void; err: (s: string) =>
       const { describeContent } = await import('./content/describe.js');
       const { loadContent } = await import('./content/load.js');
       io.out(describeContent(loadContent(opts.dir)) + '\n');
+    });
+
+  content
+    .command('compile')
+    .description('write dist/knowledge.json (validated content with prebuilt indexes) for fast start-up')
+    .action(async () => {
+      const { compileKnowledge } = await import('./content/compile.js');
+      io.out(`wrote ${compileKnowledge()}\n`);
+    });
+
+  content
+    .command('review')
+    .description('write content/REVIEW.md (the source problems, from cautions.yaml)')
+    .action(async () => {
+      const { loadContent, defaultContentDir } = await import('./content/load.js');
+      const { renderReview } = await import('./content/review.js');
+      const { writeFileSync } = await import('node:fs');
+      const { join } = await import('node:path');
+      const dir = defaultContentDir();
+      writeFileSync(join(dir, 'REVIEW.md'), renderReview(loadContent(dir)));
+      io.out(`wrote ${join(dir, 'REVIEW.md')}\n`);
+    });
+
+  content
+    .command('schema')
+    .description('write the JSON Schemas of content/*.yaml to content/schema/')
+    .action(async () => {
+      const { defaultContentDir } = await import('./content/load.js');
+      const { contentJsonSchemas } = await import('./content/jsonSchema.js');
+      const { mkdirSync, writeFileSync } = await import('node:fs');
+      const { join } = await import('node:path');
+      const dir = join(defaultContentDir(), 'schema');
+      mkdirSync(dir, { recursive: true });
+      for (const [name, text] of Object.entries(contentJsonSchemas())) writeFileSync(join(dir, name), text);
+      io.out(`wrote ${dir}\n`);
     });
 
   return program;

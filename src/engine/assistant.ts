@@ -3,13 +3,12 @@
  * conversation machines and every channel call this; it holds no state between messages.
  */
 import { Catalog } from '../content/catalog.js';
-import { loadContent } from '../content/load.js';
 import type { Content } from '../content/schema.js';
-import { Understander, type Population, type Understanding } from '../nlu/understand.js';
+import { buildIndexes, Understander, type Population, type Understanding, type UnderstandingIndexes } from '../nlu/understand.js';
 import type { Lang, Reply } from '../reply/model.js';
 import type { AnswerContext } from './answer/context.js';
 import { t } from './answer/i18n.js';
-import { conditionReply, differentialReply, examReply, itemReply, stepReply, topicReply } from './answer/lookupReplies.js';
+import { conditionReply, differentialReply, examReply, itemReply, stepReply } from './answer/lookupReplies.js';
 import { fallbackReply, menuReply, notCoveredReply } from './answer/systemReplies.js';
 import { therapyReply } from './answer/therapyReply.js';
 import { tmpGfrReply } from './answer/tmpGfrReply.js';
@@ -43,13 +42,10 @@ export class Assistant {
   readonly catalog: Catalog;
   readonly understander: Understander;
 
-  constructor(content: Content) {
+  /** Indexes are built from the content unless given (prebuilt at build time: content/compiled.ts). */
+  constructor(content: Content, indexes?: UnderstandingIndexes) {
     this.catalog = new Catalog(content);
-    this.understander = new Understander(this.catalog);
-  }
-
-  static load(contentDir?: string): Assistant {
-    return new Assistant(loadContent(contentDir));
+    this.understander = new Understander(indexes ?? buildIndexes(this.catalog));
   }
 
   get contentVersion(): string {
@@ -177,5 +173,3 @@ export class Assistant {
     }
   }
 }
-
-export { topicReply };

@@ -14,6 +14,24 @@ export interface GazetteerEntry {
   phrase: string;
 }
 
+/** An entry with its phrase already normalised (saved at build time; see content/compiled.ts). */
+export interface TokenizedEntry extends GazetteerEntry {
+  tokens: string[];
+}
+
+export function tokenizeEntries(entries: readonly GazetteerEntry[]): TokenizedEntry[] {
+  const seen = new Set<string>();
+  const out: TokenizedEntry[] = [];
+  for (const entry of entries) {
+    const tokens = normalize(entry.phrase).tokens;
+    const key = `${entry.id}|${tokens.join(' ')}`;
+    if (tokens.length === 0 || seen.has(key)) continue;
+    seen.add(key);
+    out.push({ ...entry, tokens });
+  }
+  return out;
+}
+
 export interface GazetteerMatch {
   id: string;
   kind: string;
@@ -46,15 +64,10 @@ export class Gazetteer {
   private readonly vocabulary: string[][] = [];
   private readonly fuzzyCache = new Map<string, Array<{ token: string; edits: number }>>();
 
-  constructor(entries: readonly GazetteerEntry[]) {
+  constructor(entries: readonly TokenizedEntry[]) {
     const vocab = new Set<string>();
-    const seen = new Set<string>();
     for (const entry of entries) {
-      const tokens = normalize(entry.phrase).tokens;
-      if (tokens.length === 0) continue;
-      const key = `${entry.id}|${tokens.join(' ')}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
+      const { tokens } = entry;
       const phrase: Phrase = { id: entry.id, kind: entry.kind, tokens, phrase: entry.phrase };
       const first = tokens[0]!;
       const list = this.byToken.get(first) ?? [];
@@ -73,7 +86,8 @@ export class Gazetteer {
     const cached = this.fuzzyCache.get(token);
     if (cached) return cached;
     const out: Array<{ token: string; edits: number }> = [];
-    const allowed = allowedEdits(token.length);
+    // Tokens longer than any clinical word are noise (pasted text, random input): exact match only.
+    const allowed = token.length > 30 ? 0 : allowedEdits(token.length);
     if (/^\d/.test(token)) {
       if (this.byToken.has(token) || this.vocabulary[token.length]?.includes(token)) out.push({ token, edits: 0 });
     } else {

@@ -4,8 +4,11 @@
  */
 import { ABBREVIATIONS } from './abbreviations.js';
 
-/** Longest message we read; anything beyond is ignored (the reply says so). */
-export const MAX_MESSAGE_CHARS = 2_000;
+/** Longest message we read; anything beyond is ignored (the reply says so). A clinical question
+ * fits in far less; the limit keeps a pasted document from costing more than a few milliseconds. */
+export const MAX_MESSAGE_CHARS = 1_000;
+/** Most words we read, for the same reason. */
+export const MAX_TOKENS = 150;
 
 const COMBINING_MARKS = /\p{M}+/gu;
 
@@ -65,5 +68,6 @@ export function normalize(message: string): Normalized {
   const truncated = message.length > MAX_MESSAGE_CHARS;
   const raw = truncated ? message.slice(0, MAX_MESSAGE_CHARS) : message;
   const folded = fold(raw);
-  return { raw, truncated, folded, tokens: expandAbbreviations(tokenize(folded)) };
+  const tokens = expandAbbreviations(tokenize(folded));
+  return { raw, truncated: truncated || tokens.length > MAX_TOKENS, folded, tokens: tokens.slice(0, MAX_TOKENS) };
 }

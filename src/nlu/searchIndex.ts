@@ -78,22 +78,33 @@ export interface SearchHit {
   score: number;
 }
 
-export class SearchIndex {
-  private readonly mini: MiniSearch<Doc>;
+const OPTIONS = {
+  fields: ['names', 'keywords', 'text'],
+  storeFields: ['kind'],
+  tokenize: (text: string) => [text],
+  processTerm: (term: string) => searchTerms(term),
+  searchOptions: {
+    boost: { names: 3, keywords: 2.5, text: 0.6 },
+    fuzzy: (term: string) => (term.length >= 6 ? 0.2 : false),
+    prefix: (term: string) => term.length >= 5,
+    weights: { fuzzy: 0.4, prefix: 0.5 },
+  },
+};
 
-  constructor(catalog: Catalog) {
-    this.mini = new MiniSearch<Doc>({
-      fields: ['names', 'keywords', 'text'],
-      storeFields: ['kind'],
-      tokenize: (text) => [text],
-      processTerm: (term) => searchTerms(term),
-      searchOptions: {
-        boost: { names: 3, keywords: 2.5, text: 0.6 },
-        fuzzy: (term) => (term.length >= 6 ? 0.2 : false),
-        prefix: (term) => term.length >= 5,
-        weights: { fuzzy: 0.4, prefix: 0.5 },
-      },
-    });
+export class SearchIndex {
+  private constructor(private readonly mini: MiniSearch<Doc>) {}
+
+  /** Re-creates an index saved with `toJSON()` (at build time), without re-indexing the content. */
+  static fromJSON(json: string): SearchIndex {
+    return new SearchIndex(MiniSearch.loadJSON<Doc>(json, OPTIONS));
+  }
+
+  toJSON(): string {
+    return JSON.stringify(this.mini);
+  }
+
+  static build(catalog: Catalog): SearchIndex {
+    const mini = new MiniSearch<Doc>(OPTIONS);
     const docs: Doc[] = [];
     for (const [id, entry] of catalog.byId) {
       docs.push({
@@ -104,7 +115,8 @@ export class SearchIndex {
         text: textOf(entry),
       });
     }
-    this.mini.addAll(docs);
+    mini.addAll(docs);
+    return new SearchIndex(mini);
   }
 
   search(tokens: readonly string[], limit = 5): SearchHit[] {

@@ -2,11 +2,28 @@
  * Stems for search, from the Snowball stemmers (a well-kept implementation of Porter's Italian and
  * English algorithms): "calcificazioni" and "calcificazione" meet, and so do "dosing" and "dose".
  * A term gets both stems because short clinical messages mix the languages ("follow up fosforo").
+ *
+ * Loading the Snowball package costs ~50 ms, a seventh of the CLI's cold-start budget, so the stems
+ * of every word of the content are computed at build time (see content/compiled.ts) and Snowball
+ * is loaded only for a word never seen before.
  */
-import snowball from 'snowball-stemmers';
+import { createRequire } from 'node:module';
 
-const italian = snowball.newStemmer('italian');
-const english = snowball.newStemmer('english');
+interface Stemmer {
+  stem(word: string): string;
+}
+
+let stemmers: { italian: Stemmer; english: Stemmer } | null = null;
+const cache = new Map<string, string[]>();
+const MAX_CACHE = 50_000;
+
+function snowball(): { italian: Stemmer; english: Stemmer } {
+  if (!stemmers) {
+    const lib = createRequire(import.meta.url)('snowball-stemmers') as { newStemmer(language: string): Stemmer };
+    stemmers = { italian: lib.newStemmer('italian'), english: lib.newStemmer('english') };
+  }
+  return stemmers;
+}
 
 const STOPWORDS = new Set(
   ('il lo la i gli le un una uno di da del dello della dei delle degli al allo alla ai agli dal dalla dai nel nello nella nei ' +
@@ -23,7 +40,23 @@ export function isStopword(token: string): boolean {
 }
 
 export function stems(token: string): string[] {
+  const known = cache.get(token);
+  if (known) return known;
+  const { italian, english } = snowball();
   const a = italian.stem(token);
   const b = english.stem(token);
-  return a === b ? [a] : [a, b];
+  const result = a === b ? [a] : [a, b];
+  // Bounded: a stream of random words must not grow memory without limit.
+  if (cache.size >= MAX_CACHE) cache.clear();
+  cache.set(token, result);
+  return result;
+}
+
+/** The stems computed so far, to be saved at build time. */
+export function exportStems(): Record<string, string[]> {
+  return Object.fromEntries(cache);
+}
+
+export function preloadStems(table: Record<string, string[]>): void {
+  for (const [token, s] of Object.entries(table)) cache.set(token, s);
 }

@@ -6,7 +6,7 @@
 import type { Catalog } from '../content/catalog.js';
 import type { Lang } from '../reply/model.js';
 import { findCues, type CueKind } from './cues.js';
-import { Gazetteer, type GazetteerEntry, type GazetteerMatch } from './gazetteer.js';
+import { Gazetteer, tokenizeEntries, type GazetteerEntry, type GazetteerMatch, type TokenizedEntry } from './gazetteer.js';
 import { detectLanguage } from './language.js';
 import { normalize, type Normalized } from './normalize.js';
 import { OUT_OF_SCOPE, type OutOfScopeKind } from './outOfScope.js';
@@ -81,24 +81,34 @@ function findStep(tokens: readonly string[]): 1 | 2 | 3 | null {
 
 const DOSE_OF = /\b(?:dose|dosi|dosaggio|posologia|dosing|dosage)\s+(?:di|del|della|dello|dell|of|for|per)?\s*([a-z][a-z-]{3,})/;
 
+/** What the understander is built from; `compileUnderstanding` makes it, the build saves it. */
+export interface UnderstandingIndexes {
+  gazetteer: TokenizedEntry[];
+  search: SearchIndex;
+}
+
+export function buildIndexes(catalog: Catalog): UnderstandingIndexes {
+  const entries: GazetteerEntry[] = [];
+  for (const t of catalog.content.therapies) {
+    for (const phrase of [t.name.it, t.name.en, ...t.synonyms]) entries.push({ id: t.id, kind: 'therapy', phrase });
+  }
+  for (const e of catalog.content.exams) {
+    for (const phrase of [e.name.it, e.name.en, ...e.keywords.it, ...e.keywords.en]) entries.push({ id: e.id, kind: 'exam', phrase });
+  }
+  for (const c of catalog.content.conditions) {
+    for (const phrase of [c.name.it, c.name.en, ...c.synonyms]) entries.push({ id: c.id, kind: 'condition', phrase });
+  }
+  for (const o of OUT_OF_SCOPE) entries.push({ id: `out-of-scope:${o.kind}:${o.name}`, kind: 'out-of-scope', phrase: o.name });
+  return { gazetteer: tokenizeEntries(entries), search: SearchIndex.build(catalog) };
+}
+
 export class Understander {
   private readonly gazetteer: Gazetteer;
   private readonly index: SearchIndex;
 
-  constructor(private readonly catalog: Catalog) {
-    const entries: GazetteerEntry[] = [];
-    for (const t of catalog.content.therapies) {
-      for (const phrase of [t.name.it, t.name.en, ...t.synonyms]) entries.push({ id: t.id, kind: 'therapy', phrase });
-    }
-    for (const e of catalog.content.exams) {
-      for (const phrase of [e.name.it, e.name.en, ...e.keywords.it, ...e.keywords.en]) entries.push({ id: e.id, kind: 'exam', phrase });
-    }
-    for (const c of catalog.content.conditions) {
-      for (const phrase of [c.name.it, c.name.en, ...c.synonyms]) entries.push({ id: c.id, kind: 'condition', phrase });
-    }
-    for (const o of OUT_OF_SCOPE) entries.push({ id: `out-of-scope:${o.kind}:${o.name}`, kind: 'out-of-scope', phrase: o.name });
-    this.gazetteer = new Gazetteer(entries);
-    this.index = new SearchIndex(catalog);
+  constructor(indexes: UnderstandingIndexes) {
+    this.gazetteer = new Gazetteer(indexes.gazetteer);
+    this.index = indexes.search;
   }
 
   understand(message: string, options: { lang?: Lang } = {}): Understanding {

@@ -47,4 +47,6 @@ export interface Reply {
   warnings: string[];
   citations: Citation[];
   actions: Action[];
+  /** Ids of the content items the reply is built from (for evaluation, audit and analytics; not shown). */
+  itemIds: string[];
 }

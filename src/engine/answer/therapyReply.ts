@@ -174,7 +174,9 @@ export function therapyReply(ctx: AnswerContext, req: DoseRequest): Reply {
     if (!samePopulationDose) b.action(t(lang, other === 'adult' ? 'btn.adultDose' : 'btn.paediatricDose'), `pdta:dose:${therapy.id}:${other}`);
   }
 
-  if (therapy.note) b.text(loc(ctx, therapy.note));
+  // The note quotes what the text says around the table; on a dose answer it would push the dose
+  // off a phone's screen, so it is shown only where the PDTA gives no dose at all.
+  if (therapy.note && therapy.adult.kind === 'no-dose' && therapy.paediatric.kind === 'no-dose') b.text(loc(ctx, therapy.note));
   criteria(ctx, b, therapy);
   b.facts([{ label: t(lang, 'pdtaWording'), value: therapy.sourceWording }]);
   b.cautions(therapy.cautions);

@@ -1,0 +1,20 @@
+/**
+ * The assistant as the CLI and the server open it: from the compiled knowledge when it matches
+ * content/, otherwise from content/*.yaml through zod (see loadAssistant.ts).
+ */
+import { readCompiledKnowledge } from '../content/compiled.js';
+import { SearchIndex } from '../nlu/searchIndex.js';
+import { preloadStems } from '../nlu/stem.js';
+import { Assistant } from './assistant.js';
+
+export async function openAssistant(): Promise<Assistant> {
+  if (process.env['PDTA_KNOWLEDGE'] !== 'source') {
+    const compiled = readCompiledKnowledge();
+    if (compiled) {
+      preloadStems(compiled.stems);
+      return new Assistant(compiled.content, { gazetteer: compiled.gazetteer, search: SearchIndex.fromJSON(compiled.search) });
+    }
+  }
+  const { loadAssistant } = await import('./loadAssistant.js');
+  return loadAssistant();
+}

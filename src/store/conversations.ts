@@ -1,0 +1,140 @@
+/**
+ * Conversation snapshots: the persisted XState snapshot of each conversation's machine, so that a
+ * restart (or another bot instance) picks a walkthrough up where the user left it.
+ *
+ * A stored snapshot is only restored into the machine version that wrote it: restoring into a
+ * changed machine could land the user in a step that no longer exists or skip a safety question.
+ * So every row that cannot be restored as is (expired, from another machine version, or not a
+ * snapshot at all) is deleted on load and reported, and the caller starts a fresh conversation
+ * and says so; load() never throws over a row's content.
+ */
+import { sql, type Kysely } from 'kysely';
+import type { Snapshot } from 'xstate';
+import { StoreError } from './errors.js';
+import type { Database } from './schema.js';
+
+export interface ConversationKey {
+  /** 'slack', 'teams', 'console', 'web'. */
+  channel: string;
+  /** Slack channel id, Teams conversation id. */
+  conversationId: string;
+  /** A Slack thread's ts; absent for a conversation without threads. */
+  threadId?: string;
+}
+
+export interface LoadOptions {
+  now: Date;
+  machineId: string;
+  machineVersion: number;
+}
+
+export type LoadResult =
+  | { status: 'found'; snapshot: Snapshot<unknown>; lang: string }
+  | { status: 'none' }
+  | { status: 'expired' }
+  | { status: 'outdated'; storedMachineId: string; storedVersion: number }
+  | { status: 'corrupt' };
+
+export interface SaveInput {
+  machineId: string;
+  machineVersion: number;
+  /** What `actor.getPersistedSnapshot()` returns. */
+  snapshot: Snapshot<unknown>;
+  lang: string;
+  now: Date;
+  /** How long the conversation may sit idle before it is forgotten. */
+  ttlMs: number;
+}
+
+export class ConversationStore {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async load(key: ConversationKey, options: LoadOptions): Promise<LoadResult> {
+    const where = rowKey(key);
+    const row = await this.db
+      .selectFrom('conversations')
+      .select(['machine_id', 'machine_version', 'snapshot', 'lang', 'expires_at'])
+      // The row's version: deleting only the version we read leaves alone a fresh snapshot that
+      // another instance saved in between (a Slack retry handled by a second instance).
+      .select(sql<string>`xmin::text`.as('row_version'))
+      .where('channel', '=', where.channel)
+      .where('conversation_id', '=', where.conversationId)
+      .where('thread_id', '=', where.threadId)
+      .executeTakeFirst();
+    if (row === undefined) return { status: 'none' };
+
+    let result: LoadResult;
+    if (row.expires_at.getTime() <= options.now.getTime()) {
+      result = { status: 'expired' };
+    } else if (row.machine_id !== options.machineId || row.machine_version !== options.machineVersion) {
+      result = { status: 'outdated', storedMachineId: row.machine_id, storedVersion: row.machine_version };
+    } else if (!isPersistedMachineSnapshot(row.snapshot)) {
+      result = { status: 'corrupt' };
+    } else {
+      return { status: 'found', snapshot: row.snapshot, lang: row.lang };
+    }
+    await this.db
+      .deleteFrom('conversations')
+      .where('channel', '=', where.channel)
+      .where('conversation_id', '=', where.conversationId)
+      .where('thread_id', '=', where.threadId)
+      .where(sql<boolean>`xmin::text = ${row.row_version}`)
+      .execute();
+    return result;
+  }
+
+  /** Inserts or replaces the conversation's snapshot and pushes its expiry to now + ttlMs. */
+  async save(key: ConversationKey, input: SaveInput): Promise<void> {
+    const where = rowKey(key);
+    if (!Number.isInteger(input.machineVersion)) {
+      throw new StoreError('INVALID_INPUT', `machine version must be an integer, got ${input.machineVersion}`);
+    }
+    if (!Number.isFinite(input.ttlMs) || input.ttlMs <= 0) {
+      throw new StoreError('INVALID_INPUT', `ttlMs must be a positive number of milliseconds, got ${input.ttlMs}`);
+    }
+    // Refused here rather than found corrupt on the next turn, when the user's answer is lost.
+    if (!isPersistedMachineSnapshot(input.snapshot)) {
+      throw new StoreError('INVALID_INPUT', 'snapshot is not a persisted machine snapshot (no status or value)');
+    }
+    const row = {
+      machine_id: input.machineId,
+      machine_version: input.machineVersion,
+      snapshot: JSON.stringify(input.snapshot),
+      lang: input.lang,
+      updated_at: input.now,
+      expires_at: new Date(input.now.getTime() + input.ttlMs),
+    };
+    await this.db
+      .insertInto('conversations')
+      .values({ channel: where.channel, conversation_id: where.conversationId, thread_id: where.threadId, ...row })
+      .onConflict((conflict) => conflict.columns(['channel', 'conversation_id', 'thread_id']).doUpdateSet(row))
+      .execute();
+  }
+
+  /** Deletes every conversation idle past its expiry; returns how many. */
+  async deleteExpired(now: Date): Promise<number> {
+    const result = await this.db.deleteFrom('conversations').where('expires_at', '<=', now).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+}
+
+function rowKey(key: ConversationKey): { channel: string; conversationId: string; threadId: string } {
+  if (key.channel === '' || key.conversationId === '') {
+    throw new StoreError('INVALID_INPUT', 'a conversation key needs a channel and a conversation id');
+  }
+  return { channel: key.channel, conversationId: key.conversationId, threadId: key.threadId ?? '' };
+}
+
+const SNAPSHOT_STATUSES: ReadonlySet<unknown> = new Set(['active', 'done', 'error', 'stopped']);
+
+/**
+ * The shape XState gives a machine's persisted snapshot: an object with a status and a state
+ * value. Whether the value names states of the current machine is for the engine to find out
+ * when it restores; this only keeps out rows that are not snapshots at all.
+ */
+function isPersistedMachineSnapshot(value: unknown): value is Snapshot<unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  if (!('status' in value) || !SNAPSHOT_STATUSES.has(value.status)) return false;
+  if (!('value' in value)) return false;
+  return typeof value.value === 'string' || (typeof value.value === 'object' && value.value !== null);
+}
