@@ -17,7 +17,7 @@ import type { Database } from './schema.js';
 export type StoreEngine = 'pglite' | 'postgres';
 
 export interface StoreConfig {
-  /** A PostgreSQL connection string (DATABASE_URL). When set, PGlite is not used. */
+  /** A PostgreSQL connection string (DATABASE_URL). When set and not empty, PGlite is not used. */
   databaseUrl?: string;
   /** Where PGlite keeps its files, under `${dataDir}/pglite`. Default './data'. */
   dataDir?: string;
@@ -47,13 +47,15 @@ export interface Store {
 
 export async function openStore(config: StoreConfig = {}): Promise<Store> {
   const schema = config.schema === undefined ? undefined : validSchemaName(config.schema);
-  if (config.databaseUrl !== undefined && config.memory) {
+  // DATABASE_URL= (empty) in an env file means "not set", not "connect with pg's defaults".
+  const databaseUrl = config.databaseUrl || undefined;
+  if (databaseUrl !== undefined && config.memory) {
     throw new StoreError('INVALID_CONFIG', 'choose either a database URL or an in-memory store, not both');
   }
   const { engine, dialect, release } =
-    config.databaseUrl === undefined
+    databaseUrl === undefined
       ? await openPglite(config, schema)
-      : { engine: 'postgres' as const, dialect: postgresDialect(config.databaseUrl, config, schema), release: noop };
+      : { engine: 'postgres' as const, dialect: postgresDialect(databaseUrl, config, schema), release: noop };
   const db = new Kysely<Database>({ dialect });
   const shutDown = async (): Promise<void> => {
     try {

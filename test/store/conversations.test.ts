@@ -1,0 +1,207 @@
+import { randomUUID } from 'node:crypto';
+import { createActor } from 'xstate';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConversationStore, type ConversationKey } from '../../src/store/conversations.js';
+import { StoreError } from '../../src/store/errors.js';
+import { notePostgresSkipped, testEngines, type TestStore } from './engines.js';
+import { walkthroughMachine } from './walkthroughMachine.js';
+
+const MACHINE = { machineId: 'walkthrough', machineVersion: 3 };
+const HOUR = 3_600_000;
+const monday = new Date('2030-03-04T08:00:00Z');
+
+/** A conversation no other test touches. */
+function newKey(threadId?: string): ConversationKey {
+  return { channel: 'slack', conversationId: `C${randomUUID()}`, ...(threadId === undefined ? {} : { threadId }) };
+}
+
+/** The walkthrough after the doctor moved to dosing and gave an 18 kg weight. */
+function walkthroughAtDosing() {
+  const actor = createActor(walkthroughMachine).start();
+  actor.send({ type: 'NEXT' });
+  actor.send({ type: 'WEIGHT', kg: 18 });
+  const snapshot = actor.getPersistedSnapshot();
+  actor.stop();
+  return snapshot;
+}
+
+notePostgresSkipped();
+
+describe.each(testEngines)('conversation snapshots on $name', (engine) => {
+  let opened: TestStore;
+  let conversations: ConversationStore;
+
+  beforeAll(async () => {
+    opened = await engine.open('conversations');
+    conversations = new ConversationStore(opened.store.db);
+  });
+  afterAll(async () => {
+    await opened?.dispose();
+  });
+
+  async function rowCount(key: ConversationKey): Promise<number> {
+    const rows = await opened.store.db
+      .selectFrom('conversations')
+      .select('thread_id')
+      .where('channel', '=', key.channel)
+      .where('conversation_id', '=', key.conversationId)
+      .execute();
+    return rows.length;
+  }
+
+  it('brings a walkthrough back where the doctor left it, weight included', async () => {
+    const key = newKey();
+    const persisted = walkthroughAtDosing();
+    await conversations.save(key, { ...MACHINE, snapshot: persisted, lang: 'it', now: monday, ttlMs: HOUR });
+
+    const loaded = await conversations.load(key, { ...MACHINE, now: new Date(monday.getTime() + 10 * 60_000) });
+    if (loaded.status !== 'found') throw new Error(`expected a snapshot, got ${loaded.status}`);
+    expect(loaded.lang).toBe('it');
+    expect(loaded.snapshot).toEqual(JSON.parse(JSON.stringify(persisted)));
+
+    const restored = createActor(walkthroughMachine, { snapshot: loaded.snapshot }).start();
+    expect(restored.getSnapshot().value).toBe('dosing');
+    expect(restored.getSnapshot().context.weightKg).toBe(18);
+    restored.send({ type: 'NEXT' });
+    expect(restored.getSnapshot().status).toBe('done');
+    restored.stop();
+  });
+
+  it('reports none for a conversation never saved', async () => {
+    expect(await conversations.load(newKey(), { ...MACHINE, now: monday })).toEqual({ status: 'none' });
+  });
+
+  it('forgets a conversation idle past its expiry, and says so once', async () => {
+    const key = newKey();
+    await conversations.save(key, { ...MACHINE, snapshot: walkthroughAtDosing(), lang: 'en', now: monday, ttlMs: HOUR });
+
+    const atExpiry = new Date(monday.getTime() + HOUR);
+    expect(await conversations.load(key, { ...MACHINE, now: atExpiry })).toEqual({ status: 'expired' });
+    expect(await rowCount(key)).toBe(0);
+    expect(await conversations.load(key, { ...MACHINE, now: atExpiry })).toEqual({ status: 'none' });
+  });
+
+  it('does not restore a snapshot written by another machine version', async () => {
+    const key = newKey();
+    await conversations.save(key, { ...MACHINE, snapshot: walkthroughAtDosing(), lang: 'it', now: monday, ttlMs: HOUR });
+
+    const afterUpgrade = await conversations.load(key, { machineId: 'walkthrough', machineVersion: 4, now: monday });
+    expect(afterUpgrade).toEqual({ status: 'outdated', storedMachineId: 'walkthrough', storedVersion: 3 });
+    expect(await rowCount(key)).toBe(0);
+  });
+
+  it('does not restore a snapshot written by another machine', async () => {
+    const key = newKey();
+    await conversations.save(key, { ...MACHINE, snapshot: walkthroughAtDosing(), lang: 'it', now: monday, ttlMs: HOUR });
+
+    expect(await conversations.load(key, { machineId: 'followup', machineVersion: 3, now: monday })).toEqual({
+      status: 'outdated',
+      storedMachineId: 'walkthrough',
+      storedVersion: 3,
+    });
+  });
+
+  it.each([
+    ['a JSON string', '"dosing"'],
+    ['an array', '[1, 2, 3]'],
+    ['an empty object', '{}'],
+    ['a status without a state value', '{"status": "active", "context": {}}'],
+    ['an unknown status', '{"status": "paused", "value": "dosing"}'],
+    ['null', 'null'],
+  ])('reports a row holding %s as corrupt and deletes it, without throwing', async (_what, json) => {
+    const key = newKey();
+    await opened.store.db
+      .insertInto('conversations')
+      .values({
+        channel: key.channel,
+        conversation_id: key.conversationId,
+        thread_id: '',
+        machine_id: MACHINE.machineId,
+        machine_version: MACHINE.machineVersion,
+        snapshot: json,
+        lang: 'it',
+        updated_at: monday,
+        expires_at: new Date(monday.getTime() + HOUR),
+      })
+      .execute();
+
+    expect(await conversations.load(key, { ...MACHINE, now: monday })).toEqual({ status: 'corrupt' });
+    expect(await rowCount(key)).toBe(0);
+  });
+
+  it('replaces the snapshot of the same conversation and pushes its expiry', async () => {
+    const key = newKey();
+    const first = walkthroughAtDosing();
+    await conversations.save(key, { ...MACHINE, snapshot: first, lang: 'it', now: monday, ttlMs: HOUR });
+
+    const actor = createActor(walkthroughMachine, { snapshot: first }).start();
+    actor.send({ type: 'NEXT' });
+    const later = new Date(monday.getTime() + 50 * 60_000);
+    await conversations.save(key, { ...MACHINE, snapshot: actor.getPersistedSnapshot(), lang: 'en', now: later, ttlMs: HOUR });
+    actor.stop();
+
+    expect(await rowCount(key)).toBe(1);
+    // Past the first save's expiry, within the second's.
+    const loaded = await conversations.load(key, { ...MACHINE, now: new Date(monday.getTime() + 90 * 60_000) });
+    if (loaded.status !== 'found') throw new Error(`expected a snapshot, got ${loaded.status}`);
+    expect(loaded.lang).toBe('en');
+    expect(loaded.snapshot.status).toBe('done');
+  });
+
+  it('keeps each thread of a channel conversation apart', async () => {
+    const channelOnly = newKey();
+    const threads = ['', '1712345678.000100', '1712345678.000200'];
+    for (const [index, threadId] of threads.entries()) {
+      const actor = createActor(walkthroughMachine).start();
+      actor.send({ type: 'NEXT' });
+      actor.send({ type: 'WEIGHT', kg: 10 + index });
+      await conversations.save(
+        { ...channelOnly, threadId },
+        { ...MACHINE, snapshot: actor.getPersistedSnapshot(), lang: 'it', now: monday, ttlMs: HOUR },
+      );
+      actor.stop();
+    }
+
+    expect(await rowCount(channelOnly)).toBe(3);
+    for (const [index, threadId] of threads.entries()) {
+      const loaded = await conversations.load({ ...channelOnly, threadId }, { ...MACHINE, now: monday });
+      if (loaded.status !== 'found') throw new Error(`thread "${threadId}": got ${loaded.status}`);
+      const restored = createActor(walkthroughMachine, { snapshot: loaded.snapshot });
+      expect(restored.getSnapshot().context.weightKg).toBe(10 + index);
+    }
+    // No thread id and an empty one are the same conversation.
+    expect((await conversations.load(channelOnly, { ...MACHINE, now: monday })).status).toBe('found');
+  });
+
+  it('deletes every expired conversation at once and counts them', async () => {
+    // A time long before the other tests' saves, so that only these rows are expired by then.
+    const longAgo = new Date('2001-05-01T08:00:00Z');
+    const shortLived = [newKey(), newKey(), newKey('1712345678.000300')];
+    const longLived = newKey();
+    for (const key of shortLived) {
+      await conversations.save(key, { ...MACHINE, snapshot: walkthroughAtDosing(), lang: 'it', now: longAgo, ttlMs: HOUR });
+    }
+    await conversations.save(longLived, {
+      ...MACHINE,
+      snapshot: walkthroughAtDosing(),
+      lang: 'it',
+      now: longAgo,
+      ttlMs: 30 * 24 * HOUR,
+    });
+
+    expect(await conversations.deleteExpired(new Date(longAgo.getTime() + 2 * HOUR))).toBe(3);
+    for (const key of shortLived) expect(await rowCount(key)).toBe(0);
+    expect(await rowCount(longLived)).toBe(1);
+  });
+
+  it('refuses to save what it could not restore', async () => {
+    const key = newKey();
+    const valid = { ...MACHINE, snapshot: walkthroughAtDosing(), lang: 'it', now: monday, ttlMs: HOUR };
+    await expect(conversations.save(key, { ...valid, ttlMs: 0 })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    await expect(conversations.save(key, { ...valid, machineVersion: 1.5 })).rejects.toBeInstanceOf(StoreError);
+    await expect(
+      conversations.save({ channel: 'slack', conversationId: '' }, valid),
+    ).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    expect(await rowCount(key)).toBe(0);
+  });
+});
