@@ -33,6 +33,21 @@ export function buildProgram(io: { out: (s: string) => void; err: (s: string) =>
       io.out(opts.json ? JSON.stringify(reply) + '\n' : renderPlainText(reply) + '\n');
     });
 
+  program
+    .command('serve')
+    .description('run the server: Slack, Teams, web playground, health and metrics (configured from the environment)')
+    .action(async () => {
+      const { serve } = await import('./server/serve.js');
+      const served = await serve();
+      io.out(`PDTA assistant listening on ${served.url}\n`);
+      const stop = () => {
+        void served.close().then(() => process.exit(0));
+      };
+      process.once('SIGTERM', stop);
+      process.once('SIGINT', stop);
+      await new Promise(() => undefined);
+    });
+
   const content = program.command('content').description('the PDTA content in content/');
   content
     .command('check')
@@ -97,7 +112,7 @@ export async function main(argv: string[]): Promise<number> {
       io.err(`pdta: ${error.message}\n`);
       return 2;
     }
-    if (error instanceof Error && error.name === 'ContentError') {
+    if (error instanceof Error && (error.name === 'ContentError' || error.name === 'ConfigError')) {
       io.err(`pdta: ${error.message}\n`);
       return 2;
     }
