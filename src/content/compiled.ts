@@ -8,9 +8,10 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TokenizedEntry } from '../nlu/gazetteer.js';
+import type { LanguageVocabulary } from '../nlu/language.js';
 import type { Content } from './schema.js';
 
-export const KNOWLEDGE_FORMAT = 1;
+export const KNOWLEDGE_FORMAT = 2;
 
 export interface CompiledKnowledge {
   format: number;
@@ -18,6 +19,7 @@ export interface CompiledKnowledge {
   content: Content;
   gazetteer: TokenizedEntry[];
   search: string;
+  language: LanguageVocabulary;
   stems: Record<string, string[]>;
 }
 

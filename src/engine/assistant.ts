@@ -125,7 +125,9 @@ export class Assistant {
       const recognisedAs = match && (match.edits > 0 || isBrand) ? typed : null;
       return therapyReply(ctx, { therapy, population, weight, weightsTyped, recognisedAs });
     });
-    return mergeReplies(replies);
+    const merged = mergeReplies(replies);
+    for (const id of ids) if (!merged.itemIds.includes(id)) merged.itemIds.unshift(id);
+    return merged;
   }
 
   answer(u: Understanding): Reply {

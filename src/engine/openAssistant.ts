@@ -12,7 +12,11 @@ export async function openAssistant(): Promise<Assistant> {
     const compiled = readCompiledKnowledge();
     if (compiled) {
       preloadStems(compiled.stems);
-      return new Assistant(compiled.content, { gazetteer: compiled.gazetteer, search: SearchIndex.fromJSON(compiled.search) });
+      return new Assistant(compiled.content, {
+        gazetteer: compiled.gazetteer,
+        search: SearchIndex.fromJSON(compiled.search),
+        language: compiled.language,
+      });
     }
   }
   const { loadAssistant } = await import('./loadAssistant.js');

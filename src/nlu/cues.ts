@@ -5,8 +5,10 @@
 export const CUES = {
   dose: ['dose', 'dosi', 'dosaggio', 'dosaggi', 'posologia', 'quanto', 'quanta', 'quanti', 'mg', 'somministrare', 'dare', 'dosing', 'dosage', 'how much', 'give', 'calcola', 'calculate', 'compute', 'mg/kg', 'prescrivere', 'prescribe'],
   criteria: ['quando', 'iniziare', 'inizio', 'sospendere', 'interrompere', 'terminare', 'smettere', 'criteri', 'criterio', 'when', 'start', 'stop', 'criteria', 'discontinue', 'indicazioni', 'indications'],
-  differential: ['differenza', 'differenze', 'differenziare', 'distinguere', 'distingue', 'differenziale', 'diagnosi differenziale', 'vs', 'versus', 'differential', 'distinguish', 'difference', 'differ', 'mimic', 'mimics', 'rispetto'],
-  help: ['aiuto', 'help', 'menu', 'comandi', 'commands', 'cosa sai fare', 'what can you do', 'istruzioni', 'guida', 'start', 'inizio', 'opzioni', 'options'],
+  differential: ['differenza', 'differenze', 'differenziare', 'distinguere', 'distingue', 'differenziale', 'differenziali', 'diagnosi differenziale', 'vs', 'versus', 'differential', 'differentials', 'distinguish', 'difference', 'differences', 'differ', 'mimic', 'mimics', 'rispetto'],
+  referral: ['referral', 'refer', 'invio', 'inviare', 'mandare', 'consulto', 'consulenza', 'specialista', 'specialist', 'visita', 'visit'],
+  followup: ['ogni quanto', 'ogni quanti', 'every how many', 'how many months', 'quanti mesi', 'how often', 'follow-up', 'follow', 'controlli', 'controllo', 'monitoraggio', 'monitoring', 'scadenze', 'scadenza', 'intervallo', 'intervalli', 'interval', 'intervals', 'ripetere', 'repeat', 'cadenza', 'frequenza', 'frequency', 'sorveglianza', 'surveillance'],
+  help: ['aiuto', 'help', 'menu', 'comandi', 'commands', 'cosa sai fare', 'what can you do', 'istruzioni', 'start', 'opzioni', 'options'],
   greeting: ['ciao', 'buongiorno', 'buonasera', 'salve', 'hi', 'hello', 'hey', 'good morning', 'good evening'],
   thanks: ['grazie', 'thanks', 'thank you', 'ok grazie', 'perfetto', 'great'],
   tmp: ['tmp', 'tmp/gfr', 'tmpgfr', 'trp', 'riassorbimento tubulare', 'tubular reabsorption', 'tubular maximum', 'gfr'],

@@ -12,6 +12,9 @@ export interface GazetteerEntry {
   /** What kind of item the id names, used to prefer therapies over exams on equal matches. */
   kind: string;
   phrase: string;
+  /** Only in messages of this language (short abbreviations that differ: "TC" is a CT scan in
+   * Italian and tumoral calcinosis in English). */
+  lang?: 'it' | 'en';
 }
 
 /** An entry with its phrase already normalised (saved at build time; see content/compiled.ts). */
@@ -48,6 +51,7 @@ interface Phrase {
   kind: string;
   tokens: string[];
   phrase: string;
+  lang?: 'it' | 'en';
 }
 
 /** Edits allowed for a token of this length; short tokens (PTH, TC, LES) must match exactly. */
@@ -57,7 +61,14 @@ export function allowedEdits(length: number): number {
   return 0;
 }
 
-const KIND_PRIORITY: Record<string, number> = { therapy: 3, condition: 2, exam: 1 };
+/** On equal matches, the more specific kind wins: a drug over a test, a test over a passage. */
+const KIND_PRIORITY: Record<string, number> = { therapy: 6, condition: 5, exam: 4, followup: 3, specialist: 3, topic: 2, step: 1 };
+
+/**
+ * Names of things outside the PDTA match only exactly: a near miss must not turn a word the PDTA
+ * does contain ("ipofosfaturia") into "not covered" ("ipofosfatasia").
+ */
+const EXACT_ONLY_KINDS = new Set(['out-of-scope']);
 
 export class Gazetteer {
   private readonly byToken = new Map<string, Phrase[]>();
@@ -69,6 +80,7 @@ export class Gazetteer {
     for (const entry of entries) {
       const { tokens } = entry;
       const phrase: Phrase = { id: entry.id, kind: entry.kind, tokens, phrase: entry.phrase };
+      if (entry.lang) phrase.lang = entry.lang;
       const first = tokens[0]!;
       const list = this.byToken.get(first) ?? [];
       list.push(phrase);
@@ -115,12 +127,13 @@ export class Gazetteer {
   }
 
   /** Non-overlapping matches, longest and most exact first. */
-  find(tokens: readonly string[]): GazetteerMatch[] {
+  find(tokens: readonly string[], lang?: 'it' | 'en'): GazetteerMatch[] {
     const candidates: GazetteerMatch[] = [];
     for (let i = 0; i < tokens.length; i += 1) {
       for (const start of this.near(tokens[i]!)) {
         for (const phrase of this.byToken.get(start.token) ?? []) {
           if (i + phrase.tokens.length > tokens.length) continue;
+          if (phrase.lang && lang && phrase.lang !== lang) continue;
           let edits = start.edits;
           let ok = true;
           for (let k = 1; k < phrase.tokens.length && ok; k += 1) {
@@ -128,6 +141,7 @@ export class Gazetteer {
             if (e === null) ok = false;
             else edits += e;
           }
+          if (ok && edits > 0 && EXACT_ONLY_KINDS.has(phrase.kind)) ok = false;
           if (ok) {
             candidates.push({ id: phrase.id, kind: phrase.kind, start: i, end: i + phrase.tokens.length, edits, phrase: phrase.phrase });
           }
@@ -144,6 +158,12 @@ export class Gazetteer {
     const taken = new Array<boolean>(tokens.length).fill(false);
     const chosen: GazetteerMatch[] = [];
     for (const c of candidates) {
+      // The same words can name two items equally well ("sclerodermia": both calcinoses of Table I's
+      // connective-tissue row): keep both rather than pick one.
+      if (chosen.some((x) => x.start === c.start && x.end === c.end && x.edits === c.edits && x.id !== c.id && x.kind === c.kind)) {
+        chosen.push(c);
+        continue;
+      }
       let free = true;
       for (let k = c.start; k < c.end; k += 1) if (taken[k]) free = false;
       if (!free) continue;

@@ -13,25 +13,67 @@ const ITALIAN = new Set(
     'calcinosi tumorale fosforo fosfato sierico urinario creatinina endovena compresse giorno settimana ' +
     'diagnosi differenziale controlli promemoria aiuto ciao grazie buongiorno buonasera passo fase chili ' +
     'sospendere iniziare quando indicazioni chirurgia riabilitazione associazione neridronato zoledronato ' +
-    'alendronato colecalciferolo calcitriolo acetazolamide').split(' '),
+    'alendronato colecalciferolo calcitriolo differenze elenco sito dolore gestione').split(' '),
 );
 
 const ENGLISH = new Set(
   ('the a an of to in on for with and or but not is are was be been what which who how when where why ' +
     'does do did should can could would much many every after before then this that these those my your ' +
     'child children kid adult years old weight weighs dose dosing therapy treatment tests test exam visit ' +
-    'difference between versus vs need needs calcinosis tumoral tumoural phosphate serum urine creatinine ' +
-    'tablets day week diagnosis differential follow monitoring reminders help hi hello thanks thank step ' +
+    'difference between versus need needs calcinosis tumoral tumoural phosphate serum urine creatinine ' +
+    'tablets day week diagnosis differential follow monitoring reminders help hi hello thanks thank ' +
     'stop start when indications surgery rehabilitation association pounds lb lbs paediatric pediatric ' +
-    'neridronate zoledronate zoledronic alendronate cholecalciferol calcitriol about give show tell me').split(' '),
+    'neridronate zoledronate zoledronic alendronate cholecalciferol about give show tell me kid kids baby newborn ' +
+    'neonate infant toddler website site link list needed required referral pain management meaning').split(' '),
 );
 
-export function detectLanguage(tokens: readonly string[]): Lang {
-  let it = 0;
-  let en = 0;
-  for (const token of tokens) {
-    if (ITALIAN.has(token)) it += 1;
-    if (ENGLISH.has(token)) en += 1;
+/**
+ * Words that occur only in the Italian or only in the English text of the content: the PDTA's
+ * own vocabulary in each language ("spalle"/"shoulder", "radiografia"/"x-ray"), so that a terse
+ * question made only of clinical words still finds its language.
+ */
+export interface LanguageVocabulary {
+  it: string[];
+  en: string[];
+}
+
+export function buildLanguageVocabulary(texts: Array<{ it: string; en: string }>, tokenize: (s: string) => string[]): LanguageVocabulary {
+  const it = new Set<string>();
+  const en = new Set<string>();
+  for (const t of texts) {
+    for (const w of tokenize(t.it)) it.add(w);
+    for (const w of tokenize(t.en)) en.add(w);
   }
-  return en > it ? 'en' : 'it';
+  // "ct" and "tc" mean a CT scan in one language and the disease in the other: no vote.
+  const ambiguous = new Set(['ct', 'tc', 'step', 'follow-up']);
+  const onlyIt = [...it].filter((w) => !en.has(w) && w.length > 1 && !/\d/.test(w) && !ambiguous.has(w));
+  const onlyEn = [...en].filter((w) => !it.has(w) && w.length > 1 && !/\d/.test(w) && !ambiguous.has(w));
+  return { it: onlyIt.sort(), en: onlyEn.sort() };
+}
+
+export class LanguageDetector {
+  private readonly it: Set<string>;
+  private readonly en: Set<string>;
+
+  constructor(vocabulary: LanguageVocabulary = { it: [], en: [] }) {
+    this.it = new Set(vocabulary.it);
+    this.en = new Set(vocabulary.en);
+  }
+
+  detect(tokens: readonly string[]): Lang {
+    let it = 0;
+    let en = 0;
+    for (const token of tokens) {
+      // Function words weigh more than content words: they are what a language is made of.
+      if (ITALIAN.has(token)) it += 2;
+      else if (this.it.has(token)) it += 1;
+      if (ENGLISH.has(token)) en += 2;
+      else if (this.en.has(token)) en += 1;
+    }
+    return en > it ? 'en' : 'it';
+  }
+}
+
+export function detectLanguage(tokens: readonly string[]): Lang {
+  return new LanguageDetector().detect(tokens);
 }

@@ -82,19 +82,53 @@ export function findAges(folded: string): AgeMention[] {
   return found;
 }
 
-// Lab labels: each alternative names the analyte and, where it does, the specimen.
-const LAB_LABELS: Array<{ re: string; analyte: Analyte; specimen: Specimen | null }> = [
-  { re: String.raw`fosfaturia|fosfato\s+urinario|fosforo\s+urinario|fosfati\s+urinari|p\s+urinario|urine\s+phosphate|urinary\s+phosphate|urine\s+phosphorus|urine\s+p|urinary\s+p|phosphate\s+urine|u-?p|p-?u|u-?po4|p\s*urine`, analyte: 'phosphate', specimen: 'urine' },
-  { re: String.raw`fosforemia|fosfatemia|fosfato\s+sierico|fosforo\s+sierico|fosfato\s+serico|fosforo\s+serico|fosfato\s+plasmatico|fosforo\s+plasmatico|p\s+sierico|serum\s+phosphate|serum\s+phosphorus|plasma\s+phosphate|serum\s+p|phosphate\s+serum|s-?p|p-?s|s-?po4|p\s*serum`, analyte: 'phosphate', specimen: 'serum' },
-  { re: String.raw`fosfato|fosforo|fosfati|phosphate|phosphorus|po4|p`, analyte: 'phosphate', specimen: null },
-  { re: String.raw`creatininuria|creatinuria|creatinina\s+urinaria|creat\s+urinaria|urine\s+creatinine|urinary\s+creatinine|creatinine\s+urine|u-?cr(?:ea)?t?|cr-?u|crea?t?\s*urine`, analyte: 'creatinine', specimen: 'urine' },
-  { re: String.raw`creatininemia|creatinina\s+sierica|creatinina\s+serica|creatinina\s+plasmatica|creat\s+sierica|serum\s+creatinine|plasma\s+creatinine|creatinine\s+serum|s-?cr(?:ea)?t?|cr-?s|crea?t?\s*serum`, analyte: 'creatinine', specimen: 'serum' },
-  { re: String.raw`creatinina|creatinine|creat|crea|cr`, analyte: 'creatinine', specimen: null },
+// Lab labels: an analyte word with a specimen word before or after it ("fosfato sierico",
+// "urine creatinine", "P siero", "creat nelle urine"), the compound words (fosfaturia, creatinuria),
+// and the usual abbreviations (SP, UP, SCr, UCr, Ps, Pu, Crs, Cru). An analyte with no specimen is
+// read as serum, the way "creatinina 70" is always meant.
+const PHOS = String.raw`fosfato|fosforo|fosfati|phosphate|phosphates|phosphorus|po4|p`;
+const CREA = String.raw`creatinina|creatinine|creat|crea|cr`;
+const SERUM = String.raw`sierico|sierica|serico|serica|siero|sangue|plasma|plasmatico|plasmatica|ematico|ematica|serum|blood|s`;
+const URINE = String.raw`urinario|urinaria|urinari|urine|urina|urinary|u`;
+const IN = String.raw`(?:\s*-?\s*|\s+(?:nel|nelle|nella|nell|in|su)\s+)`;
+
+const LABEL_ALTERNATIVES = [
+  String.raw`fosfaturia|fosforemia|fosfatemia|creatininuria|creatinuria|creatininemia`,
+  `(?:${PHOS}|${CREA})${IN}(?:${SERUM}|${URINE})`,
+  `(?:${SERUM}|${URINE})${IN}(?:${PHOS}|${CREA})`,
+  `${PHOS}|${CREA}`,
 ];
 
+function classify(label: string): { analyte: Analyte; specimen: Specimen | null } | null {
+  const words = label.split(/[\s-]+/).filter((w) => !['nel', 'nelle', 'nella', 'nell', 'in', 'su'].includes(w));
+  const compact = words.join('');
+  if (/^(fosfaturia)$/.test(compact)) return { analyte: 'phosphate', specimen: 'urine' };
+  if (/^(fosforemia|fosfatemia)$/.test(compact)) return { analyte: 'phosphate', specimen: 'serum' };
+  if (/^(creatininuria|creatinuria)$/.test(compact)) return { analyte: 'creatinine', specimen: 'urine' };
+  if (/^creatininemia$/.test(compact)) return { analyte: 'creatinine', specimen: 'serum' };
+  let analyte: Analyte | null = null;
+  let specimen: Specimen | null = null;
+  const whole = (re: string) => new RegExp(`^(?:${re})$`);
+  const pieces = words.length > 1 ? words : splitGlued(compact);
+  for (const w of pieces) {
+    if (analyte === null && whole(PHOS).test(w)) analyte = 'phosphate';
+    else if (analyte === null && whole(CREA).test(w)) analyte = 'creatinine';
+    else if (whole(SERUM).test(w)) specimen = 'serum';
+    else if (whole(URINE).test(w)) specimen = 'urine';
+  }
+  return analyte ? { analyte, specimen } : null;
+}
+
+/** "scr" → ["s", "cr"], "up" → ["u", "p"], "pu" → ["p", "u"]: glued abbreviations. */
+function splitGlued(word: string): string[] {
+  const m = /^(s|u)(p|po4|cr|crea|creat)$/.exec(word) ?? /^(p|po4|cr|crea|creat)(s|u)$/.exec(word);
+  return m ? [m[1]!, m[2]!] : [word];
+}
+
+const GLUED = String.raw`(?:s|u)(?:p|po4|cr|crea|creat)|(?:p|po4|cr|crea|creat)(?:s|u)`;
 const LAB_UNIT = String.raw`(mmol\s*\/\s*l|mmol|umol\s*\/\s*l|umol|micromol\s*\/\s*l|micromoli\s*\/\s*l|mg\s*\/\s*dl|mg\s*%|mg\/100\s*ml)?`;
 const LAB = new RegExp(
-  String.raw`(?<![a-z])(${LAB_LABELS.map((l) => `(?:${l.re})`).join('|')})(?![a-z])\s*(?:[:=]|di|is|was|of|e|pari\s+a)?\s*${NUMBER}\s*${LAB_UNIT}`,
+  String.raw`(?<![a-z0-9])(${[...LABEL_ALTERNATIVES.slice(0, 3), GLUED, LABEL_ALTERNATIVES[3]!].map((a) => `(?:${a})`).join('|')})(?![a-z])\s*(?:[:=]|di|is|was|of|e|pari\s+a)?\s*${NUMBER}\s*${LAB_UNIT}`,
   'g',
 );
 
@@ -102,7 +136,7 @@ export function findLabValues(folded: string): LabMention[] {
   const found: LabMention[] = [];
   for (const m of folded.matchAll(LAB)) {
     const label = m[1]!.replace(/\s+/g, ' ');
-    const spec = LAB_LABELS.find((l) => new RegExp(`^(?:${l.re})$`).test(label));
+    const spec = classify(label);
     if (!spec) continue;
     found.push({
       analyte: spec.analyte,

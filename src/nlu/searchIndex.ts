@@ -31,7 +31,8 @@ function textOf(entry: Item): string {
       add(entry.item.note);
       break;
     case 'therapy':
-      add(entry.item.note);
+      // Not the note: it quotes the PDTA around the table and would make every therapy match
+      // every question about treatment.
       add(entry.item.class);
       break;
     case 'condition':
@@ -91,6 +92,9 @@ const OPTIONS = {
   },
 };
 
+/** The disease itself is the subject of every question, not an item to answer with. */
+const NOT_INDEXED = new Set(['condition.tumoral-calcinosis']);
+
 export class SearchIndex {
   private constructor(private readonly mini: MiniSearch<Doc>) {}
 
@@ -107,6 +111,7 @@ export class SearchIndex {
     const mini = new MiniSearch<Doc>(OPTIONS);
     const docs: Doc[] = [];
     for (const [id, entry] of catalog.byId) {
+      if (NOT_INDEXED.has(id)) continue;
       docs.push({
         id,
         kind: entry.kind,

@@ -32,7 +32,8 @@ const STOPWORDS = new Set(
     'the a an of to in on for with and or but not is are was were be been being it its this that these those what which ' +
     'who whom how when where why does do did can could would should shall will me my i you your he she we they them ' +
     'about any some there their from by as at into than then so if also please per favore grazie thanks mi dici dimmi ' +
-    'tell show give qual quale quali').split(' '),
+    'tell show give qual quale quali quando quanto quanta dove perche come cosa faccio fare fa serve servono devo deve ' +
+    'posso puo bisogna what when how which where why should need needed must do does any there pdta').split(' '),
 );
 
 export function isStopword(token: string): boolean {

@@ -7,7 +7,7 @@ import type { Catalog } from '../content/catalog.js';
 import type { Lang } from '../reply/model.js';
 import { findCues, type CueKind } from './cues.js';
 import { Gazetteer, tokenizeEntries, type GazetteerEntry, type GazetteerMatch, type TokenizedEntry } from './gazetteer.js';
-import { detectLanguage } from './language.js';
+import { buildLanguageVocabulary, LanguageDetector, type LanguageVocabulary } from './language.js';
 import { normalize, type Normalized } from './normalize.js';
 import { OUT_OF_SCOPE, type OutOfScopeKind } from './outOfScope.js';
 import { findAges, findLabValues, findWeights, type AgeMention, type LabMention, type WeightMention } from './quantities.js';
@@ -56,11 +56,14 @@ export interface Understanding {
   named: GazetteerMatch[];
 }
 
+const STRONG_DIFFERENTIAL = new Set(['differenziale', 'differenziali', 'differential', 'differentials', 'ddx', 'distinguere', 'distinguish', 'mimic', 'mimics']);
+
 const GENE_WORDS = new Set(['fgf23', 'galnt3', 'klotho', 'samd9', 'gans1', 'smad9']);
 
 const STEP_WORDS: Record<string, 1 | 2 | 3> = {
   '1': 1, '2': 2, '3': 3, i: 1, ii: 2, iii: 3, uno: 1, due: 2, tre: 3, one: 1, two: 2, three: 3,
   primo: 1, secondo: 2, terzo: 3, first: 1, second: 2, third: 3, prima: 1, seconda: 2, terza: 3,
+  ultimo: 3, ultima: 3, final: 3, finale: 3, last: 3, iniziale: 1, initial: 1,
 };
 const STEP_NOUNS = new Set(['step', 'passo', 'fase', 'stage', 'tappa', 'livello', 'passaggio']);
 
@@ -85,6 +88,42 @@ const DOSE_OF = /\b(?:dose|dosi|dosaggio|posologia|dosing|dosage)\s+(?:di|del|de
 export interface UnderstandingIndexes {
   gazetteer: TokenizedEntry[];
   search: SearchIndex;
+  language: LanguageVocabulary;
+}
+
+function localizedTexts(catalog: Catalog): Array<{ it: string; en: string }> {
+  const out: Array<{ it: string; en: string }> = [];
+  const visit = (value: unknown): void => {
+    if (Array.isArray(value)) value.forEach(visit);
+    else if (value && typeof value === 'object') {
+      const o = value as Record<string, unknown>;
+      if (typeof o['it'] === 'string' && typeof o['en'] === 'string') out.push({ it: o['it'], en: o['en'] });
+      else if (Array.isArray(o['it']) && Array.isArray(o['en'])) out.push({ it: (o['it'] as string[]).join(' '), en: (o['en'] as string[]).join(' ') });
+      else Object.values(o).forEach(visit);
+    }
+  };
+  visit(catalog.content);
+  return out;
+}
+
+/** The disease itself is every question's subject, not a differential to answer about. */
+const NOT_IN_GAZETTEER = new Set(['condition.tumoral-calcinosis']);
+
+/** Words naming the disease itself: every question may carry them, so they identify no passage. */
+const DISEASE_WORDS = new Set(['calcinosi', 'tumorale', 'tumoral', 'tumoural', 'calcinosis', 'familiare', 'familial', 'forma', 'form']);
+
+function keywordEntries(id: string, kind: string, keywords: { it: string[]; en: string[] }, names: string[] = []): GazetteerEntry[] {
+  const out: GazetteerEntry[] = [];
+  const add = (phrase: string, lang?: 'it' | 'en') => {
+    const tokens = normalize(phrase).tokens;
+    if (tokens.length === 0 || tokens.every((t) => DISEASE_WORDS.has(t) || isStopword(t))) return;
+    const short = tokens.length === 1 && tokens[0]!.length <= 3;
+    out.push(short && lang ? { id, kind, phrase, lang } : { id, kind, phrase });
+  };
+  for (const n of names) add(n);
+  for (const k of keywords.it) add(k, 'it');
+  for (const k of keywords.en) add(k, 'en');
+  return out;
 }
 
 export function buildIndexes(catalog: Catalog): UnderstandingIndexes {
@@ -92,34 +131,75 @@ export function buildIndexes(catalog: Catalog): UnderstandingIndexes {
   for (const t of catalog.content.therapies) {
     for (const phrase of [t.name.it, t.name.en, ...t.synonyms]) entries.push({ id: t.id, kind: 'therapy', phrase });
   }
-  for (const e of catalog.content.exams) {
-    for (const phrase of [e.name.it, e.name.en, ...e.keywords.it, ...e.keywords.en]) entries.push({ id: e.id, kind: 'exam', phrase });
-  }
+  for (const e of catalog.content.exams) entries.push(...keywordEntries(e.id, 'exam', e.keywords, [e.name.it, e.name.en]));
   for (const c of catalog.content.conditions) {
+    if (NOT_IN_GAZETTEER.has(c.id)) continue;
     for (const phrase of [c.name.it, c.name.en, ...c.synonyms]) entries.push({ id: c.id, kind: 'condition', phrase });
   }
+  // Passages are found by their keywords too: a keyword typed is a stronger signal than a word of
+  // the passage's text, which is all full-text ranking sees.
+  for (const t of catalog.content.topics) entries.push(...keywordEntries(t.id, 'topic', t.keywords, [t.title.it, t.title.en]));
+  for (const sp of catalog.content.specialists) entries.push(...keywordEntries(sp.id, 'specialist', sp.keywords, [sp.visit.it, sp.visit.en]));
+  for (const f of catalog.content.followup) entries.push(...keywordEntries(f.id, 'followup', f.keywords, [f.name.it, f.name.en]));
+  for (const st of catalog.content.algorithm) entries.push(...keywordEntries(st.id, 'step', st.keywords));
   for (const o of OUT_OF_SCOPE) entries.push({ id: `out-of-scope:${o.kind}:${o.name}`, kind: 'out-of-scope', phrase: o.name });
-  return { gazetteer: tokenizeEntries(entries), search: SearchIndex.build(catalog) };
+  return {
+    gazetteer: tokenizeEntries(entries),
+    search: SearchIndex.build(catalog),
+    language: buildLanguageVocabulary(localizedTexts(catalog), (text) => normalize(text).tokens),
+  };
+}
+
+const PASSAGE_KINDS = new Set(['topic', 'specialist', 'followup', 'step']);
+
+/**
+ * Passages ranked by the words of the message that their keywords cover (a keyword typed is the
+ * strongest signal), then by full-text score.
+ */
+function rankPassages(hits: SearchHit[], named: readonly GazetteerMatch[], cues: Set<CueKind>): SearchHit[] {
+  const coverage = new Map<string, { kind: string; tokens: number }>();
+  for (const m of named) {
+    if (!PASSAGE_KINDS.has(m.kind)) continue;
+    const c = coverage.get(m.id) ?? { kind: m.kind, tokens: 0 };
+    c.tokens += m.end - m.start;
+    coverage.set(m.id, c);
+  }
+  // "ogni quanto la fosfaturia?" asks for the schedule; "cardiology referral" for the specialist.
+  for (const [, c] of coverage) {
+    if (c.kind === 'followup' && cues.has('followup')) c.tokens += 2;
+    if (c.kind === 'specialist' && cues.has('referral')) c.tokens += 2;
+  }
+  const byId = new Map(hits.map((h) => [h.id, h]));
+  for (const [id, c] of coverage) if (!byId.has(id)) byId.set(id, { id, kind: c.kind as SearchHit['kind'], score: 0 });
+  return [...byId.values()].sort((a, b) => (coverage.get(b.id)?.tokens ?? 0) - (coverage.get(a.id)?.tokens ?? 0) || b.score - a.score);
+}
+
+/** Words of the message covered by keyword matches of passages (not drugs, tests or conditions). */
+function passageCoverage(named: readonly GazetteerMatch[]): number {
+  return Math.max(0, ...named.filter((m) => PASSAGE_KINDS.has(m.kind)).map((m) => m.end - m.start));
 }
 
 export class Understander {
   private readonly gazetteer: Gazetteer;
   private readonly index: SearchIndex;
+  private readonly language: LanguageDetector;
 
   constructor(indexes: UnderstandingIndexes) {
     this.gazetteer = new Gazetteer(indexes.gazetteer);
     this.index = indexes.search;
+    this.language = new LanguageDetector(indexes.language);
   }
 
   understand(message: string, options: { lang?: Lang } = {}): Understanding {
     const text = normalize(message);
     const tokens = text.tokens;
-    const lang = options.lang ?? detectLanguage(tokens);
+    const lang = options.lang ?? this.language.detect(tokens);
     const cues = findCues(tokens);
-    const named = this.gazetteer.find(tokens);
+    const named = this.gazetteer.find(tokens, lang);
     const unique = (kind: string) => [...new Set(named.filter((m) => m.kind === kind).map((m) => m.id))];
     const therapies = unique('therapy');
     const exams = unique('exam');
+    if (cues.has('tmp') && !exams.includes('exam.tmp-gfr')) exams.unshift('exam.tmp-gfr');
     const conditions = unique('condition');
     const outOfScope = named
       .filter((m) => m.kind === 'out-of-scope')
@@ -147,8 +227,8 @@ export class Understander {
       if (!isStopword(word) && !namedHere && !findCues([word]).size) unknownDrug = word;
     }
 
-    const hits = this.index.search(tokens);
-    const intent = this.decide({ tokens, cues, therapies, exams, conditions, outOfScope, unknownDrug, labs, step, hits });
+    const hits = rankPassages(this.index.search(tokens, 8), named, cues);
+    const intent = this.decide({ tokens, cues, therapies, exams, conditions, outOfScope, unknownDrug, labs, step, hits, named });
     return {
       lang, langDetected: options.lang === undefined, intent, text, cues, therapies, exams, conditions, outOfScope, unknownDrug,
       population, ages, weights, labs, step, hits, named,
@@ -166,30 +246,42 @@ export class Understander {
     labs: LabMention[];
     step: 1 | 2 | 3 | null;
     hits: SearchHit[];
+    named: GazetteerMatch[];
   }): Intent {
     const meaningful = u.tokens.filter((t) => !isStopword(t));
     if (meaningful.length === 0) return 'empty';
-    if (u.cues.has('tmp') || u.labs.filter((l) => l.unit !== null || l.specimenTyped).length >= 3) return 'tmp-gfr';
+    const named = u.therapies.length + u.exams.length + u.conditions.length + u.outOfScope.length;
+    if (meaningful.length <= 4 && named === 0 && u.labs.length === 0) {
+      if (u.cues.has('help')) return 'help';
+      if (u.cues.has('greeting') && meaningful.length <= 3) return 'greeting';
+      if (u.cues.has('thanks') && meaningful.length <= 3) return 'thanks';
+    }
+    const labsWithUnits = u.labs.filter((l) => l.unit !== null || l.specimenTyped).length;
+    if (labsWithUnits >= 3 || (u.cues.has('tmp') && u.labs.length > 0)) return 'tmp-gfr';
     if (u.therapies.length > 0) return 'therapy';
     if (u.outOfScope.length > 0 || u.unknownDrug) return 'not-covered';
-    if (u.step) return 'step';
+    if (u.step && u.exams.length === 0) return 'step';
     if (u.conditions.length > 0) return 'condition';
-    if (u.cues.has('differential') && u.exams.length === 0) return 'differential';
+    if (u.cues.has('differential') && u.exams.length === 0) {
+      // "diagnosi differenziale" asks for Table I; a bare "vs" between two passages does not.
+      const strong = u.tokens.some((t) => STRONG_DIFFERENTIAL.has(t));
+      // How to approach the differential is a passage of its own; the list of Table I is not.
+      if (u.hits[0]?.id === 'topic.differential-diagnosis' && passageCoverage(u.named) > 0) return 'topic';
+      if (strong || passageCoverage(u.named) === 0) return 'differential';
+    }
+    if (u.cues.has('followup')) {
+      // "ogni quanto la fosfaturia?" asks about the follow-up schedule, not about the test itself.
+      const schedule = u.hits.find((h) => h.kind === 'followup' || h.id === 'topic.followup');
+      if (schedule) return 'topic';
+    }
     if (u.exams.length > 0 && !u.tokens.some((t) => GENE_WORDS.has(t))) {
-      const top = u.hits[0];
-      // An exam named inside a broader question ("ogni quanto il fosforo nel follow-up?") is
-      // answered by the broader passage when that passage clearly ranks first.
-      if (top && top.kind !== 'exam' && u.exams.length === 1 && top.score > 3 * (u.hits.find((h) => h.id === u.exams[0])?.score ?? 0)) {
-        return 'topic';
-      }
+      // An exam named inside a broader question ("fosforo alto a digiuno, cosa faccio?") is answered
+      // by the passage whose keywords cover more of the question than the exam's name does.
+      const examWords = Math.max(...u.named.filter((m) => m.kind === 'exam').map((m) => m.end - m.start));
+      if (passageCoverage(u.named) > examWords) return 'topic';
       return 'exam';
     }
     if (u.hits.length > 0) return 'topic';
-    if (meaningful.length <= 3) {
-      if (u.cues.has('help')) return 'help';
-      if (u.cues.has('greeting')) return 'greeting';
-      if (u.cues.has('thanks')) return 'thanks';
-    }
     return 'unknown';
   }
 }

@@ -9,6 +9,7 @@ export function menuActions(ctx: AnswerContext, b: ReplyBuilder): void {
   b.action(t(lang, 'btn.walkthrough'), 'pdta:walkthrough');
   b.action(t(lang, 'btn.therapies'), 'pdta:show:topic.therapy-table');
   b.action(t(lang, 'btn.differential'), 'pdta:show:topic.table-i');
+  b.action(t(lang, 'btn.guidedDifferential'), 'pdta:differential');
   b.action(t(lang, 'btn.step1'), 'pdta:step:1');
   b.action(t(lang, 'btn.followup'), 'pdta:show:topic.followup');
   b.action(t(lang, 'btn.tmp'), 'pdta:tmp');

@@ -135,7 +135,7 @@ function describeResult(ctx: AnswerContext, b: ReplyBuilder, therapy: Therapy, r
       );
       return;
     case 'no-dose':
-      b.text(t(lang, 'noDose'), loc(ctx, therapy.name));
+      b.text(`${loc(ctx, result.text)}. ${t(lang, 'noDose')}`, loc(ctx, therapy.name));
       return;
     default: {
       const never: never = result;
@@ -157,7 +157,7 @@ export function therapyReply(ctx: AnswerContext, req: DoseRequest): Reply {
     b.action(t(lang, 'btn.paediatricDose'), `pdta:dose:${therapy.id}:paediatric`);
   } else if (req.weightsTyped.length > 1) {
     b.text(t(lang, 'multipleWeights', { list: req.weightsTyped.join(', ') }), loc(ctx, therapy.name));
-  } else if (req.population === null && !samePopulationDose && !(therapy.adult.kind === 'no-dose' && therapy.paediatric.kind === 'no-dose')) {
+  } else if (req.population === null && !samePopulationDose && !(therapy.adult.kind === 'no-dose' && therapy.paediatric.kind === 'no-dose') && !(therapy.adult.kind === 'population-unstated' && therapy.paediatric.kind === 'population-unstated')) {
     // No population given: show both rows of the table; a per-kg row needs the weight to compute.
     const weight = req.weight ? { value: req.weight.value, unit: req.weight.unit } : undefined;
     b.text(t(lang, 'bothPopulations'));

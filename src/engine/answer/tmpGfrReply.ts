@@ -16,6 +16,11 @@ const FIELDS: ReadonlyArray<{ field: TmpGfrField; analyte: LabMention['analyte']
   { field: 'urineCreatinine', analyte: 'creatinine', specimen: 'urine' },
 ];
 
+function fixed(lang: 'it' | 'en', value: number, decimals: number): string {
+  const text = value.toFixed(decimals);
+  return lang === 'it' ? text.replace('.', ',') : text;
+}
+
 function round(value: number, decimals: number): number {
   return Number(value.toFixed(decimals));
 }
@@ -89,8 +94,9 @@ export function tmpGfrReply(ctx: AnswerContext, labs: readonly LabMention[]): Re
   const serumUnit = result.tmpGfr.inSerumUnit.unit;
   b.facts(
     [
-      { label: 'TmP/GFR', value: `${num(lang, result.display.tmpGfrMmolL)} mmol/L` + (serumUnit !== 'mmol/L' ? ` (${num(lang, result.display.tmpGfrInSerumUnit)} ${serumUnit})` : '') },
-      { label: 'TRP', value: `${num(lang, result.display.trpPercent)} %` },
+      // Fixed decimals: "0,90" reads as a measured value; "0,9" looks like a different precision.
+      { label: 'TmP/GFR', value: `${fixed(lang, result.display.tmpGfrMmolL, 2)} mmol/L` + (serumUnit !== 'mmol/L' ? ` (${fixed(lang, result.display.tmpGfrInSerumUnit, 2)} ${serumUnit})` : '') },
+      { label: 'TRP', value: `${fixed(lang, result.display.trpPercent, 1)} %` },
       { label: t(lang, 'tmpFormula'), value: t(lang, result.branch === 'linear' ? 'tmpBranchLinear' : 'tmpBranchCurve') },
     ],
     t(lang, 'tmpTitle'),
