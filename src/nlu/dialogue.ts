@@ -35,7 +35,9 @@ export type DialogueMeaning =
   | { kind: 'value'; value: DialogueValue }
   /** A word that names a topic and its value at once ("iperfosforemia", "dermatomiosite", "FGF23", "intratendineo"). */
   | { kind: 'finding'; topic: DialogueTopic; value: DialogueValue }
-  | { kind: 'population'; population: Population };
+  | { kind: 'population'; population: Population }
+  /** A question with an answer of its own in the conversation layer ("what is due when?"). */
+  | { kind: 'lookup'; lookup: 'schedule' };
 
 interface Phrase {
   meaning: DialogueMeaning;
@@ -71,6 +73,9 @@ const PHRASES: readonly Phrase[] = [
   { meaning: { kind: 'start', start: 'walkthrough' }, lang: 'en', phrases: ['guided pathway', 'walkthrough', 'walk through', 'guided walkthrough', 'pathway walkthrough', 'guide me', 'guided steps'] },
   { meaning: { kind: 'start', start: 'differential' }, lang: 'it', phrases: ['diagnosi differenziale guidata', 'differenziale guidata', 'diagnosi differenziale passo passo', 'differenziale passo passo'] },
   { meaning: { kind: 'start', start: 'differential' }, lang: 'en', phrases: ['guided differential', 'guided differential diagnosis', 'differential step by step', 'differential diagnosis step by step'] },
+
+  { meaning: { kind: 'lookup', lookup: 'schedule' }, lang: 'it', phrases: ['cosa e dovuto quando', 'cosa va fatto e quando', 'cosa va fatto quando', 'scadenze', 'scadenzario', 'calendario', 'calendario dei controlli', 'cosa scade', 'cosa e in scadenza', 'quando sono dovuti i controlli'] },
+  { meaning: { kind: 'lookup', lookup: 'schedule' }, lang: 'en', phrases: ['what is due when', 'what is due', 'whats due', 'due dates', 'schedule', 'follow up schedule', 'what is due and when', 'calendar'] },
 
   { meaning: value({ kind: 'yes' }), lang: 'it', phrases: ['si', 'certo', 'esatto', 'presente', 'presenti', 'positivo', 'positiva', 'confermato', 'confermata', 'affermativo'] },
   { meaning: value({ kind: 'yes' }), lang: 'en', phrases: ['yes', 'yeah', 'yep', 'y', 'present', 'positive', 'confirmed'] },
@@ -258,6 +263,7 @@ export function pairFindings(reading: DialogueReading): Pairing {
       case 'command':
       case 'start':
       case 'population':
+      case 'lookup':
         break;
       default: {
         const never: never = meaning;
@@ -289,6 +295,13 @@ export function populationOf(reading: DialogueReading): Population | 'conflictin
   if (found.size > 1) return 'conflicting';
   const [only] = [...found];
   return only ?? null;
+}
+
+/** The conversation's own lookup a message asks for, when it asks nothing else. */
+export function lookupOf(reading: DialogueReading): 'schedule' | null {
+  if (reading.unexplained.length > 1) return null;
+  const only = reading.matches.find((m) => m.meaning.kind === 'lookup');
+  return only && only.meaning.kind === 'lookup' ? only.meaning.lookup : null;
 }
 
 /** Button numbers as typed: "2", "[2]", "2.", "2)". */

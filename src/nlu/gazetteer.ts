@@ -27,7 +27,7 @@ export function tokenizeEntries(entries: readonly GazetteerEntry[]): TokenizedEn
   const out: TokenizedEntry[] = [];
   for (const entry of entries) {
     const tokens = normalize(entry.phrase).tokens;
-    const key = `${entry.id}|${tokens.join(' ')}`;
+    const key = `${entry.id}|${entry.lang ?? ''}|${tokens.join(' ')}`;
     if (tokens.length === 0 || seen.has(key)) continue;
     seen.add(key);
     out.push({ ...entry, tokens });

@@ -86,7 +86,7 @@ export function findAges(folded: string): AgeMention[] {
 // "urine creatinine", "P siero", "creat nelle urine"), the compound words (fosfaturia, creatinuria),
 // and the usual abbreviations (SP, UP, SCr, UCr, Ps, Pu, Crs, Cru). An analyte with no specimen is
 // read as serum, the way "creatinina 70" is always meant.
-const PHOS = String.raw`fosfato|fosforo|fosfati|phosphate|phosphates|phosphorus|po4|p`;
+const PHOS = String.raw`fosfato|fosforo|fosfati|phosphate|phosphates|phosphorus|phos|po4|p`;
 const CREA = String.raw`creatinina|creatinine|creat|crea|cr`;
 const SERUM = String.raw`sierico|sierica|serico|serica|siero|sangue|plasma|plasmatico|plasmatica|ematico|ematica|serum|blood|s`;
 const URINE = String.raw`urinario|urinaria|urinari|urine|urina|urinary|u`;

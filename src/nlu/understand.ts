@@ -169,6 +169,11 @@ function rankPassages(hits: SearchHit[], named: readonly GazetteerMatch[], cues:
     if (c.kind === 'followup' && cues.has('followup')) c.tokens += 2;
     if (c.kind === 'specialist' && cues.has('referral')) c.tokens += 2;
   }
+  // "a chi lo mando?" names no specialist: the best-ranked specialist passage is the answer.
+  if (cues.has('referral') && !coverage.has('topic.specialists') && ![...coverage.values()].some((c) => c.kind === 'specialist')) {
+    const specialist = hits.find((h) => h.kind === 'specialist');
+    if (specialist) coverage.set(specialist.id, { kind: 'specialist', tokens: 1 + Math.max(0, ...[...coverage.values()].map((c) => c.tokens)) });
+  }
   const byId = new Map(hits.map((h) => [h.id, h]));
   for (const [id, c] of coverage) if (!byId.has(id)) byId.set(id, { id, kind: c.kind as SearchHit['kind'], score: 0 });
   return [...byId.values()].sort((a, b) => (coverage.get(b.id)?.tokens ?? 0) - (coverage.get(a.id)?.tokens ?? 0) || b.score - a.score);
@@ -250,7 +255,7 @@ export class Understander {
   }): Intent {
     const meaningful = u.tokens.filter((t) => !isStopword(t));
     if (meaningful.length === 0) return 'empty';
-    const named = u.therapies.length + u.exams.length + u.conditions.length + u.outOfScope.length;
+    const named = u.named.length;
     if (meaningful.length <= 4 && named === 0 && u.labs.length === 0) {
       if (u.cues.has('help')) return 'help';
       if (u.cues.has('greeting') && meaningful.length <= 3) return 'greeting';
