@@ -66,6 +66,16 @@ export class Catalog {
     return entry?.kind === 'therapy' ? entry.item : undefined;
   }
 
+  exam(id: string): Exam | undefined {
+    const entry = this.byId.get(id);
+    return entry?.kind === 'exam' ? entry.item : undefined;
+  }
+
+  condition(id: string): Condition | undefined {
+    const entry = this.byId.get(id);
+    return entry?.kind === 'condition' ? entry.item : undefined;
+  }
+
   step(n: 1 | 2 | 3): AlgorithmStep {
     const step = this.content.algorithm.find((s) => s.number === n);
     if (!step) throw new Error(`algorithm step ${n} missing from content`);

@@ -153,11 +153,21 @@ export class Assistant {
       case 'step':
         return stepReply(ctx, this.catalog.step(u.step ?? 1));
       case 'condition':
-        return mergeReplies(u.conditions.slice(0, 3).map((id) => conditionReply(ctx, this.catalog.get(id)!.item as never)));
+        return mergeReplies(
+          u.conditions
+            .slice(0, 3)
+            .flatMap((id) => this.catalog.condition(id) ?? [])
+            .map((c) => conditionReply(ctx, c)),
+        );
       case 'differential':
         return differentialReply(ctx);
       case 'exam':
-        return mergeReplies(u.exams.slice(0, 4).map((id) => examReply(ctx, this.catalog.get(id)!.item as never)));
+        return mergeReplies(
+          u.exams
+            .slice(0, 4)
+            .flatMap((id) => this.catalog.exam(id) ?? [])
+            .map((e) => examReply(ctx, e)),
+        );
       case 'topic': {
         const top = u.hits[0];
         const entry = top ? this.catalog.get(top.id) : undefined;
