@@ -169,6 +169,10 @@ const MESSAGES = {
   'btn.high': { it: 'Alto', en: 'High' },
   'btn.normal': { it: 'Normale', en: 'Normal' },
   'btn.negative': { it: 'Negativo', en: 'Negative' },
+  'btn.schedule': { it: 'Scadenze', en: 'What is due when' },
+  'sched.title': { it: 'Cosa è previsto e quando', en: 'What is due when' },
+  'sched.therapies': { it: 'Ritmo dei bisfosfonati (tabella delle terapie)', en: 'Bisphosphonate rhythm (therapy table)' },
+  'sched.specialists': { it: 'Specialisti e indicazioni', en: 'Specialists and indications' },
   'btn.guidedDifferential': { it: 'Differenziale guidata', en: 'Guided differential' },
   'loc.periarticular': { it: 'Periarticolare', en: 'Periarticular' },
   'loc.tendon': { it: 'Dentro un tendine', en: 'Inside a tendon' },
@@ -273,6 +277,14 @@ const MESSAGES = {
   'df.closed': { it: 'Diagnosi differenziale guidata chiusa.', en: 'Guided differential closed.' },
   'conv.closed': { it: 'Dialogo chiuso.', en: 'Dialogue closed.' },
   'conv.nothingToClose': { it: 'Nessun dialogo in corso.', en: 'No dialogue in progress.' },
+  'conv.expired': {
+    it: 'La conversazione precedente era inattiva da troppo tempo ed è stata chiusa: ricominciamo.',
+    en: 'The previous conversation had been idle too long and was closed: let us start again.',
+  },
+  'conv.outdated': {
+    it: 'L’assistente è stato aggiornato e la conversazione precedente non può essere ripresa: ricominciamo.',
+    en: 'The assistant has been updated and the previous conversation cannot be resumed: let us start again.',
+  },
   'conv.restoreFailed': {
     it: 'Non ho potuto riprendere la conversazione precedente: si riparte da capo.',
     en: 'The previous conversation could not be resumed: starting afresh.',

@@ -1,0 +1,318 @@
+/**
+ * The conversation: free lookups, and three dialogues that span several messages (the pathway
+ * walkthrough, the dosing dialogue, the guided differential). Pure: no I/O, no clock, no
+ * randomness. What depends on content/ (does this drug need a weight? how many Table I conditions
+ * are left?) is a guard, and the dosing audit is an action: both are given real implementations
+ * by the engine with `provide()` (src/engine/conversationGuards.ts, src/engine/turn.ts); the
+ * defaults here ask every question and record nothing, so the machine is safe on its own.
+ *
+ * Any message that is a new question ends a running dialogue (LOOKUP, DOSE, WALKTHROUGH and
+ * DIFFERENTIAL are handled at the root, from every state): a clinician who changes subject must
+ * get an answer to the new question, not a repeat of the old one.
+ */
+import { assign, setup } from 'xstate';
+import {
+  EMPTY_DIFF,
+  EMPTY_DOSE,
+  EMPTY_FINDINGS,
+  initialContext,
+  type ConversationContext,
+  type DiffQuestion,
+  type FindingKey,
+} from './context.js';
+import type { ConversationEvent } from './events.js';
+
+export const CONVERSATION_MACHINE_ID = 'conversation';
+/** Bumped whenever states or context change shape: a stored snapshot is restored only into the version that wrote it. */
+export const CONVERSATION_MACHINE_VERSION = 1;
+
+/** Every state a conversation can rest in between two messages. */
+export const RESTING_STATES = [
+  'idle',
+  'walkthrough.intro',
+  'walkthrough.step1.phosphate',
+  'walkthrough.step1.ckd',
+  'walkthrough.step1.masses',
+  'walkthrough.step1.complete',
+  'walkthrough.step2.genetics',
+  'walkthrough.step2.complete',
+  'walkthrough.step3',
+  'dosing.askDrug',
+  'dosing.askPopulation',
+  'dosing.askWeight',
+  'dosing.done',
+  'differential.ckd',
+  'differential.connective',
+  'differential.location',
+  'differential.erosion',
+  'differential.urate',
+  'differential.result',
+] as const;
+export type RestingState = (typeof RESTING_STATES)[number];
+
+export const conversationMachine = setup({
+  types: {
+    context: {} as ConversationContext,
+    events: {} as ConversationEvent,
+  },
+  actions: {
+    startDose: assign(({ event }) =>
+      event.type === 'DOSE' ? { dose: { drug: event.drug, population: event.population, weight: event.weight } } : {},
+    ),
+    fillSlots: assign(({ context, event }) => {
+      if (event.type !== 'SLOT') return {};
+      // A new drug starts its own question: a population or weight given for another drug is not
+      // carried over (those given before any drug was named are: "dose bambino 18 kg", "neridronato").
+      const sameDrug = event.drug === undefined || context.dose.drug === null || event.drug === context.dose.drug;
+      const base = sameDrug ? context.dose : EMPTY_DOSE;
+      return {
+        dose: {
+          drug: event.drug ?? base.drug,
+          population: event.population ?? base.population,
+          weight: event.weight ?? base.weight,
+        },
+      };
+    }),
+    clearWeight: assign(({ context }) => ({ dose: { ...context.dose, weight: null } })),
+    clearDose: assign({ dose: () => ({ ...EMPTY_DOSE }) }),
+    /** The dosing audit: implemented by the engine, which knows the content and where to write. */
+    doseAnswered: () => {},
+    /**
+     * Nothing changes: the reply for the current state answers the event (help, repeat, summary, a
+     * reply not understood). Named so that the transition is one the state accepts (`snapshot.can`).
+     */
+    acknowledge: () => {},
+    record: assign(({ context, event }) => (event.type === 'RECORD' ? { findings: { ...context.findings, ...event.findings } } : {})),
+    skipFinding: assign(({ context }, params: { finding: FindingKey }) => ({ findings: { ...context.findings, [params.finding]: 'unknown' } })),
+    clearFindings: assign({ findings: () => ({ ...EMPTY_FINDINGS }) }),
+    setWalkStep: assign((_, params: { step: 0 | 1 | 2 | 3 }) => ({ walkStep: params.step })),
+    answer: assign(({ context, event }) => (event.type === 'ANSWER' ? { diff: { ...context.diff, ...event.answers } } : {})),
+    skipQuestion: assign(({ context }, params: { question: DiffQuestion }) => ({ diff: { ...context.diff, [params.question]: 'unknown' } })),
+    clearDiff: assign({ diff: () => ({ ...EMPTY_DIFF }) }),
+  },
+  guards: {
+    findingKnown: ({ context }, params: { finding: FindingKey }) => context.findings[params.finding] !== null,
+    walkStepIs: ({ context }, params: { step: 1 | 2 | 3 }) => context.walkStep === params.step,
+    gotoIs: ({ event }, params: { step: 1 | 2 | 3 }) => event.type === 'GOTO' && event.step === params.step,
+    noDrug: ({ context }) => context.dose.drug === null,
+    /** Content-aware in the engine: a drug whose table rows give no dose at all needs no population. */
+    populationMissing: ({ context }) => context.dose.population === null,
+    /** Content-aware in the engine: only a per-kg row needs a weight, and only a plausible one will do. */
+    weightMissing: ({ context }) => context.dose.weight === null,
+    diffAnswered: ({ context }, params: { question: DiffQuestion }) => context.diff[params.question] !== null,
+    /** Content-aware in the engine: at most one Table I condition is left. */
+    diffSettled: () => false,
+    /** Content-aware in the engine: no answer to this question could exclude any condition still left. */
+    diffUninformative: (_, _params: { question: DiffQuestion }) => false,
+  },
+}).createMachine({
+  id: CONVERSATION_MACHINE_ID,
+  context: initialContext,
+  initial: 'idle',
+  on: {
+    LOOKUP: '.idle',
+    MENU: '.idle',
+    EXIT: '.idle',
+    HELP: { actions: 'acknowledge' },
+    REPEAT: { actions: 'acknowledge' },
+    NOT_UNDERSTOOD: { actions: 'acknowledge' },
+    DOSE: { target: '.dosing', actions: 'startDose' },
+    WALKTHROUGH: '.walkthrough',
+    DIFFERENTIAL: '.differential',
+  },
+  states: {
+    idle: {},
+
+    walkthrough: {
+      initial: 'resume',
+      on: {
+        GOTO: [
+          { guard: { type: 'gotoIs', params: { step: 1 } }, target: '.step1' },
+          { guard: { type: 'gotoIs', params: { step: 2 } }, target: '.step2' },
+          { guard: { type: 'gotoIs', params: { step: 3 } }, target: '.step3' },
+        ],
+        SUMMARY: { actions: 'acknowledge' },
+        RESTART: { target: '.intro', actions: 'clearFindings' },
+      },
+      states: {
+        // Findings and the step outlive a detour to another question, so the team can come back.
+        resume: {
+          always: [
+            { guard: { type: 'walkStepIs', params: { step: 1 } }, target: 'step1' },
+            { guard: { type: 'walkStepIs', params: { step: 2 } }, target: 'step2' },
+            { guard: { type: 'walkStepIs', params: { step: 3 } }, target: 'step3' },
+            { target: 'intro' },
+          ],
+        },
+        intro: {
+          entry: { type: 'setWalkStep', params: { step: 0 } },
+          on: {
+            // Already at the start: the reply says so.
+            BACK: { actions: 'acknowledge' },
+            NEXT: 'step1',
+            RECORD: { target: 'step1', actions: 'record' },
+          },
+        },
+        step1: {
+          entry: { type: 'setWalkStep', params: { step: 1 } },
+          initial: 'phosphate',
+          on: {
+            NEXT: 'step2',
+            BACK: 'intro',
+            // Re-entering the first question lets the eventless guards land on the first one still open.
+            RECORD: { target: '.phosphate', actions: 'record' },
+          },
+          states: {
+            phosphate: {
+              always: { guard: { type: 'findingKnown', params: { finding: 'phosphate' } }, target: 'ckd' },
+              on: { SKIP: { target: 'ckd', actions: { type: 'skipFinding', params: { finding: 'phosphate' } } } },
+            },
+            ckd: {
+              always: { guard: { type: 'findingKnown', params: { finding: 'ckd' } }, target: 'masses' },
+              on: { SKIP: { target: 'masses', actions: { type: 'skipFinding', params: { finding: 'ckd' } } } },
+            },
+            masses: {
+              always: { guard: { type: 'findingKnown', params: { finding: 'masses' } }, target: 'complete' },
+              on: { SKIP: { target: 'complete', actions: { type: 'skipFinding', params: { finding: 'masses' } } } },
+            },
+            complete: {},
+          },
+        },
+        step2: {
+          entry: { type: 'setWalkStep', params: { step: 2 } },
+          initial: 'genetics',
+          on: {
+            NEXT: 'step3',
+            BACK: 'step1',
+            RECORD: { target: '.genetics', actions: 'record' },
+          },
+          states: {
+            genetics: {
+              always: { guard: { type: 'findingKnown', params: { finding: 'genetics' } }, target: 'complete' },
+              on: { SKIP: { target: 'complete', actions: { type: 'skipFinding', params: { finding: 'genetics' } } } },
+            },
+            complete: {},
+          },
+        },
+        step3: {
+          entry: { type: 'setWalkStep', params: { step: 3 } },
+          on: {
+            // The last step: the reply says so.
+            NEXT: { actions: 'acknowledge' },
+            BACK: 'step2',
+            RECORD: { actions: 'record' },
+          },
+        },
+      },
+    },
+
+    dosing: {
+      initial: 'route',
+      // Slots belong to one dialogue; the next dialogue starts from what its own message says.
+      exit: 'clearDose',
+      on: {
+        RESTART: { target: '.route', actions: 'clearDose' },
+      },
+      states: {
+        route: {
+          always: [
+            { guard: 'noDrug', target: 'askDrug' },
+            { guard: 'populationMissing', target: 'askPopulation' },
+            { guard: 'weightMissing', target: 'askWeight' },
+            { target: 'done' },
+          ],
+        },
+        askDrug: {
+          on: { SLOT: { target: 'route', actions: 'fillSlots' } },
+        },
+        askPopulation: {
+          on: {
+            SLOT: { target: 'route', actions: 'fillSlots' },
+            SKIP: 'done',
+          },
+        },
+        askWeight: {
+          on: {
+            SLOT: { target: 'route', actions: 'fillSlots' },
+            // Without a weight the rule is shown as written and nothing is computed.
+            SKIP: { target: 'done', actions: 'clearWeight' },
+          },
+        },
+        done: {
+          entry: 'doseAnswered',
+          // "and for 25 kg?" after an answer refines the same drug.
+          on: { SLOT: { target: 'route', actions: 'fillSlots' } },
+        },
+      },
+    },
+
+    differential: {
+      initial: 'ckd',
+      exit: 'clearDiff',
+      on: {
+        // Answers may come in any order and several at once; the first open question is asked next.
+        ANSWER: { target: '.ckd', actions: 'answer' },
+        RESTART: { target: '.ckd', actions: 'clearDiff' },
+      },
+      states: {
+        ckd: {
+          always: [
+            // Every answer comes back through here, so this is the one place the list can settle.
+            { guard: 'diffSettled', target: 'result' },
+            { guard: { type: 'diffAnswered', params: { question: 'ckd' } }, target: 'connective' },
+            { guard: { type: 'diffUninformative', params: { question: 'ckd' } }, target: 'connective' },
+          ],
+          on: { SKIP: { target: 'connective', actions: { type: 'skipQuestion', params: { question: 'ckd' } } } },
+        },
+        connective: {
+          always: [
+            { guard: { type: 'diffAnswered', params: { question: 'connective' } }, target: 'location' },
+            { guard: { type: 'diffUninformative', params: { question: 'connective' } }, target: 'location' },
+          ],
+          on: { SKIP: { target: 'location', actions: { type: 'skipQuestion', params: { question: 'connective' } } } },
+        },
+        location: {
+          always: [
+            { guard: { type: 'diffAnswered', params: { question: 'location' } }, target: 'erosion' },
+            { guard: { type: 'diffUninformative', params: { question: 'location' } }, target: 'erosion' },
+          ],
+          on: { SKIP: { target: 'erosion', actions: { type: 'skipQuestion', params: { question: 'location' } } } },
+        },
+        erosion: {
+          always: [
+            { guard: { type: 'diffAnswered', params: { question: 'erosion' } }, target: 'urate' },
+            { guard: { type: 'diffUninformative', params: { question: 'erosion' } }, target: 'urate' },
+          ],
+          on: { SKIP: { target: 'urate', actions: { type: 'skipQuestion', params: { question: 'erosion' } } } },
+        },
+        urate: {
+          always: [
+            { guard: { type: 'diffAnswered', params: { question: 'urate' } }, target: 'result' },
+            { guard: { type: 'diffUninformative', params: { question: 'urate' } }, target: 'result' },
+          ],
+          on: { SKIP: { target: 'result', actions: { type: 'skipQuestion', params: { question: 'urate' } } } },
+        },
+        result: {},
+      },
+    },
+  },
+});
+
+export type ConversationMachine = typeof conversationMachine;
+
+/** The dotted path of the state a snapshot rests in, e.g. "walkthrough.step1.ckd". */
+export function restingState(value: unknown): RestingState {
+  const parts: string[] = [];
+  let v: unknown = value;
+  while (typeof v === 'object' && v !== null) {
+    const entries = Object.entries(v as Record<string, unknown>);
+    const first = entries[0];
+    if (!first || entries.length !== 1) break;
+    parts.push(first[0]);
+    v = first[1];
+  }
+  if (typeof v === 'string') parts.push(v);
+  const path = parts.join('.');
+  if (!(RESTING_STATES as readonly string[]).includes(path)) throw new Error(`not a resting state of the conversation: ${path}`);
+  return path as RestingState;
+}

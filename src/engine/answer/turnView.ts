@@ -1,0 +1,67 @@
+/**
+ * What a dialogue reply is built from: the state before and after the turn's one event, and the
+ * event. The reply depends on all three (recording "phosphate high" shows the PDTA passage for it;
+ * re-entering the same step does not), and on nothing else, so the path tests can build the reply
+ * for any state the machine reaches.
+ */
+import type { ConversationContext } from '../../../machines/context.js';
+import type { RestingState } from '../../../machines/conversation.js';
+import type { ConversationEvent } from '../../../machines/events.js';
+import type { Reply } from '../../reply/model.js';
+
+export interface StateView {
+  state: RestingState;
+  context: ConversationContext;
+}
+
+export interface TurnView {
+  before: StateView;
+  /** Null for a conversation's first reply before any event (the path tests' initial state). */
+  event: ConversationEvent | null;
+  after: StateView;
+}
+
+export type Region = 'idle' | 'walkthrough' | 'dosing' | 'differential';
+
+export function regionOf(state: RestingState): Region {
+  const head = state.split('.')[0];
+  switch (head) {
+    case 'idle':
+    case 'walkthrough':
+    case 'dosing':
+    case 'differential':
+      return head;
+    default:
+      throw new Error(`unknown region of ${state}`);
+  }
+}
+
+/** States in which the conversation waits for the answer to a question of its own. */
+export function isAskingState(state: RestingState): boolean {
+  return state !== 'idle' && state !== 'dosing.done' && state !== 'differential.result';
+}
+
+/** A copy of `reply` with one text block first (e.g. "dialogue closed" before an answer to a new question). */
+export function withLead(reply: Reply, lead: string): Reply {
+  return { ...reply, blocks: [{ type: 'text', body: lead }, ...reply.blocks] };
+}
+
+/** Several replies as one message: the first one's kind, everything else in order, at most eight buttons. */
+export function combine(kind: Reply['kind'], parts: readonly Reply[]): Reply {
+  const first = parts[0];
+  if (!first) throw new Error('combine needs at least one reply');
+  const out: Reply = { lang: first.lang, kind, blocks: [], warnings: [], citations: [], actions: [], itemIds: [] };
+  for (const r of parts) {
+    out.blocks.push(...r.blocks);
+    for (const w of r.warnings) if (!out.warnings.includes(w)) out.warnings.push(w);
+    for (const c of r.citations) if (!out.citations.some((x) => x.section === c.section && x.heading === c.heading)) out.citations.push(c);
+    for (const a of r.actions) if (!out.actions.some((x) => x.value === a.value) && out.actions.length < 8) out.actions.push(a);
+    for (const id of r.itemIds) if (!out.itemIds.includes(id)) out.itemIds.push(id);
+  }
+  return out;
+}
+
+/** The reply without its buttons, to be combined with the dialogue's own. */
+export function withoutActions(reply: Reply): Reply {
+  return { ...reply, actions: [] };
+}

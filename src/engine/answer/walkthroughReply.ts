@@ -1,0 +1,377 @@
+/**
+ * The guided pathway: each step of the algorithm as the PDTA draws it (what is done, who does it,
+ * which exams), the finding the team is asked to record, and, when a finding is recorded, the
+ * PDTA passages that finding leads to (src/engine/pathwayGuidance.ts).
+ */
+import {
+  FINDING_KEYS,
+  type ConversationContext,
+  type FindingKey,
+  type FindingValues,
+  type Findings,
+} from '../../../machines/context.js';
+import type { RestingState } from '../../../machines/conversation.js';
+import type { Reply } from '../../reply/model.js';
+import { guidanceFor, guidanceIds, type Guidance } from '../pathwayGuidance.js';
+import { labelFor } from './actionLabels.js';
+import { loc, ReplyBuilder, type AnswerContext } from './context.js';
+import { t } from './i18n.js';
+import { stepReply, topicReply } from './lookupReplies.js';
+import { notUnderstoodText } from './notUnderstood.js';
+import { combine, withoutActions, type TurnView } from './turnView.js';
+
+type WalkState = Extract<RestingState, `walkthrough.${string}`>;
+
+const GENE_NAMES: Record<string, string> = { fgf23: 'FGF23', galnt3: 'GALNT3', klotho: 'KLOTHO', samd9: 'SAMD9' };
+
+export function findingValueText(ctx: AnswerContext, value: Findings[FindingKey]): string {
+  if (value === null) return t(ctx.lang, 'val.notRecorded');
+  const gene = GENE_NAMES[value];
+  if (gene) return gene;
+  switch (value) {
+    case 'high':
+    case 'normal':
+    case 'yes':
+    case 'no':
+    case 'unknown':
+    case 'negative':
+      return t(ctx.lang, `val.${value}`);
+    default:
+      return value;
+  }
+}
+
+function stepNumber(state: WalkState): 0 | 1 | 2 | 3 {
+  if (state.startsWith('walkthrough.step1')) return 1;
+  if (state.startsWith('walkthrough.step2')) return 2;
+  if (state === 'walkthrough.step3') return 3;
+  return 0;
+}
+
+/** The finding the team is asked for in this state, if any. */
+export function pendingFinding(state: RestingState): FindingKey | null {
+  switch (state) {
+    case 'walkthrough.step1.phosphate':
+      return 'phosphate';
+    case 'walkthrough.step1.ckd':
+      return 'ckd';
+    case 'walkthrough.step1.masses':
+      return 'masses';
+    case 'walkthrough.step2.genetics':
+      return 'genetics';
+    default:
+      return null;
+  }
+}
+
+function button(ctx: AnswerContext, b: ReplyBuilder, value: string): void {
+  b.action(labelFor(ctx.catalog, value, ctx.lang), value);
+}
+
+function findingsFacts(ctx: AnswerContext, findings: Findings, keys: readonly FindingKey[] = FINDING_KEYS) {
+  return keys.map((k) => ({ label: t(ctx.lang, `finding.${k}`), value: findingValueText(ctx, findings[k]) }));
+}
+
+function anyRecorded(findings: Findings): boolean {
+  return FINDING_KEYS.some((k) => findings[k] !== null);
+}
+
+function changedFindings(before: ConversationContext, after: ConversationContext): FindingKey[] {
+  return FINDING_KEYS.filter((k) => after.findings[k] !== null && after.findings[k] !== before.findings[k]);
+}
+
+function guidanceOf<K extends FindingKey>(key: K, findings: Findings): Guidance | null {
+  const value = findings[key];
+  return value === null ? null : guidanceFor(key, value as FindingValues[K]);
+}
+
+/** What the PDTA says for one recorded finding, quoted from content/ with its citations. */
+function guidanceReply(ctx: AnswerContext, g: Guidance): Reply {
+  const lang = ctx.lang;
+  switch (g.kind) {
+    case 'topics': {
+      const parts = g.ids.flatMap((id) => {
+        const topic = ctx.catalog.topic(id);
+        return topic ? [withoutActions(topicReply(ctx, topic))] : [];
+      });
+      const b = new ReplyBuilder(ctx, 'walkthrough');
+      if (g.ids.includes('topic.phosphate-workup')) button(ctx, b, 'pdta:tmp');
+      return combine('walkthrough', [...parts, b.build()]);
+    }
+    case 'condition': {
+      const b = new ReplyBuilder(ctx, 'walkthrough');
+      const entry = ctx.catalog.get(g.id);
+      if (entry?.kind === 'condition') {
+        const c = entry.item;
+        b.facts([{ label: t(lang, 'conditionGroup'), value: loc(ctx, c.group) }], loc(ctx, c.name));
+        b.text(loc(ctx, c.description), t(lang, 'description'));
+        if (c.distinguishing) b.text(loc(ctx, c.distinguishing), t(lang, 'distinguishing'));
+        b.cautions(c.cautions).cite(c.source).about(c.id);
+        b.action(labelFor(ctx.catalog, 'pdta:show:topic.table-i', lang), 'pdta:show:topic.table-i');
+      }
+      return b.build();
+    }
+    case 'phosphate-lowering': {
+      const b = new ReplyBuilder(ctx, 'walkthrough');
+      const intro = ctx.catalog.topic(g.introId);
+      if (intro) b.text(loc(ctx, intro.body), loc(ctx, intro.title)).cautions(intro.cautions).cite(intro.source).about(intro.id);
+      const therapies = g.therapyIds.flatMap((id) => {
+        const th = ctx.catalog.therapy(id);
+        return th ? [th] : [];
+      });
+      b.list(
+        therapies.map((th) => (th.class ? `${loc(ctx, th.name)} – ${loc(ctx, th.class)}` : loc(ctx, th.name))),
+        t(lang, 'wt.phosphateLowering'),
+      );
+      for (const th of therapies) {
+        b.cite(th.source).about(th.id);
+        b.action(loc(ctx, th.name), `pdta:show:${th.id}`);
+      }
+      return b.build();
+    }
+    case 'bisphosphonates': {
+      const b = new ReplyBuilder(ctx, 'walkthrough');
+      b.text(t(lang, 'wt.bisphosphonates'));
+      for (const id of g.therapyIds) {
+        const th = ctx.catalog.therapy(id);
+        if (!th) continue;
+        const none = t(lang, 'noneStated');
+        b.facts(
+          [
+            { label: t(lang, 'adult'), value: loc(ctx, th.adult.text) },
+            { label: t(lang, 'paediatric'), value: loc(ctx, th.paediatric.text) },
+            { label: t(lang, 'startCriteria'), value: th.startCriteria.map((c) => loc(ctx, c)).join('; ') || none },
+            { label: t(lang, 'stopCriteria'), value: th.stopCriteria.map((c) => loc(ctx, c)).join('; ') || none },
+          ],
+          loc(ctx, th.name),
+        );
+        b.cautions(th.cautions).cite(th.source).about(th.id);
+        b.action(loc(ctx, th.name), `pdta:dose:${th.id}`);
+      }
+      return b.build();
+    }
+    default: {
+      const never: never = g;
+      return never;
+    }
+  }
+}
+
+function introReply(ctx: AnswerContext): Reply {
+  const b = new ReplyBuilder(ctx, 'walkthrough');
+  b.text(t(ctx.lang, 'wt.intro'), t(ctx.lang, 'wt.title'));
+  b.list(
+    ([1, 2, 3] as const).map((n) => loc(ctx, ctx.catalog.step(n).title)),
+    t(ctx.lang, 'wt.steps'),
+  );
+  b.text(t(ctx.lang, 'wt.commands'));
+  const algorithm = ctx.catalog.topic('topic.algorithm');
+  if (algorithm) b.cite(algorithm.source).about(algorithm.id);
+  return b.build();
+}
+
+/** Step 3 is follow-up: the follow-up table's intervals belong with it. */
+function followUpReply(ctx: AnswerContext): Reply {
+  const b = new ReplyBuilder(ctx, 'walkthrough');
+  const topic = ctx.catalog.topic('topic.followup');
+  b.facts(
+    ctx.catalog.content.followup.map((f) => ({ label: loc(ctx, f.name), value: loc(ctx, f.intervalText) })),
+    topic ? loc(ctx, topic.title) : undefined,
+  );
+  for (const f of ctx.catalog.content.followup) b.cautions(f.cautions).cite(f.source).about(f.id);
+  return b.build();
+}
+
+function questionButtons(ctx: AnswerContext, b: ReplyBuilder, finding: FindingKey): void {
+  const values: Record<FindingKey, readonly string[]> = {
+    phosphate: ['high', 'normal'],
+    ckd: ['yes', 'no'],
+    masses: ['yes', 'no'],
+    genetics: ['fgf23', 'galnt3', 'klotho', 'samd9', 'negative'],
+  };
+  for (const v of values[finding]) button(ctx, b, `pdta:record:${finding}:${v}`);
+  button(ctx, b, 'pdta:skip');
+}
+
+/** The question (or the offer of the next step) that closes every walkthrough reply, with its buttons. */
+function promptReply(ctx: AnswerContext, state: WalkState, context: ConversationContext): Reply {
+  const lang = ctx.lang;
+  const b = new ReplyBuilder(ctx, 'walkthrough');
+  // The question belongs to a step of the diagram: every reply of the walkthrough cites where it is.
+  const n = stepNumber(state);
+  const source = n === 0 ? ctx.catalog.topic('topic.algorithm')?.source : ctx.catalog.step(n).source;
+  if (source) b.cite(source);
+  const pending = pendingFinding(state);
+  if (pending) {
+    b.text(t(lang, `wt.q.${pending}`), t(lang, 'wt.questionTitle'));
+    questionButtons(ctx, b, pending);
+    button(ctx, b, 'pdta:next');
+    if (pending !== 'genetics') {
+      button(ctx, b, 'pdta:back');
+      button(ctx, b, 'pdta:summary');
+    }
+    button(ctx, b, 'pdta:exit');
+    return b.build();
+  }
+  switch (state) {
+    case 'walkthrough.intro':
+      b.text(t(lang, 'wt.introNext'));
+      button(ctx, b, 'pdta:next');
+      button(ctx, b, 'pdta:step:2');
+      button(ctx, b, 'pdta:step:3');
+      if (anyRecorded(context.findings)) button(ctx, b, 'pdta:summary');
+      button(ctx, b, 'pdta:exit');
+      break;
+    case 'walkthrough.step1.complete':
+    case 'walkthrough.step2.complete': {
+      const n = state === 'walkthrough.step1.complete' ? 1 : 2;
+      b.text(t(lang, 'wt.stepComplete', { n, next: n + 1 }));
+      button(ctx, b, 'pdta:next');
+      button(ctx, b, 'pdta:back');
+      button(ctx, b, 'pdta:summary');
+      button(ctx, b, 'pdta:exit');
+      break;
+    }
+    case 'walkthrough.step3':
+      button(ctx, b, 'pdta:schedule');
+      button(ctx, b, 'pdta:back');
+      button(ctx, b, 'pdta:summary');
+      button(ctx, b, 'pdta:restart');
+      button(ctx, b, 'pdta:exit');
+      break;
+    case 'walkthrough.step1.phosphate':
+    case 'walkthrough.step1.ckd':
+    case 'walkthrough.step1.masses':
+    case 'walkthrough.step2.genetics':
+      break;
+    default: {
+      const never: never = state;
+      return never;
+    }
+  }
+  return b.build();
+}
+
+/** Buttons to the passages the recorded findings lead to (summary, step 3). */
+function pointersReply(ctx: AnswerContext, findings: Findings): Reply {
+  const b = new ReplyBuilder(ctx, 'walkthrough');
+  const ids = FINDING_KEYS.flatMap((k) => {
+    const g = guidanceOf(k, findings);
+    return g ? guidanceIds(g) : [];
+  });
+  const names: string[] = [];
+  for (const id of [...new Set(ids)]) {
+    const entry = ctx.catalog.get(id);
+    if (!entry) continue;
+    const name = entry.kind === 'topic' || entry.kind === 'step' ? entry.item.title : entry.kind === 'specialist' ? entry.item.visit : entry.item.name;
+    names.push(loc(ctx, name));
+    b.action(loc(ctx, name), `pdta:show:${id}`);
+  }
+  b.list(names, t(ctx.lang, 'wt.pointers'));
+  return b.build();
+}
+
+function summaryReply(ctx: AnswerContext, state: WalkState, context: ConversationContext): Reply {
+  const b = new ReplyBuilder(ctx, 'walkthrough');
+  const n = stepNumber(state);
+  b.facts(
+    [{ label: t(ctx.lang, 'wt.currentStep'), value: n === 0 ? t(ctx.lang, 'wt.introName') : String(n) }, ...findingsFacts(ctx, context.findings)],
+    t(ctx.lang, 'wt.recordedTitle'),
+  );
+  const algorithm = ctx.catalog.topic('topic.algorithm');
+  if (algorithm) b.cite(algorithm.source);
+  return combine('walkthrough', [b.build(), pointersReply(ctx, context.findings)]);
+}
+
+function leadReply(ctx: AnswerContext, text: string, title?: string): Reply {
+  return new ReplyBuilder(ctx, 'walkthrough').text(text, title).build();
+}
+
+export function walkthroughReply(ctx: AnswerContext, view: TurnView): Reply {
+  const { before, event, after } = view;
+  const state = after.state as WalkState;
+  const lang = ctx.lang;
+  const wasHere = before.state.startsWith('walkthrough.');
+  const step = stepNumber(state);
+  const sameStep = wasHere && stepNumber(before.state as WalkState) === step;
+  const parts: Reply[] = [];
+  // The step's own content is shown whenever the team arrives at a step or asks to see it again.
+  let showStep = !sameStep;
+
+  switch (event?.type) {
+    case undefined:
+    case 'REPEAT':
+    case 'GOTO':
+      showStep = true;
+      break;
+    case 'WALKTHROUGH':
+      showStep = true;
+      if (!wasHere && (anyRecorded(after.context.findings) || after.context.walkStep > 0)) {
+        const b = new ReplyBuilder(ctx, 'walkthrough').text(t(lang, 'wt.resumed'));
+        if (anyRecorded(after.context.findings)) b.facts(findingsFacts(ctx, after.context.findings), t(lang, 'wt.recordedTitle'));
+        parts.push(b.build());
+      }
+      break;
+    case 'RESTART':
+      showStep = true;
+      parts.push(leadReply(ctx, t(lang, 'wt.restarted')));
+      break;
+    case 'NEXT':
+      if (sameStep && state === 'walkthrough.step3') parts.push(leadReply(ctx, t(lang, 'wt.lastStep')));
+      break;
+    case 'BACK':
+      if (sameStep && state === 'walkthrough.intro') parts.push(leadReply(ctx, t(lang, 'wt.firstStep')));
+      break;
+    case 'RECORD':
+    case 'SKIP': {
+      const changed = changedFindings(before.context, after.context);
+      if (changed.length > 0) parts.push(new ReplyBuilder(ctx, 'walkthrough').facts(findingsFacts(ctx, after.context.findings, changed), t(lang, 'wt.recorded')).build());
+      for (const k of changed) {
+        const g = guidanceOf(k, after.context.findings);
+        if (g) parts.push(guidanceReply(ctx, g));
+      }
+      break;
+    }
+    case 'SUMMARY':
+      parts.push(summaryReply(ctx, state, after.context));
+      break;
+    case 'HELP':
+      parts.push(leadReply(ctx, t(lang, 'wt.help')));
+      break;
+    case 'NOT_UNDERSTOOD':
+      parts.push(leadReply(ctx, notUnderstoodText(ctx, event)));
+      if (event.reason === 'phosphate-value') {
+        const workup = ctx.catalog.topic('topic.phosphate-workup');
+        if (workup) parts.push(new ReplyBuilder(ctx, 'walkthrough').cite(workup.source).build());
+      }
+      break;
+    case 'LOOKUP':
+    case 'MENU':
+    case 'EXIT':
+    case 'DOSE':
+    case 'SLOT':
+    case 'DIFFERENTIAL':
+    case 'ANSWER':
+      break;
+    default: {
+      const never: never = event;
+      return never;
+    }
+  }
+
+  if (showStep) {
+    if (step === 0) parts.push(introReply(ctx));
+    else {
+      parts.push(withoutActions(stepReply(ctx, ctx.catalog.step(step))));
+      if (step === 3) {
+        parts.push(followUpReply(ctx));
+        if (anyRecorded(after.context.findings)) parts.push(pointersReply(ctx, after.context.findings));
+      }
+    }
+  }
+  // The question and its buttons come first among the buttons: the dialogue must stay operable.
+  const prompt = promptReply(ctx, state, after.context);
+  const reply = combine('walkthrough', [...parts, prompt]);
+  const promptFirst = [...prompt.actions, ...reply.actions.filter((a) => !prompt.actions.some((p) => p.value === a.value))];
+  return { ...reply, actions: promptFirst.slice(0, 8) };
+}
