@@ -5,9 +5,15 @@
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { benchAsk } from './ask.js';
+import { benchPlayground } from './playground.js';
 
 const all: Record<string, () => Promise<Record<string, number>>> = {
   ask: benchAsk,
+  conversations: async () => (await import('./conversations.js')).benchConversations(),
+  playground: benchPlayground,
+  slack: async () => (await import('./slack.js')).benchSlack(),
+  teams: async () => (await import('./teams.js')).benchTeams(),
+  followup: async () => (await import('./followup.js')).benchFollowup(),
 };
 
 const selected = process.argv.slice(2).filter((a) => a in all);

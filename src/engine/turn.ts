@@ -101,6 +101,31 @@ export function conversationFor(catalog: Catalog, effects: TurnEffect[] = []) {
 
 type ProvidedMachine = ReturnType<typeof conversationFor>;
 
+/**
+ * provide() copies the machine's whole definition (about 2 ms): it is done once per content, and
+ * each turn lends the machine its own effects list. Turns are synchronous, so two never share it.
+ */
+const provided = new WeakMap<Catalog, { machine: ProvidedMachine; sink: { effects: TurnEffect[] } }>();
+
+function machineFor(catalog: Catalog): { machine: ProvidedMachine; sink: { effects: TurnEffect[] } } {
+  let entry = provided.get(catalog);
+  if (!entry) {
+    const sink = { effects: [] as TurnEffect[] };
+    const machine = conversationMachine.provide({
+      guards: contentGuards(catalog),
+      actions: {
+        doseAnswered: ({ context }) => {
+          const effect = doseEffect(catalog, context.dose);
+          if (effect) sink.effects.push(effect);
+        },
+      },
+    });
+    entry = { machine, sink };
+    provided.set(catalog, entry);
+  }
+  return entry;
+}
+
 function restore(machine: ProvidedMachine, persisted: ConversationSnapshot | null) {
   if (persisted === null) return { actor: createActor(machine), restored: true };
   try {
@@ -120,7 +145,8 @@ function view(snapshot: { value: unknown; context: ConversationContext }): State
 
 export function runTurn(assistant: Assistant, persisted: ConversationSnapshot | null, input: TurnInput, options: { lang?: Lang } = {}): TurnResult {
   const effects: TurnEffect[] = [];
-  const machine = conversationFor(assistant.catalog, effects);
+  const { machine, sink } = machineFor(assistant.catalog);
+  sink.effects = effects;
   const { actor, restored } = restore(machine, persisted);
   actor.start();
   try {
@@ -140,5 +166,6 @@ export function runTurn(assistant: Assistant, persisted: ConversationSnapshot | 
     return { replies: [reply], snapshot: next, effects };
   } finally {
     actor.stop();
+    sink.effects = [];
   }
 }
