@@ -59,7 +59,7 @@ async function onEngine(name: string, config: StoreConfig, stored: number): Prom
   const assistant = await openAssistant();
   const store = await openStore(config);
   const ttl = 24 * 60 * 60_000;
-  const snapshots = new MeasuredSnapshots(new SqlConversationSnapshots(new ConversationStore(store.db), ttl));
+  const snapshots = new MeasuredSnapshots(new SqlConversationSnapshots(new ConversationStore(store.db, { serverDatabase: store.engine === 'postgres' }), ttl));
   const service = new TurnConversationService({ assistant, snapshots, audit: async () => undefined });
   const run = `${name}-${Date.now()}`;
   await turns(service, 5, `${run}-warm`);

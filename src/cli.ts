@@ -5,6 +5,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { addFollowupCommands } from './followup/cli.js';
 
 export class UsageError extends Error {
   override readonly name = 'UsageError';
@@ -31,6 +32,51 @@ export function buildProgram(io: { out: (s: string) => void; err: (s: string) =>
       const { renderPlainText } = await import('./reply/plainText.js');
       const reply = (await openAssistant()).ask(message, opts.lang ? { lang: opts.lang } : {});
       io.out(opts.json ? JSON.stringify(reply) + '\n' : renderPlainText(reply) + '\n');
+    });
+
+  program
+    .command('chat')
+    .description('one conversation: from a pipe each line is a message; at a terminal, a prompt')
+    .addOption(new Option('--lang <lang>', 'answer language (default: the language of each message)').choices(LANGS))
+    .option('--json', 'print each reply as one JSON object per line')
+    .option('--conversation <id>', 'store the conversation under this id (DATA_DIR or DATABASE_URL) and resume it in a later run')
+    .action(async (opts: { lang?: 'it' | 'en'; json?: boolean; conversation?: string }) => {
+      const { openAssistant } = await import('./engine/openAssistant.js');
+      const { runChat } = await import('./channels/console/chat.js');
+      const { TurnConversationService } = await import('./server/turnConversationService.js');
+      const { MemoryConversationSnapshots, SqlConversationSnapshots } = await import('./server/conversationSnapshots.js');
+      const assistant = await openAssistant();
+      const chat = {
+        conversationId: opts.conversation ?? 'terminal',
+        input: process.stdin,
+        write: io.out,
+        interactive: process.stdin.isTTY === true,
+        json: opts.json === true,
+        ...(opts.lang ? { lang: opts.lang } : {}),
+      };
+      if (opts.conversation === undefined) {
+        const service = new TurnConversationService({ assistant, snapshots: new MemoryConversationSnapshots(), audit: async () => undefined });
+        await runChat({ ...chat, service });
+        return;
+      }
+      if (!/^[\w.:-]{1,128}$/.test(opts.conversation)) throw new UsageError('--conversation takes letters, digits and . _ : - (at most 128)');
+      const { loadConfig } = await import('./config.js');
+      const { openStore } = await import('./store/database.js');
+      const { ConversationStore } = await import('./store/conversations.js');
+      const { DosingAudit } = await import('./store/audit.js');
+      const config = loadConfig();
+      const store = await openStore(config.DATABASE_URL ? { databaseUrl: config.DATABASE_URL } : { dataDir: config.DATA_DIR });
+      try {
+        const audit = new DosingAudit(store.db);
+        const service = new TurnConversationService({
+          assistant,
+          snapshots: new SqlConversationSnapshots(new ConversationStore(store.db, { serverDatabase: store.engine === 'postgres' }), config.CONVERSATION_TTL_MINUTES * 60_000),
+          audit: (entry) => audit.recordDosing(entry),
+        });
+        await runChat({ ...chat, service });
+      } finally {
+        await store.close();
+      }
     });
 
   program
@@ -94,10 +140,39 @@ export function buildProgram(io: { out: (s: string) => void; err: (s: string) =>
       io.out(`wrote ${dir}\n`);
     });
 
+  const teams = program.command('teams').description('the Microsoft Teams app');
+  teams
+    .command('package')
+    .description('write the Teams app package (.zip: manifest.json, icons) to upload in Teams or the Teams Developer Portal')
+    .option('--app-id <id>', 'the bot’s Microsoft App ID (default: MicrosoftAppId)')
+    .option('--out <file>', 'where to write the package', 'pdta-teams-app.zip')
+    .option('--domain <host>', 'host of the messaging endpoint https://<host>/api/messages, listed in validDomains')
+    .action(async (opts: { appId?: string; out: string; domain?: string }) => {
+      const { GUID, writeAppPackage } = await import('./channels/teams/appPackage/build.js');
+      // Read directly rather than through loadConfig(): packaging needs only this one value, and
+      // must not fail over an unrelated setting of the server.
+      const appId = (opts.appId ?? process.env['MicrosoftAppId'] ?? '').trim();
+      if (appId === '') throw new UsageError('no app id: pass --app-id <Microsoft App ID> or set MicrosoftAppId');
+      if (!GUID.test(appId)) throw new UsageError(`the Microsoft App ID must be a GUID, got "${appId}"`);
+      try {
+        const built = await writeAppPackage(opts.out, { appId, ...(opts.domain ? { domain: opts.domain } : {}) });
+        io.out(`wrote ${opts.out} (${built.files.join(', ')})\n`);
+      } catch (error) {
+        if (error instanceof RangeError) throw new UsageError(error.message);
+        throw error;
+      }
+    });
+
+  addFollowupCommands(program, io, (message) => new UsageError(message));
+
   return program;
 }
 
 export async function main(argv: string[]): Promise<number> {
+  // A reader that stops early (`pdta chat | head`) is not an error of ours.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(0);
+  });
   const io = { out: (s: string) => void process.stdout.write(s), err: (s: string) => void process.stderr.write(s) };
   const program = buildProgram(io);
   try {

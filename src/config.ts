@@ -2,6 +2,8 @@
  * Configuration from the environment (and `.env`), validated by zod. A wrong value stops start-up
  * with a message naming the variable, so an operator never has to read the code.
  */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { z } from 'zod';
 
 const list = z
@@ -13,13 +15,41 @@ const optionalString = z
   .optional()
   .transform((s) => (s && s.trim() !== '' ? s.trim() : undefined));
 
+/** A whole number from the environment, with a message that says the range rather than "NaN". */
+function wholeNumber(min: number, max: number, fallback: number) {
+  const message = `must be a whole number from ${min} to ${max}`;
+  return z
+    .string()
+    .optional()
+    .transform((s) => (s === undefined || s.trim() === '' ? String(fallback) : s.trim()))
+    .pipe(z.string().regex(/^\d+$/, message).transform(Number).pipe(z.number().int().min(min, message).max(max, message)));
+}
+
+function oneOf<const T extends readonly [string, ...string[]]>(values: T, fallback: T[number]) {
+  return z
+    .string()
+    .optional()
+    .transform((s) => (s === undefined || s.trim() === '' ? fallback : s.trim()))
+    .pipe(z.enum(values, { error: `must be one of ${values.join(', ')}` }));
+}
+
 export const ConfigSchema = z.object({
-  PORT: z.coerce.number().int().min(0).max(65535).default(3978),
-  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: wholeNumber(0, 65535, 3978),
+  /** Loopback by default: the playground has no login, so it is reachable from this machine only unless configured. */
+  HOST: z.string().trim().min(1, 'must not be empty (e.g. 127.0.0.1, or 0.0.0.0 to listen on every interface)').default('127.0.0.1'),
   DATA_DIR: z.string().min(1).default('./data'),
   DATABASE_URL: optionalString.pipe(z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional()),
-  CONVERSATION_TTL_MINUTES: z.coerce.number().int().positive().default(24 * 60),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  CONVERSATION_TTL_MINUTES: wholeNumber(1, 525_600, 24 * 60),
+  LOG_LEVEL: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
+  /**
+   * The web playground (chat page, /api/chat). auto: on unless Slack or Teams is configured and
+   * the server listens beyond loopback, so that a production bot does not expose an open chat page.
+   */
+  PLAYGROUND: oneOf(['auto', 'on', 'off'] as const, 'auto'),
+  /** How long SIGTERM waits for turns in flight before closing anyway (Kubernetes gives 30 s by default). */
+  SHUTDOWN_TIMEOUT_SECONDS: wholeNumber(0, 600, 25),
+  /** The address users' chat clients reach this server at (for links to /pathway.svg); optional. */
+  PUBLIC_URL: optionalString.pipe(z.url('must be a URL such as https://pdta.example.org').optional()),
   SLACK_SIGNING_SECRET: optionalString,
   SLACK_BOT_TOKEN: optionalString,
   SLACK_APP_TOKEN: optionalString,
@@ -31,6 +61,16 @@ export const ConfigSchema = z.object({
   MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).optional(),
   TEAMS_TENANT_IDS: list,
   COORDINATOR_USER_IDS: list,
+  /** Follow-up reminders (docs/followup.md): days before the due date, and the hour (Europe/Rome) they go out. */
+  REMINDER_LEAD_DAYS: wholeNumber(0, 90, 7),
+  REMINDER_HOUR: wholeNumber(0, 23, 9),
+  /** How often an overdue follow-up is prompted again until it is done or marked not applicable. */
+  REMINDER_OVERDUE_EVERY_DAYS: wholeNumber(1, 60, 7),
+  REMINDER_LANG: oneOf(['it', 'en'] as const, 'it'),
+  /** Slack channel id (C…) the reminders are posted to; needs SLACK_BOT_TOKEN. */
+  REMINDER_SLACK_CHANNEL: optionalString,
+  /** Teams conversation id the reminders are posted to (the Teams channel's proactive messages). */
+  REMINDER_TEAMS_CONVERSATION_ID: optionalString,
 });
 export type Config = z.infer<typeof ConfigSchema>;
 
@@ -38,11 +78,43 @@ export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
+/** Values that may hold a secret (a token, a password in a URL) are never echoed back in errors. */
+const SECRET = /SECRET|TOKEN|PASSWORD|DATABASE_URL/i;
+
+function describeIssue(issue: z.core.$ZodIssue, env: NodeJS.ProcessEnv): string {
+  const name = issue.path.map(String).join('.');
+  const value = env[name];
+  const shown = value !== undefined && !SECRET.test(name) && value.length <= 80 ? ` (got ${JSON.stringify(value)})` : '';
+  return `${name}: ${issue.message}${shown}`;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const result = ConfigSchema.safeParse(env);
   if (!result.success) {
-    const problems = result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
-    throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
+    const problems = result.error.issues.map((i) => describeIssue(i, env));
+    throw new ConfigError(`invalid configuration: ${problems.join('; ')} (set in the environment or in .env)`);
   }
   return result.data;
+}
+
+/**
+ * Reads `.env` from the working directory into process.env when the file exists. Variables already
+ * in the environment win (process.loadEnvFile never overwrites them), so a deployment can override
+ * a checked-out .env without editing it. Returns the file read, if any.
+ */
+export function loadDotEnv(file = '.env'): string | undefined {
+  const path = resolve(file);
+  if (!existsSync(path)) return undefined;
+  try {
+    process.loadEnvFile(path);
+  } catch (error) {
+    throw new ConfigError(`cannot read ${path}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  return path;
+}
+
+/** The listen address is this machine only: 127.0.0.0/8, ::1, localhost. */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return h === 'localhost' || h === '::1' || /^127(?:\.\d{1,3}){3}$/.test(h);
 }

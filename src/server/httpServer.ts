@@ -1,7 +1,8 @@
 /**
  * One HTTP server for every channel (Slack events, Teams activities, the playground, health and
  * metrics). Routes are plain async functions; the first whose method and path match handles the
- * request. Anything unmatched gets 404, anything that throws gets 500 without leaking details.
+ * request. An unknown path gets 404, a known path with the wrong method 405, an HttpError its own
+ * status and message, anything else that throws 500 without leaking details.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -18,45 +19,112 @@ export interface Route {
 export interface RunningServer {
   server: Server;
   url: string;
-  close(): Promise<void>;
+  /**
+   * Stops accepting connections and resolves when the open ones have ended; after `timeoutMs`
+   * (default 10 s) the remaining ones are cut, so a stuck client cannot hold the shutdown forever.
+   */
+  close(timeoutMs?: number): Promise<void>;
 }
 
-function matches(route: Route, method: string, path: string): boolean {
-  if (route.method !== '*' && route.method !== method) return false;
+/** An error whose status and message are meant for the client (a 4xx saying what to fix, or a 503). */
+export class HttpError extends Error {
+  override readonly name: string = 'HttpError';
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+}
+
+function pathMatches(route: Route, path: string): boolean {
   if (route.path.endsWith('/*')) return path.startsWith(route.path.slice(0, -1)) || path === route.path.slice(0, -2);
   return route.path === path;
 }
 
-export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+function methodMatches(route: Route, method: string): boolean {
+  // HEAD is GET without a body (Node drops the body): load balancers probe health with it.
+  return route.method === '*' || route.method === method || (method === 'HEAD' && route.method === 'GET');
+}
+
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers });
   res.end(text);
 }
 
-/** Reads a request body, refusing more than `limit` bytes (a chat message never needs more). */
-export async function readBody(req: IncomingMessage, limit = 1_000_000): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    const buf = chunk as Buffer;
-    size += buf.length;
-    if (size > limit) throw Object.assign(new Error('request body too large'), { status: 413 });
-    chunks.push(buf);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+/**
+ * Reads a request body, refusing more than `limit` bytes (a chat message never needs more) with a
+ * 413. The refused rest is still read and discarded: a kept-alive connection left halfway through
+ * a body would swallow the client's next request (the server's requestTimeout bounds the wait).
+ */
+export function readBody(req: IncomingMessage, limit = 1_000_000): Promise<string> {
+  const tooLarge = () => new HttpError(413, `request body too large (limit ${limit} bytes)`);
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length']);
+    if (Number.isFinite(declared) && declared > limit) {
+      req.resume();
+      reject(tooLarge());
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let settled = false;
+    const fail = (error: Error) => {
+      if (settled) return;
+      settled = true;
+      chunks.length = 0;
+      reject(error);
+    };
+    req.on('data', (chunk: Buffer) => {
+      if (settled) return;
+      size += chunk.length;
+      if (size > limit) fail(tooLarge());
+      else chunks.push(chunk);
+    });
+    req.on('end', () => {
+      if (settled) return;
+      settled = true;
+      resolve(Buffer.concat(chunks).toString('utf8'));
+    });
+    req.on('error', fail);
+    req.on('close', () => fail(new HttpError(400, 'the request ended before its body')));
+  });
 }
 
-export function createRouter(routes: () => readonly Route[], onError: (error: unknown, req: IncomingMessage) => void) {
+export interface RouterHooks {
+  /** A handler threw something that is not an HttpError: logged, answered 500. */
+  onError: (error: unknown, req: IncomingMessage) => void;
+  /** Every response, once sent: `route` is the matched route's path or "unmatched" (bounded, for metrics). */
+  onResponse?: (route: string, method: string, status: number) => void;
+}
+
+export function createRouter(routes: () => readonly Route[], hooks: RouterHooks | RouterHooks['onError']) {
+  const { onError, onResponse } = typeof hooks === 'function' ? { onError: hooks, onResponse: undefined } : hooks;
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const method = req.method ?? 'GET';
     const path = (req.url ?? '/').split('?')[0] ?? '/';
-    const route = routes().find((r) => matches(r, req.method ?? 'GET', path));
+    const candidates = routes().filter((r) => pathMatches(r, path));
+    const route = candidates.find((r) => methodMatches(r, method));
+    if (onResponse) res.once('finish', () => onResponse(route?.path ?? 'unmatched', method, res.statusCode));
     if (!route) {
-      sendJson(res, 404, { error: 'not found' });
+      if (candidates.length > 0) {
+        const allow = [...new Set(candidates.flatMap((r) => (r.method === 'GET' ? ['GET', 'HEAD'] : [r.method])))].join(', ');
+        sendJson(res, 405, { error: `method ${method} not allowed on ${path}; use ${allow}` }, { allow });
+      } else {
+        sendJson(res, 404, { error: 'not found' });
+      }
       return;
     }
     try {
       await route.handler(req, res);
     } catch (error) {
+      if (error instanceof HttpError) {
+        if (!res.headersSent) sendJson(res, error.status, { error: error.message }, error.headers);
+        else res.end();
+        return;
+      }
       onError(error, req);
       const status = (error as { status?: number }).status;
       if (!res.headersSent) sendJson(res, typeof status === 'number' && status >= 400 && status < 500 ? status : 500, { error: status === 413 ? 'request body too large' : 'internal error' });
@@ -65,13 +133,22 @@ export function createRouter(routes: () => readonly Route[], onError: (error: un
   };
 }
 
+/** Where a browser on this machine reaches a server bound to every interface. */
+function browsableHost(address: AddressInfo): string {
+  if (address.address === '0.0.0.0') return '127.0.0.1';
+  if (address.address === '::') return 'localhost';
+  return address.family === 'IPv6' ? `[${address.address}]` : address.address;
+}
+
 export async function startHttpServer(options: {
   host: string;
   port: number;
   routes: () => readonly Route[];
   onError: (error: unknown, req: IncomingMessage) => void;
+  onResponse?: (route: string, method: string, status: number) => void;
 }): Promise<RunningServer> {
-  const server = createServer(createRouter(options.routes, options.onError));
+  const hooks: RouterHooks = options.onResponse ? { onError: options.onError, onResponse: options.onResponse } : { onError: options.onError };
+  const server = createServer(createRouter(options.routes, hooks));
   // Slack retries after 3 s; a slow client must not hold a socket for minutes.
   server.headersTimeout = 10_000;
   server.requestTimeout = 30_000;
@@ -80,14 +157,18 @@ export async function startHttpServer(options: {
     server.listen(options.port, options.host, () => resolve());
   });
   const address = server.address() as AddressInfo;
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  let closing: Promise<void> | undefined;
   return {
     server,
-    url: `http://${host}:${address.port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
+    url: `http://${browsableHost(address)}:${address.port}`,
+    close: (timeoutMs = 10_000) =>
+      (closing ??= new Promise<void>((resolve) => {
+        const force = setTimeout(() => server.closeAllConnections(), timeoutMs);
+        server.close(() => {
+          clearTimeout(force);
+          resolve();
+        });
         server.closeIdleConnections();
-      }),
+      })),
   };
 }

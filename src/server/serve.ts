@@ -1,61 +1,264 @@
 /**
  * `pdta serve`: one process, one HTTP server, every configured channel. With nothing configured it
- * still starts (Teams endpoint in local mode, the store on PGlite under DATA_DIR) and prints its URL.
+ * still starts (the web playground, the Teams endpoint in local mode, the store on PGlite under
+ * DATA_DIR) and prints its URL, so someone who has just cloned the repository can talk to it.
+ *
+ * Routes: / and /api/chat (playground), /slack/events (Slack), /api/messages (Teams),
+ * /pathway.svg, /healthz (alive), /readyz (ready for traffic), /metrics (Prometheus).
+ * SIGTERM drains: stop accepting, let turns in flight finish (bounded), close the store.
  */
-import type { IncomingMessage } from 'node:http';
-import { createSlackChannel } from '../channels/slack/index.js';
-import { createTeamsChannel } from '../channels/teams/index.js';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { sql } from 'kysely';
+import { createWebChannel } from '../channels/web/index.js';
 import type { Channel } from '../channels/channel.js';
-import { loadConfig, type Config } from '../config.js';
+import { ConfigError, isLoopbackHost, loadConfig, loadDotEnv, type Config } from '../config.js';
 import { openAssistant } from '../engine/openAssistant.js';
 import { createLogger, type Logger } from '../logging.js';
+import { renderPathwaySvg } from '../pathway/pathwaySvg.js';
+import type { Lang } from '../reply/model.js';
 import { openStore, type Store } from '../store/database.js';
-import { StatelessConversationService, type ConversationService } from './conversationService.js';
-import { sendJson, startHttpServer, type Route, type RunningServer } from './httpServer.js';
+import type { ConversationService } from './conversationService.js';
+import { SqlConversationSnapshots } from './conversationSnapshots.js';
+import { TurnConversationService } from './turnConversationService.js';
+import { ConversationStore } from '../store/conversations.js';
+import { DosingAudit } from '../store/audit.js';
+import { HttpError, sendJson, startHttpServer, type Route, type RunningServer } from './httpServer.js';
+import { countError, httpRequestsTotal, registry } from './metrics.js';
+import { TrackedConversationService } from './trackedService.js';
 
 export interface Served {
   url: string;
   config: Config;
   store: Store;
+  /** The service every channel uses (counted, logged, drained on shutdown). */
   service: ConversationService;
   channels: Channel[];
+  /** Graceful: stops accepting, waits for turns in flight (SHUTDOWN_TIMEOUT_SECONDS), closes the store. Never rejects. */
   close(): Promise<void>;
 }
 
-export async function serve(options: { env?: NodeJS.ProcessEnv; logger?: Logger } = {}): Promise<Served> {
+export interface ServeOptions {
+  /** The configuration's source; default process.env after reading ./.env into it. */
+  env?: NodeJS.ProcessEnv;
+  logger?: Logger;
+  /** Wraps the conversation service before the channels see it (tests use it to hold a turn in flight). */
+  decorateService?: (service: ConversationService) => ConversationService;
+}
+
+/** A readiness probe must answer before the load balancer's own timeout (typically 1 to 5 s). */
+const STORE_PING_TIMEOUT_MS = 2_000;
+
+function platformConfigured(config: Config): boolean {
+  return Boolean(config.SLACK_SIGNING_SECRET || config.SLACK_APP_TOKEN || config.MicrosoftAppId);
+}
+
+/**
+ * The playground has no login. auto: served when no platform is configured (a developer's machine)
+ * or when the server listens on loopback only; a production bot listening on the network needs
+ * PLAYGROUND=on to expose it.
+ */
+export function playgroundEnabled(config: Config): boolean {
+  switch (config.PLAYGROUND) {
+    case 'on':
+      return true;
+    case 'off':
+      return false;
+    case 'auto':
+      return !platformConfigured(config) || isLoopbackHost(config.HOST);
+    default: {
+      const never: never = config.PLAYGROUND;
+      return never;
+    }
+  }
+}
+
+async function pingStore(store: Store): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), STORE_PING_TIMEOUT_MS);
+  });
+  try {
+    return await Promise.race([sql`select 1`.execute(store.db).then(() => true, () => false), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function pathwayRoute(svgs: Record<Lang, string>): Route {
+  return {
+    method: 'GET',
+    path: '/pathway.svg',
+    handler: (req: IncomingMessage, res: ServerResponse) => {
+      let lang: string;
+      try {
+        lang = new URL(req.url ?? '/', 'http://localhost').searchParams.get('lang') ?? 'it';
+      } catch {
+        throw new HttpError(400, 'the query string cannot be read; use /pathway.svg?lang=it or ?lang=en');
+      }
+      if (lang !== 'it' && lang !== 'en') throw new HttpError(400, 'lang must be "it" or "en"');
+      const svg = svgs[lang];
+      res.writeHead(200, {
+        'content-type': 'image/svg+xml; charset=utf-8',
+        'content-length': Buffer.byteLength(svg),
+        // The picture changes only with content/, that is with a new release of the server.
+        'cache-control': 'public, max-age=3600',
+        'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'",
+        'x-content-type-options': 'nosniff',
+      });
+      res.end(svg);
+    },
+  };
+}
+
+export async function serve(options: ServeOptions = {}): Promise<Served> {
+  if (!options.env) loadDotEnv();
   const config = loadConfig(options.env ?? process.env);
   const logger = options.logger ?? createLogger(config.LOG_LEVEL);
   const assistant = await openAssistant();
-  const store = await openStore(config.DATABASE_URL ? { databaseUrl: config.DATABASE_URL } : { dataDir: config.DATA_DIR });
-  const service: ConversationService = new StatelessConversationService(assistant);
-  const deps = { config, assistant, service, store, logger };
-  const channels = (await Promise.all([createSlackChannel(deps), createTeamsChannel(deps)])).filter((c): c is Channel => c !== null);
-  let ready = false;
-  const routes: Route[] = [
-    { method: 'GET', path: '/healthz', handler: (_req, res) => sendJson(res, ready ? 200 : 503, { status: ready ? 'ok' : 'starting' }) },
-    { method: 'GET', path: '/readyz', handler: (_req, res) => sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'starting', channels: channels.map((c) => c.name) }) },
-    ...channels.flatMap((c) => c.routes),
+  const content = assistant.catalog.content;
+  const svgs: Record<Lang, string> = { it: renderPathwaySvg(content, 'it'), en: renderPathwaySvg(content, 'en') };
+
+  // The server listens before the store is open: creating a new PGlite directory takes seconds
+  // (more on a busy machine), and an orchestrator's liveness probe must not kill the process meanwhile.
+  let phase: 'starting' | 'ready' | 'draining' = 'starting';
+  let channels: Channel[] = [];
+  let store: Store | undefined;
+  let tracked: TrackedConversationService | undefined;
+  const operational: Route[] = [
+    pathwayRoute(svgs),
+    // Liveness: the process answers. Stays 200 while starting and draining, so it is not killed mid-way.
+    { method: 'GET', path: '/healthz', handler: (_req, res) => sendJson(res, 200, { status: phase === 'ready' ? 'ok' : phase }) },
+    {
+      method: 'GET',
+      path: '/readyz',
+      handler: async (_req, res) => {
+        const storeOk = phase === 'ready' && store ? await pingStore(store) : false;
+        const status = phase !== 'ready' ? phase : storeOk ? 'ready' : 'store unavailable';
+        sendJson(res, status === 'ready' ? 200 : 503, {
+          status,
+          channels: channels.map((c) => c.name),
+          store: store?.engine ?? null,
+          turnsInFlight: tracked?.turnsInFlight ?? 0,
+          contentVersion: assistant.contentVersion,
+        });
+      },
+    },
+    {
+      method: 'GET',
+      path: '/metrics',
+      handler: async (_req, res) => {
+        const text = await registry.metrics();
+        res.writeHead(200, { 'content-type': registry.contentType, 'content-length': Buffer.byteLength(text) });
+        res.end(text);
+      },
+    },
   ];
-  const server: RunningServer = await startHttpServer({
-    host: config.HOST,
-    port: config.PORT,
-    routes: () => routes,
-    onError: (error: unknown, req: IncomingMessage) => logger.error({ err: error, path: req.url?.split('?')[0] }, 'request failed'),
-  });
-  for (const c of channels) await c.start?.();
-  ready = true;
-  logger.info({ url: server.url, channels: channels.map((c) => c.name), store: store.engine }, 'pdta assistant listening');
+  const starting: Route = {
+    method: '*',
+    path: '/*',
+    handler: () => {
+      throw new HttpError(503, 'the assistant is starting; retry in a few seconds', { 'retry-after': '2' });
+    },
+  };
+  let routes: Route[] = [...operational, starting];
+
+  let server: RunningServer;
+  try {
+    server = await startHttpServer({
+      host: config.HOST,
+      port: config.PORT,
+      routes: () => routes,
+      onError: (error: unknown, req: IncomingMessage) => {
+        countError('request_failed');
+        logger.error({ err: error, path: req.url?.split('?')[0] }, 'request failed');
+      },
+      onResponse: (route, method, status) => httpRequestsTotal.inc({ route, method, status: String(status) }),
+    });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw new ConfigError(`PORT: ${config.PORT} is already in use on ${config.HOST} (is another pdta serve running?); choose a free port`);
+    }
+    throw error;
+  }
+  logger.info({ url: server.url }, 'starting: opening the store');
+
+  const playground = playgroundEnabled(config);
+  // Bolt and botbuilder take a second or more to import: loaded while the store opens, not before listening.
+  const platformChannels = Promise.all([import('../channels/slack/index.js'), import('../channels/teams/index.js')]);
+  platformChannels.catch(() => undefined); // awaited below; this only keeps an early failure from counting as unhandled
+  try {
+    store = await openStore(config.DATABASE_URL ? { databaseUrl: config.DATABASE_URL } : { dataDir: config.DATA_DIR });
+    const [{ createSlackChannel }, { createTeamsChannel }] = await platformChannels;
+    const audit = new DosingAudit(store.db);
+    const service: ConversationService = new TurnConversationService({
+      assistant,
+      snapshots: new SqlConversationSnapshots(new ConversationStore(store.db, { serverDatabase: store.engine === 'postgres' }), config.CONVERSATION_TTL_MINUTES * 60_000),
+      audit: (entry) => audit.recordDosing(entry),
+    });
+    tracked = new TrackedConversationService(options.decorateService ? options.decorateService(service) : service, logger);
+    const deps = { config, assistant, service: tracked, store, logger };
+    channels = (await Promise.all([createSlackChannel(deps), createTeamsChannel(deps)])).filter((c): c is Channel => c !== null);
+    if (playground) channels.unshift(createWebChannel({ service: tracked, logger, contentVersion: assistant.contentVersion }));
+    for (const c of channels) await c.start?.();
+  } catch (error) {
+    for (const c of channels) await c.stop?.().catch(() => undefined);
+    await server.close(1_000);
+    await store?.close();
+    throw error;
+  }
+  routes = [...channels.flatMap((c) => c.routes), ...operational];
+  phase = 'ready';
+  logger.info({ url: server.url, channels: channels.map((c) => c.name), playground, store: store.engine }, 'pdta assistant listening');
+
+  const openedStore = store;
+  const turns = tracked;
+  const timeoutMs = config.SHUTDOWN_TIMEOUT_SECONDS * 1000;
+  let closing: Promise<void> | undefined;
+  const shutDown = async (): Promise<void> => {
+    phase = 'draining';
+    logger.info({ turnsInFlight: turns.turnsInFlight, timeoutMs }, 'shutting down: draining turns in flight');
+    // No new connections from here; a request on a kept-alive connection gets 503 from the service.
+    const serverClosed = server.close(timeoutMs + 1_000);
+    const left = await turns.drain(timeoutMs);
+    if (left > 0) logger.warn({ turnsLeft: left }, 'shutdown timeout reached with turns still in flight');
+    // The drained turns' responses are written by now; their connections are idle and can go.
+    server.server.closeIdleConnections();
+    for (const c of channels) {
+      try {
+        await c.stop?.();
+      } catch (error) {
+        logger.error({ err: error, channel: c.name }, 'channel stop failed');
+      }
+    }
+    await serverClosed;
+    try {
+      await openedStore.close();
+    } catch (error) {
+      logger.error({ err: error }, 'store close failed');
+    }
+    logger.info('stopped');
+  };
+
   return {
     url: server.url,
     config,
-    store,
-    service,
+    store: openedStore,
+    service: turns,
     channels,
-    close: async () => {
-      ready = false;
-      for (const c of channels) await c.stop?.();
-      await server.close();
-      await store.close();
-    },
+    close: () => (closing ??= shutDown()),
   };
+}
+
+/**
+ * SIGTERM (orchestrators) and SIGINT (Ctrl-C) drain and exit 0; a second signal exits at once,
+ * for an operator who does not want to wait. What `pdta serve` does after serve() resolves.
+ */
+export function stopOnSignals(served: Served, exit: (code: number) => void = (code) => process.exit(code)): void {
+  const stop = (): void => {
+    process.once('SIGTERM', () => exit(130));
+    process.once('SIGINT', () => exit(130));
+    void served.close().then(() => exit(0));
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
 }

@@ -47,7 +47,15 @@ export interface SaveInput {
 }
 
 export class ConversationStore {
-  constructor(private readonly db: Kysely<Database>) {}
+  /**
+   * `serverDatabase`: the database is a PostgreSQL server that outlives this process, so a
+   * snapshot need not wait for the disk (see save()). With embedded PGlite the database dies with
+   * the process, and every commit must reach the disk before the turn is answered.
+   */
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly options: { serverDatabase?: boolean } = {},
+  ) {}
 
   async load(key: ConversationKey, options: LoadOptions): Promise<LoadResult> {
     const where = rowKey(key);
@@ -98,16 +106,18 @@ export class ConversationStore {
     }
     const snapshot = JSON.stringify(input.snapshot);
     const expiresAt = new Date(input.now.getTime() + input.ttlMs);
-    // One statement that also turns off the wait for the WAL flush for its own transaction: a
-    // snapshot is rewritten on every turn, and waiting for the disk would triple the turn's cost.
-    // If the database server itself crashes, the last fraction of a second of snapshots may be
-    // lost and the conversation resumes one turn earlier (every reply says where it is); the
-    // audit trail is written by other statements, fully durable.
+    // On a PostgreSQL server, one statement that also turns off the wait for the WAL flush for its
+    // own transaction: a snapshot is rewritten on every turn, and waiting for the disk would triple
+    // the turn's cost. If the server itself crashes, the last fraction of a second of snapshots may
+    // be lost and the conversation resumes one turn earlier (every reply says where it is); the
+    // process being killed loses nothing, and the audit trail is written by other statements,
+    // fully durable.
+    const durability = this.options.serverDatabase ? 'off' : 'on';
     await sql`
       insert into conversations (channel, conversation_id, thread_id, machine_id, machine_version, snapshot, lang, updated_at, expires_at)
       select ${where.channel}, ${where.conversationId}, ${where.threadId}, ${input.machineId}, ${input.machineVersion},
              ${snapshot}::jsonb, ${input.lang}, ${input.now}, ${expiresAt}
-      from (select set_config('synchronous_commit', 'off', true)) as durability
+      from (select set_config('synchronous_commit', ${durability}, true)) as durability
       on conflict (channel, conversation_id, thread_id) do update set
         machine_id = excluded.machine_id, machine_version = excluded.machine_version, snapshot = excluded.snapshot,
         lang = excluded.lang, updated_at = excluded.updated_at, expires_at = excluded.expires_at

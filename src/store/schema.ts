@@ -56,9 +56,79 @@ export interface ConversationRefsTable {
   updated_at: Date;
 }
 
+/** A patient in the follow-up registry, by pseudonymous code only; dates are ISO text (YYYY-MM-DD). */
+export interface FollowupPatientsTable {
+  code: string;
+  last_exams_on: string;
+  /** A content id ("therapy.neridronate"); null with therapy_since for no therapy on record. */
+  therapy_id: string | null;
+  therapy_since: string | null;
+  enrolled_at: Date;
+  updated_at: Date;
+}
+
+export type FollowupItemStatus = 'open' | 'booked' | 'done' | 'not_applicable' | 'superseded';
+
+/** One due occurrence of a follow-up exam or therapy for a patient; its id is the reminder id. */
+export interface FollowupItemsTable {
+  id: ColumnType<string, never, never>;
+  patient_code: string;
+  /** A content id: "followup.phosphate-metabolism", "therapy.neridronate". */
+  rule_id: string;
+  anchor_on: string;
+  due_on: string;
+  status: FollowupItemStatus;
+  booked_on: string | null;
+  done_on: string | null;
+  next_reminder_on: string | null;
+  reminders: ColumnType<number, number | undefined, number>;
+  created_at: Date;
+  updated_at: Date;
+}
+
+/** Who changed the registry, when, and what (field names, dates, ids, statuses; never free text). */
+export interface FollowupAuditTable {
+  id: ColumnType<string, never, never>;
+  at: Date;
+  actor: string;
+  action: string;
+  patient_code: string;
+  item_id: string | null;
+  changes: JsonColumn;
+}
+
+export type ReminderOutboxStatus = 'pending' | 'sent' | 'cancelled';
+
+/** A reminder message to deliver exactly once to one target (Slack or Teams). */
+export interface ReminderOutboxTable {
+  id: ColumnType<string, never, never>;
+  dedupe_key: string;
+  target: string;
+  kind: 'due' | 'overdue' | 'digest';
+  item_id: string | null;
+  payload: JsonColumn;
+  status: ReminderOutboxStatus;
+  send_at: Date;
+  next_attempt_at: Date;
+  attempts: ColumnType<number, number | undefined, number>;
+  claimed_until: Date | null;
+  claim_token: string | null;
+  claimed_at: Date | null;
+  maybe_sent: ColumnType<boolean, boolean | undefined, boolean>;
+  first_attempt_at: Date | null;
+  message_id: string | null;
+  sent_at: Date | null;
+  last_error: string | null;
+  created_at: Date;
+}
+
 export interface Database {
   conversations: ConversationsTable;
   audit_dosing: AuditDosingTable;
   processed_events: ProcessedEventsTable;
   conversation_refs: ConversationRefsTable;
+  followup_patients: FollowupPatientsTable;
+  followup_items: FollowupItemsTable;
+  followup_audit: FollowupAuditTable;
+  reminder_outbox: ReminderOutboxTable;
 }

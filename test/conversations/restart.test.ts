@@ -49,7 +49,7 @@ describe.each(engines)('a conversation on $name', ({ config }) => {
     let store = await openStore(cfg);
     let service = new TurnConversationService({
       assistant,
-      snapshots: new SqlConversationSnapshots(new ConversationStore(store.db), 60 * 60_000),
+      snapshots: new SqlConversationSnapshots(new ConversationStore(store.db, { serverDatabase: store.engine === 'postgres' }), 60 * 60_000),
       audit: (e) => new DosingAudit(store.db).recordDosing(e),
     });
     for (const t of ['percorso guidato', 'avanti', 'fosforo alto']) await service.handle(request(t));
@@ -58,7 +58,7 @@ describe.each(engines)('a conversation on $name', ({ config }) => {
     store = await openStore(cfg);
     service = new TurnConversationService({
       assistant,
-      snapshots: new SqlConversationSnapshots(new ConversationStore(store.db), 60 * 60_000),
+      snapshots: new SqlConversationSnapshots(new ConversationStore(store.db, { serverDatabase: store.engine === 'postgres' }), 60 * 60_000),
       audit: (e) => new DosingAudit(store.db).recordDosing(e),
     });
     const summary = text(await service.handle(request('riepilogo')));
@@ -82,7 +82,7 @@ describe.each(engines)('a conversation on $name', ({ config }) => {
     let now = new Date('2026-11-25T10:00:00Z');
     const service = new TurnConversationService({
       assistant,
-      snapshots: new SqlConversationSnapshots(new ConversationStore(store.db), 30 * 60_000),
+      snapshots: new SqlConversationSnapshots(new ConversationStore(store.db, { serverDatabase: store.engine === 'postgres' }), 30 * 60_000),
       audit: async () => undefined,
       now: () => now,
     });

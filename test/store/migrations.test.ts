@@ -4,7 +4,16 @@ import { openStore, type Store } from '../../src/store/database.js';
 import { migrateToLatest, withMigrationLock } from '../../src/store/migrate.js';
 import { notePostgresSkipped, testDatabaseUrl, testEngines, uniqueSchemaName, type TestStore } from './engines.js';
 
-const TABLES = ['audit_dosing', 'conversation_refs', 'conversations', 'processed_events'];
+const TABLES = [
+  'audit_dosing',
+  'conversation_refs',
+  'conversations',
+  'followup_audit',
+  'followup_items',
+  'followup_patients',
+  'processed_events',
+  'reminder_outbox',
+];
 
 async function tablesOf(store: Store): Promise<string[]> {
   const { rows } = await sql<{ table_name: string }>`
@@ -34,12 +43,12 @@ describe.each(testEngines)('migrations on $name', (engine) => {
   it('creates every table in the store schema at open and records the migration', async () => {
     expect(opened.store.engine).toBe(engine.name);
     expect(await tablesOf(opened.store)).toEqual(TABLES);
-    expect(await appliedMigrations(opened.store)).toEqual(['001_initial']);
+    expect(await appliedMigrations(opened.store)).toEqual(['001_initial', '003_followup']);
   });
 
   it('does nothing when run again', async () => {
     expect(await migrateToLatest(opened.store.db)).toEqual([]);
-    expect(await appliedMigrations(opened.store)).toEqual(['001_initial']);
+    expect(await appliedMigrations(opened.store)).toEqual(['001_initial', '003_followup']);
   });
 });
 
@@ -78,13 +87,13 @@ describe.runIf(testDatabaseUrl !== undefined)('several instances starting at onc
     const [first] = stores;
     if (!first) throw new Error('no store opened');
     expect(await tablesOf(first)).toEqual(TABLES);
-    expect(await appliedMigrations(first)).toEqual(['001_initial']);
+    expect(await appliedMigrations(first)).toEqual(['001_initial', '003_followup']);
   });
 
   it('opens again on the migrated schema, as a restarted instance does', async () => {
     const restarted = await openStore({ databaseUrl: testDatabaseUrl, schema, maxConnections: 2 });
     stores.push(restarted);
     expect(await migrateToLatest(restarted.db, schema)).toEqual([]);
-    expect(await appliedMigrations(restarted)).toEqual(['001_initial']);
+    expect(await appliedMigrations(restarted)).toEqual(['001_initial', '003_followup']);
   });
 });

@@ -1,7 +1,173 @@
-/** The Slack channel (Bolt). Returns null when Slack is not configured. */
+/**
+ * The Slack channel (Bolt). HTTP mode: Slack posts events, commands and clicks to POST /slack/events
+ * on our one server, where Bolt's HTTPReceiver checks the signature and acknowledges. Socket Mode
+ * (SLACK_APP_TOKEN set): Bolt's SocketModeReceiver holds a WebSocket to Slack instead, for hosts
+ * Slack cannot reach. Either way the request is acknowledged first and answered after, once.
+ * Returns null when Slack is not configured.
+ */
+import { App, HTTPReceiver, SocketModeReceiver, type AuthorizeResult, type webApi } from '@slack/bolt';
+import { ConfigError } from '../../config.js';
+import { ProcessedEvents } from '../../store/events.js';
+import type { ConversationService } from '../../server/conversationService.js';
+import type { Route } from '../../server/httpServer.js';
 import type { Channel, ChannelDeps } from '../channel.js';
+import { boltLogger } from './boltLogger.js';
+import type { UpcomingRemindersSource } from './home.js';
+import { SLACK_BODY_LIMIT, SLACK_EVENTS_PATH, slackEventsRoute } from './httpRoute.js';
+import { registerListeners } from './listeners.js';
+import { acknowledgeFirst, FirstDelivery, refuseOtherTeams } from './middleware.js';
+import { SlackTurns } from './turns.js';
 
-export async function createSlackChannel(deps: ChannelDeps): Promise<Channel | null> {
-  if (!deps.config.SLACK_SIGNING_SECRET && !deps.config.SLACK_APP_TOKEN) return null;
-  return null;
+export { SLACK_EVENTS_PATH } from './httpRoute.js';
+
+export interface SlackChannelOptions {
+  /** REMINDERS: the coordinator's upcoming follow-ups for the Home tab (a later issue provides it). */
+  reminders?: UpcomingRemindersSource;
+  now?: () => Date;
+}
+
+/**
+ * Web API retries: a 429 is waited out for its Retry-After (the client pauses all its calls meanwhile),
+ * then retried; network failures and 5xx are retried a few times, quickly, because a reply that
+ * arrives minutes late is no longer an answer.
+ */
+export const WEB_API_RETRY: webApi.RetryOptions = { retries: 5, factor: 2, minTimeout: 200, maxTimeout: 5_000, randomize: true };
+
+/** Slack forgets to retry after minutes; a day of processed ids is plenty. */
+const PROCESSED_TTL_MS = 24 * 60 * 60 * 1000;
+const PURGE_EVERY_MS = 60 * 60 * 1000;
+/** On shutdown, how long acknowledged questions get to be answered (a 429 wait included). */
+const SHUTDOWN_DRAIN_MS = 10_000;
+
+function record(value: unknown): Record<string, unknown> {
+  return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
+}
+
+/**
+ * The bot's user id as the Events API states it in `authorizations`: Bolt needs it to ignore the
+ * bot's own messages, and asking auth.test for it would make an offline app unable to acknowledge.
+ */
+function botUserIdFrom(body: unknown): string | undefined {
+  const authorizations = record(body)['authorizations'];
+  if (!Array.isArray(authorizations)) return undefined;
+  for (const a of authorizations) {
+    const { user_id: userId, is_bot: isBot } = record(a);
+    if (isBot === true && typeof userId === 'string') return userId;
+  }
+  return undefined;
+}
+
+/**
+ * `pdta serve` wraps the service in one that refuses turns once a shutdown has begun and says so
+ * with `isDraining`; any other service never drains.
+ */
+function isDraining(service: ConversationService): boolean {
+  return 'isDraining' in service && service.isDraining === true;
+}
+
+export async function createSlackChannel(deps: ChannelDeps, options: SlackChannelOptions = {}): Promise<Channel | null> {
+  const { config } = deps;
+  const signingSecret = config.SLACK_SIGNING_SECRET;
+  const appToken = config.SLACK_APP_TOKEN;
+  if (signingSecret === undefined && appToken === undefined) return null;
+  const botToken = config.SLACK_BOT_TOKEN;
+  if (!botToken) {
+    throw new ConfigError('SLACK_BOT_TOKEN: required when SLACK_SIGNING_SECRET or SLACK_APP_TOKEN is set (the bot posts its answers with it)');
+  }
+  const logger = deps.logger.child({ channel: 'slack' });
+  const slackLogger = boltLogger(logger);
+  const now = options.now ?? (() => new Date());
+  const clientOptions: webApi.WebClientOptions = {
+    ...(config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL.endsWith('/') ? config.SLACK_API_URL : `${config.SLACK_API_URL}/` } : {}),
+    retryConfig: WEB_API_RETRY,
+    rejectRateLimitedCalls: false,
+    timeout: 30_000,
+  };
+
+  // An app-level token means Socket Mode (the app connects out); otherwise Slack posts to us.
+  let receiver: HTTPReceiver | SocketModeReceiver;
+  let route: Route | undefined;
+  if (appToken !== undefined) {
+    receiver = new SocketModeReceiver({ appToken, logger: slackLogger, installerOptions: { clientOptions } });
+  } else if (signingSecret !== undefined) {
+    const httpReceiver = new HTTPReceiver({
+      signingSecret,
+      endpoints: SLACK_EVENTS_PATH,
+      logger: slackLogger,
+      // The ack goes out as soon as ack() is called; the turn runs after it.
+      processBeforeResponse: false,
+      bodyLimit: SLACK_BODY_LIMIT,
+    });
+    receiver = httpReceiver;
+    route = slackEventsRoute({ receiver: httpReceiver, signingSecret, logger, refuseEvents: () => isDraining(deps.service) });
+  } else {
+    return null;
+  }
+  const socketMode = route === undefined;
+
+  const app = new App({
+    receiver,
+    logger: slackLogger,
+    clientOptions,
+    // Conversation state lives in our ConversationService (and the store), not in Bolt's memory.
+    convoStore: false,
+    authorize: async (_source, body): Promise<AuthorizeResult> => {
+      const botUserId = botUserIdFrom(body);
+      return botUserId ? { botToken, botUserId } : { botToken };
+    },
+  });
+  app.use(acknowledgeFirst());
+  app.use(refuseOtherTeams(config.SLACK_TEAM_IDS, logger));
+  const turns = new SlackTurns(deps.service, logger);
+  const processed = new ProcessedEvents(deps.store.db);
+  registerListeners(app, {
+    assistant: deps.assistant,
+    turns,
+    once: new FirstDelivery(processed, logger, now),
+    logger,
+    ...(options.reminders ? { reminders: options.reminders } : {}),
+  });
+  app.error(async (error) => {
+    logger.error({ err: error, code: error.code }, 'slack listener failed');
+  });
+
+  let purgeTimer: NodeJS.Timeout | undefined;
+  const purge = async (): Promise<void> => {
+    try {
+      const purged = await processed.purgeProcessed(new Date(now().getTime() - PROCESSED_TTL_MS));
+      if (purged > 0) logger.debug({ purged }, 'slack processed ids purged');
+    } catch (error) {
+      logger.warn({ err: error }, 'slack processed ids not purged');
+    }
+  };
+
+  return {
+    name: 'slack',
+    routes: route ? [route] : [],
+    start: async () => {
+      purgeTimer = setInterval(() => void purge(), PURGE_EVERY_MS);
+      purgeTimer.unref();
+      if (socketMode) {
+        // Not awaited: with Slack unreachable the client keeps retrying, and the rest of the
+        // server (health, Teams) must not wait for it.
+        app.start().then(
+          () => logger.info('slack socket mode connected'),
+          (error: unknown) => logger.error({ err: error }, 'slack socket mode did not connect'),
+        );
+      }
+      logger.info({ mode: socketMode ? 'socket' : 'http', path: socketMode ? undefined : SLACK_EVENTS_PATH, teams: config.SLACK_TEAM_IDS.length || 'any' }, 'slack channel ready');
+    },
+    stop: async () => {
+      if (purgeTimer) clearInterval(purgeTimer);
+      if (socketMode) {
+        try {
+          await app.stop();
+        } catch (error) {
+          logger.warn({ err: error }, 'slack socket mode did not stop cleanly');
+        }
+      }
+      const unanswered = await turns.drain(SHUTDOWN_DRAIN_MS);
+      if (unanswered > 0) logger.error({ unanswered }, 'slack stopped with acknowledged questions still unanswered');
+    },
+  };
 }

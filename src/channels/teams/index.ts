@@ -1,6 +1,127 @@
-/** The Microsoft Teams channel (botbuilder CloudAdapter). */
+/**
+ * The Microsoft Teams channel: botbuilder's CloudAdapter at POST /api/messages on our one HTTP
+ * server, personal chats, group chats and channels, Adaptive Card replies, and proactive messages
+ * for the follow-up reminders.
+ *
+ * Authentication is botbuilder's, configured from its own environment names (MicrosoftAppId,
+ * MicrosoftAppPassword, MicrosoftAppTenantId, MicrosoftAppType). Without an app id the channel runs
+ * in local mode for the Bot Framework Emulator: no token is checked, and in exchange the bot only
+ * posts back to loopback service URLs. With an app id, a request without a valid token gets 401.
+ */
+import { CloudAdapter } from 'botbuilder';
+import type { Reply } from '../../reply/model.js';
+import type { Route } from '../../server/httpServer.js';
+import { ConversationRefs } from '../../store/conversationRefs.js';
 import type { Channel, ChannelDeps } from '../channel.js';
+import { TeamsBotFrameworkAuthentication } from './authentication.js';
+import { createTurnHandler, tenantAllowed } from './bot.js';
+import { createDeliveryLog } from './deliveryLog.js';
+import { TeamsChannelError } from './errors.js';
+import { createActivityRoute, isLoopbackUrl } from './httpBridge.js';
+import { replyActivities, Sender } from './outgoing.js';
+import { CHANNEL, ReferenceBook, toConversationReference } from './references.js';
+import { defaultRetryPolicy, type RetryPolicy } from './retry.js';
 
-export async function createTeamsChannel(_deps: ChannelDeps): Promise<Channel | null> {
-  return null;
+export const MESSAGES_PATH = '/api/messages';
+
+export interface TeamsChannel extends Channel {
+  name: 'teams';
+  /** 'authenticated' with MicrosoftAppId set; 'local' (Bot Framework Emulator, tests) without. */
+  mode: 'authenticated' | 'local';
+  /**
+   * Posts replies into a conversation the bot has seen (a chat, a channel, or a channel's reply
+   * chain, by the conversation id a TurnRequest carried), without a user message to answer.
+   * Throws TeamsChannelError NO_CONVERSATION_REFERENCE or TENANT_NOT_ALLOWED.
+   */
+  sendProactive(conversationId: string, replies: Reply[]): Promise<ProactiveResult>;
+}
+
+export interface ProactiveResult {
+  /** The ids the Bot Connector gave the messages, in order. */
+  activityIds: string[];
+}
+
+export interface TeamsChannelOptions {
+  /** Throttling retries (tests shorten the waits). */
+  retry?: Partial<RetryPolicy>;
+  /** Proactive sends have no user waiting on an HTTP response, so they may wait longer. */
+  proactiveDeadlineMs?: number;
+  now?: () => Date;
+}
+
+export async function createTeamsChannel(deps: ChannelDeps, options: TeamsChannelOptions = {}): Promise<TeamsChannel> {
+  const { config } = deps;
+  const logger = deps.logger.child({ channel: 'teams' });
+  const appId = config.MicrosoftAppId;
+  const mode = appId ? 'authenticated' : 'local';
+  const now = options.now ?? (() => new Date());
+  const policy: RetryPolicy = { ...defaultRetryPolicy, ...options.retry };
+  const proactivePolicy: RetryPolicy = { ...policy, deadlineMs: options.proactiveDeadlineMs ?? Math.max(policy.deadlineMs, 60_000) };
+  const allowedTenants = new Set(config.TEAMS_TENANT_IDS);
+
+  const adapter = new CloudAdapter(new TeamsBotFrameworkAuthentication(config));
+  // A safety net only: the turn handler catches its own errors. Without it botbuilder rethrows,
+  // prints the stack to the console and answers 500, and Teams re-delivers the activity.
+  adapter.onTurnError = async (_context, error) => {
+    logger.error({ err: error }, 'Teams turn failed outside the handler');
+  };
+
+  const references = new ReferenceBook(new ConversationRefs(deps.store.db), now);
+  const sender = new Sender(policy, logger);
+  const proactiveSender = new Sender(proactivePolicy, logger);
+  const logic = createTurnHandler({
+    service: deps.service,
+    references,
+    deliveries: createDeliveryLog(deps.store, CHANNEL, now),
+    sender,
+    allowedTenants,
+    logger,
+  });
+
+  const routes: Route[] = [
+    {
+      method: 'POST',
+      path: MESSAGES_PATH,
+      handler: createActivityRoute({ adapter, logic, authRequired: mode === 'authenticated', serviceUrlAllowed: isLoopbackUrl, logger }),
+    },
+  ];
+
+  async function sendProactive(conversationId: string, replies: Reply[]): Promise<ProactiveResult> {
+    const stored = await references.find(conversationId);
+    if (stored === undefined) {
+      throw new TeamsChannelError('NO_CONVERSATION_REFERENCE', 'the bot has no reference for this Teams conversation (never messaged there, or removed)');
+    }
+    if (!tenantAllowed(allowedTenants, stored.conversation.tenantId)) {
+      throw new TeamsChannelError('TENANT_NOT_ALLOWED', 'the conversation belongs to a tenant not in TEAMS_TENANT_IDS');
+    }
+    const activityIds: string[] = [];
+    const reference = toConversationReference(stored);
+    // Caught here rather than left to the adapter, whose onTurnError would swallow it: the
+    // reminder dispatcher must learn that a reminder did not go out.
+    let failure: { error: unknown } | undefined;
+    await adapter.continueConversationAsync(appId ?? '', reference, async (context) => {
+      try {
+        for (const reply of replies) {
+          for (const activity of replyActivities(reply)) {
+            const id = await proactiveSender.send(context, activity, 'new');
+            if (id) activityIds.push(id);
+          }
+        }
+      } catch (error) {
+        failure = { error };
+      }
+    });
+    if (failure) {
+      logger.error({ err: failure.error, sent: activityIds.length }, 'Teams proactive message failed');
+      throw failure.error;
+    }
+    logger.info({ conversationType: stored.conversation.conversationType, messages: activityIds.length }, 'Teams proactive message sent');
+    return { activityIds };
+  }
+
+  if (mode === 'local') {
+    logger.warn('Teams channel in local mode (no MicrosoftAppId): requests are not authenticated; only a local Bot Framework Emulator is answered');
+  }
+
+  return { name: 'teams', mode, routes, sendProactive };
 }

@@ -5,7 +5,9 @@
  */
 import type { Migration } from 'kysely';
 import * as initial from './001_initial.js';
+import * as followup from './003_followup.js';
 
 export const migrations: Readonly<Record<string, Migration>> = {
   '001_initial': initial,
+  '003_followup': followup,
 };

@@ -1,0 +1,311 @@
+/**
+ * Slack channel throughput: signed app_mention events through the whole path (Bolt's receiver on
+ * our HTTP server, ack, dedup in the store, a turn through the conversation service with the real
+ * assistant, Block Kit, chat.postMessage to a loopback stand-in of the Web API), against a bare
+ * Bolt app on the same kind of server that only acknowledges, measured in the same run with the
+ * same load. The full path's clock stops when the stand-in has every reply, not at the last ack,
+ * and every event must be answered exactly once, including the 5% re-sent as Slack retries.
+ *
+ * Slack's side (the load generator, which also signs, and the Web API stand-in) runs in a worker
+ * thread: on Slack's servers it costs the bot nothing, so it must not share the bot's thread here.
+ * Loopback only, bounded: 2,000 events, 32 in flight, median of 3 rounds.
+ */
+import { Agent, request } from 'node:http';
+import { fileURLToPath } from 'node:url';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { App, HTTPReceiver } from '@slack/bolt';
+import { destination, pino } from 'pino';
+import { createSlackChannel } from '../src/channels/slack/index.js';
+import { slackSignedHeaders } from '../src/channels/slack/signature.js';
+import { loadConfig } from '../src/config.js';
+import type { Assistant } from '../src/engine/assistant.js';
+import { loadEvalCases } from '../src/engine/evaluation.js';
+import { openAssistant } from '../src/engine/openAssistant.js';
+import { renderBlockKit } from '../src/reply/blockKit.js';
+import { StatelessConversationService } from '../src/server/conversationService.js';
+import { startHttpServer, type Route } from '../src/server/httpServer.js';
+import { openStore } from '../src/store/database.js';
+import { ProcessedEvents } from '../src/store/events.js';
+import { FakeSlackApi } from '../test/channels/slack/fakeSlackApi.js';
+import { median, report } from './stats.js';
+
+const EVENTS = 2_000;
+const CONCURRENCY = 32;
+const RETRY_EVERY = 20; // 5%
+const ROUNDS = 3;
+const SECRET = 'bench-signing-secret';
+const BOT_USER = 'UBENCHBOT';
+const WORKER_ROLE = 'slack-side';
+
+interface SlackRequest {
+  body: string;
+  retry: number;
+}
+
+interface RunCommand {
+  id: number;
+  url: string;
+  requests: SlackRequest[];
+  /** thread_ts → messages the reply must arrive as; null for the bare app (acks only). */
+  expected: Array<[string, number]> | null;
+}
+
+interface RunResult {
+  id: number;
+  seconds: number;
+  notAcknowledged: number;
+  lost: number;
+  duplicated: number;
+}
+
+// ---------------------------------------------------------------- Slack's side (worker thread)
+
+async function sendAll(url: string, requests: readonly SlackRequest[]): Promise<number[]> {
+  const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+  const target = new URL(url);
+  const statuses: number[] = [];
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < requests.length) {
+      const { body, retry } = requests[next]!;
+      next += 1;
+      const headers: Record<string, string> = { ...slackSignedHeaders(SECRET, body, 'application/json'), 'content-length': String(Buffer.byteLength(body)) };
+      if (retry > 0) Object.assign(headers, { 'x-slack-retry-num': String(retry), 'x-slack-retry-reason': 'http_timeout' });
+      statuses.push(
+        await new Promise<number>((resolve, reject) => {
+          const req = request({ host: target.hostname, port: target.port, path: '/slack/events', method: 'POST', agent, headers }, (res) => {
+            res.resume();
+            res.on('end', () => resolve(res.statusCode ?? 0));
+          });
+          req.on('error', reject);
+          req.end(body);
+        }),
+      );
+    }
+  };
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  agent.destroy();
+  return statuses;
+}
+
+async function slackSide(): Promise<void> {
+  const port = parentPort!;
+  const api = await new FakeSlackApi().start();
+  port.on('message', (command: RunCommand | 'exit') => {
+    if (command === 'exit') {
+      void api.close().then(() => port.close());
+      return;
+    }
+    void (async () => {
+      api.reset();
+      const expected = command.expected ? new Map(command.expected) : null;
+      const want = expected ? [...expected.values()].reduce((a, b) => a + b, 0) : 0;
+      const started = performance.now();
+      const statuses = await sendAll(command.url, command.requests);
+      if (expected) await api.waitFor(() => api.callsOf('chat.postMessage').length >= want, 120_000);
+      const seconds = (performance.now() - started) / 1000;
+      let lost = 0;
+      let duplicated = 0;
+      if (expected) {
+        // Late duplicates would arrive after the count is reached: give them a moment to show up.
+        await new Promise((r) => setTimeout(r, 300));
+        const got = new Map<string, number>();
+        for (const c of api.callsOf('chat.postMessage')) {
+          const ts = String(c.params['thread_ts']);
+          got.set(ts, (got.get(ts) ?? 0) + 1);
+        }
+        for (const [ts, count] of expected) {
+          const received = got.get(ts) ?? 0;
+          lost += Math.max(0, count - received);
+          duplicated += Math.max(0, received - count);
+        }
+        for (const [ts, count] of got) if (!expected.has(ts)) duplicated += count;
+      }
+      const result: RunResult = { id: command.id, seconds, notAcknowledged: statuses.filter((s) => s !== 200).length, lost, duplicated };
+      port.postMessage(result);
+    })();
+  });
+  port.postMessage({ apiUrl: api.apiUrl });
+}
+
+if (!isMainThread && (workerData as { role?: string } | null)?.role === WORKER_ROLE) void slackSide();
+
+// ---------------------------------------------------------------- the bot's side (main thread)
+
+class SlackSide {
+  private pending = new Map<number, (r: RunResult) => void>();
+  private nextId = 0;
+  private constructor(
+    private readonly worker: Worker,
+    readonly apiUrl: string,
+  ) {
+    worker.on('message', (m: RunResult) => {
+      this.pending.get(m.id)?.(m);
+      this.pending.delete(m.id);
+    });
+  }
+
+  static async start(): Promise<SlackSide> {
+    // The worker registers tsx itself: Node 20 does not apply --import hooks to a worker's entry.
+    const tsx = import.meta.resolve('tsx/esm/api');
+    const worker = new Worker(`import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(import.meta.url)}); })`, {
+      eval: true,
+      workerData: { role: WORKER_ROLE },
+    });
+    const apiUrl = await new Promise<string>((resolve, reject) => {
+      worker.once('message', (m: { apiUrl: string }) => resolve(m.apiUrl));
+      worker.once('error', reject);
+    });
+    return new SlackSide(worker, apiUrl);
+  }
+
+  run(url: string, requests: SlackRequest[], expected: Array<[string, number]> | null): Promise<RunResult> {
+    this.nextId += 1;
+    const id = this.nextId;
+    return new Promise((resolve) => {
+      this.pending.set(id, resolve);
+      const command: RunCommand = { id, url, requests, expected };
+      this.worker.postMessage(command);
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.worker.postMessage('exit');
+    await new Promise((r) => this.worker.once('exit', r));
+  }
+}
+
+let round = 0;
+
+/** Events as Slack would send them; the expected replies are rendered here, outside the timed part. */
+function buildLoad(assistant: Assistant, questions: readonly string[], n: number): { requests: SlackRequest[]; expected: Array<[string, number]> } {
+  round += 1;
+  const requests: SlackRequest[] = [];
+  const expected: Array<[string, number]> = [];
+  for (let i = 0; i < n; i += 1) {
+    const q = questions[i % questions.length]!;
+    const ts = `${1_700_000_000 + round}.${String(i).padStart(6, '0')}`;
+    const body = JSON.stringify({
+      token: 'x',
+      team_id: 'T0BENCH',
+      api_app_id: 'A0BENCH',
+      type: 'event_callback',
+      event_id: `Ev${round}x${i}`,
+      event_time: Math.floor(Date.now() / 1000),
+      authorizations: [{ team_id: 'T0BENCH', user_id: BOT_USER, is_bot: true }],
+      event: { type: 'app_mention', user: 'U0DOCTOR', text: `<@${BOT_USER}> ${q}`, ts, event_ts: ts, channel: 'C0BENCH', team: 'T0BENCH' },
+    });
+    requests.push({ body, retry: 0 });
+    expected.push([ts, renderBlockKit(assistant.ask(q)).length]);
+    // Slack re-sends an event it thinks was lost; the retry arrives a little later.
+    if (i % RETRY_EVERY === 7) requests.push({ body, retry: 1 });
+  }
+  return { requests, expected };
+}
+
+async function bareBolt(): Promise<{ url: string; close(): Promise<void> }> {
+  const receiver = new HTTPReceiver({ signingSecret: SECRET, processBeforeResponse: false });
+  const app = new App({ receiver, authorize: async () => ({ botToken: 'xoxb-bench', botUserId: BOT_USER }) });
+  app.event('app_mention', async () => undefined);
+  const route: Route = { method: 'POST', path: '/slack/events', handler: (req, res) => receiver.requestListener(req, res) };
+  const server = await startHttpServer({ host: '127.0.0.1', port: 0, routes: () => [route], onError: () => undefined });
+  return { url: server.url, close: () => server.close() };
+}
+
+/** Where the bot's time goes per event, measured alone on this thread: the engine and the dedup write. */
+async function costBreakdown(assistant: Assistant, questions: readonly string[]): Promise<{ turnMs: number; dedupMs: number }> {
+  const n = 2_000;
+  let started = performance.now();
+  for (let i = 0; i < n; i += 1) renderBlockKit(assistant.ask(questions[i % questions.length]!));
+  const turnMs = (performance.now() - started) / n;
+  const store = await openStore({ memory: true });
+  const events = new ProcessedEvents(store.db);
+  for (let i = 0; i < 200; i += 1) await events.markProcessed('slack', `warm${i}`, new Date());
+  started = performance.now();
+  await Promise.all(Array.from({ length: n }, (_, i) => events.markProcessed('slack', `k${i}`, new Date())));
+  const dedupMs = (performance.now() - started) / n;
+  await store.close();
+  return { turnMs, dedupMs };
+}
+
+export async function benchSlack(): Promise<Record<string, number>> {
+  const assistant = await openAssistant();
+  const questions = loadEvalCases(fileURLToPath(new URL('../test/eval/questions.yaml', import.meta.url))).map((c) => c.q);
+  const slack = await SlackSide.start();
+  const store = await openStore({ memory: true });
+  // Logs are formatted as in production (info, one line per turn) and thrown away.
+  const logger = pino({ level: 'info' }, destination({ dest: '/dev/null', sync: false }));
+  const config = loadConfig({ SLACK_SIGNING_SECRET: SECRET, SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_API_URL: slack.apiUrl });
+  const channel = await createSlackChannel({ config, assistant, service: new StatelessConversationService(assistant), store, logger });
+  if (!channel) throw new Error('Slack channel not configured');
+  const full = await startHttpServer({ host: '127.0.0.1', port: 0, routes: () => channel.routes, onError: () => undefined });
+  const bare = await bareBolt();
+
+  let lost = 0;
+  let duplicated = 0;
+  let notAcknowledged = 0;
+  const bareBusy: number[] = [];
+  const runBare = async (n: number): Promise<number> => {
+    const { requests } = buildLoad(assistant, questions, n);
+    const elu = performance.eventLoopUtilization();
+    const r = await slack.run(bare.url, requests, null);
+    bareBusy.push(performance.eventLoopUtilization(elu).utilization);
+    if (r.notAcknowledged > 0) throw new Error(`bare Bolt: ${r.notAcknowledged} requests not acknowledged with 200`);
+    return n / r.seconds;
+  };
+  const fullBusy: number[] = [];
+  const runFull = async (n: number): Promise<number> => {
+    const { requests, expected } = buildLoad(assistant, questions, n);
+    const elu = performance.eventLoopUtilization();
+    const r = await slack.run(full.url, requests, expected);
+    fullBusy.push(performance.eventLoopUtilization(elu).utilization);
+    lost += r.lost;
+    duplicated += r.duplicated;
+    notAcknowledged += r.notAcknowledged;
+    return n / r.seconds;
+  };
+
+  // Warm-up: JIT, connection pools, the store's first inserts.
+  await runBare(400);
+  await runFull(400);
+  lost = duplicated = notAcknowledged = 0;
+  bareBusy.length = 0;
+  fullBusy.length = 0;
+  const bareRates: number[] = [];
+  const fullRates: number[] = [];
+  for (let r = 0; r < ROUNDS; r += 1) {
+    bareRates.push(await runBare(EVENTS));
+    fullRates.push(await runFull(EVENTS));
+  }
+  await bare.close();
+  await full.close();
+  await channel.stop?.();
+  await slack.stop();
+  await store.close();
+  const { turnMs, dedupMs } = await costBreakdown(assistant, questions);
+
+  const bareRate = median(bareRates);
+  const fullRate = median(fullRates);
+  const figures = {
+    'slack.bare_bolt_ack_events_per_s': bareRate,
+    'slack.full_path_events_per_s': fullRate,
+    'slack.full_vs_bare_ratio': fullRate / bareRate,
+    'slack.lost_replies': lost,
+    'slack.duplicated_replies': duplicated,
+    'slack.not_acknowledged': notAcknowledged,
+    'slack.bare_bolt_ms_per_event': 1000 / bareRate,
+    'slack.full_path_ms_per_event': 1000 / fullRate,
+    // How busy the bot's thread was: near 1, the bot was the bottleneck; lower, Slack's side or the machine was.
+    'slack.bare_bolt_thread_busy': median(bareBusy),
+    'slack.full_path_thread_busy': median(fullBusy),
+    'slack.turn_and_render_ms_per_event': turnMs,
+    'slack.dedup_write_ms_per_event': dedupMs,
+  };
+  report('Slack channel', figures, [
+    `${EVENTS} signed app_mention events (+${EVENTS / RETRY_EVERY} Slack retries), ${CONCURRENCY} in flight, Slack's side in a worker thread, median of ${ROUNDS} rounds`,
+    `full path ${fullRate.toFixed(0)} events/s (ack, dedup, turn, Block Kit, chat.postMessage) vs bare Bolt ack-only ${bareRate.toFixed(0)} events/s: ratio ${(fullRate / bareRate).toFixed(2)} (target ≥ 0.50)`,
+    `per event: bare Bolt ${(1000 / bareRate).toFixed(2)} ms, full path ${(1000 / fullRate).toFixed(2)} ms, of which the assistant's answer and its rendering ${turnMs.toFixed(2)} ms and the dedup write ${dedupMs.toFixed(2)} ms (each measured alone)`,
+    `replies lost ${lost}, duplicated ${duplicated}, requests not acknowledged ${notAcknowledged} (target 0 each)`,
+  ]);
+  return figures;
+}

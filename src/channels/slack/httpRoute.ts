@@ -1,0 +1,170 @@
+/**
+ * POST /slack/events on our one HTTP server: Bolt's own HTTPReceiver (its signature check, its
+ * ack, its retry headers) behind a guard that refuses what Bolt would mishandle. The guard reads
+ * the body once, within a limit, and checks, in this order: size (413), signature and timestamp
+ * with Bolt's verifySlackRequest (401, so an unsigned caller learns nothing more), media type (415)
+ * and shape (400). Bolt would answer a signed body of `null` with an unhandled rejection, and an
+ * unrecognised one with a 3-second wait and a 404.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { parse as parseQuery } from 'node:querystring';
+import { verifySlackRequest, type HTTPReceiver } from '@slack/bolt';
+import type { Logger } from '../../logging.js';
+import type { Route } from '../../server/httpServer.js';
+
+export const SLACK_EVENTS_PATH = '/slack/events';
+/**
+ * Slack's largest payloads (a block_actions carrying a full message, a view submission) are tens of
+ * kilobytes; anything past this is not from Slack.
+ */
+export const SLACK_BODY_LIMIT = 512 * 1024;
+/** Slack's replay window: a request whose timestamp is more than 5 minutes off is refused. */
+const MAX_CLOCK_SKEW_S = 5 * 60;
+
+const FORM = 'application/x-www-form-urlencoded';
+const JSON_TYPE = 'application/json';
+
+function refuse(req: IncomingMessage, res: ServerResponse, status: number): void {
+  if (!res.headersSent) {
+    res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', connection: 'close' });
+    res.end();
+  }
+  // Drain rather than destroy: the sender gets its status instead of a reset connection. The
+  // server's request timeout bounds a sender that never stops.
+  req.resume();
+}
+
+/** The body, or null when it is larger than `limit` (what was read is discarded). */
+function readRaw(req: IncomingMessage, limit: number, onTooLarge: () => void): Promise<Buffer | null> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    req.on('data', (chunk: Buffer) => {
+      if (tooLarge) return;
+      size += chunk.length;
+      if (size > limit) {
+        tooLarge = true;
+        chunks.length = 0;
+        onTooLarge();
+        resolve(null);
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(tooLarge ? null : Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function parseJsonObject(text: string): Record<string, unknown> | null {
+  try {
+    const value: unknown = JSON.parse(text);
+    return isObject(value) ? value : null;
+  } catch {
+    return null;
+  }
+}
+
+type Verdict = { ok: true; event: boolean } | { ok: false; status: 400 | 415; reason: string };
+
+/** Is this a body Slack sends: an Events API envelope, a slash command, or an interaction payload? */
+function checkShape(mediaType: string, text: string): Verdict {
+  if (mediaType === JSON_TYPE) {
+    const body = parseJsonObject(text);
+    if (!body) return { ok: false, status: 400, reason: 'body is not a JSON object' };
+    if (typeof body['type'] !== 'string') return { ok: false, status: 400, reason: 'JSON body has no type' };
+    return { ok: true, event: body['type'] === 'event_callback' };
+  }
+  if (mediaType === FORM) {
+    const form = parseQuery(text);
+    if (typeof form['payload'] === 'string') {
+      const payload = parseJsonObject(form['payload']);
+      if (!payload || typeof payload['type'] !== 'string') return { ok: false, status: 400, reason: 'payload is not a JSON object with a type' };
+      return { ok: true, event: false };
+    }
+    if (typeof form['command'] === 'string') return { ok: true, event: false };
+    return { ok: false, status: 400, reason: 'form body is neither a command nor a payload' };
+  }
+  return { ok: false, status: 415, reason: 'unsupported media type' };
+}
+
+export function slackEventsRoute(options: {
+  receiver: HTTPReceiver;
+  signingSecret: string;
+  logger: Logger;
+  bodyLimit?: number;
+  now?: () => number;
+  /**
+   * True while the server shuts down: an Events API request then gets 503, so that Slack sends it
+   * again (to another instance, or to this one restarted) instead of it being acknowledged and
+   * left unanswered. Commands and clicks are not retried by Slack: they are still taken, and the
+   * user is told to try again.
+   */
+  refuseEvents?: () => boolean;
+}): Route {
+  const limit = options.bodyLimit ?? SLACK_BODY_LIMIT;
+  const now = options.now ?? (() => Date.now());
+  const log = options.logger.child({ component: 'slack' });
+  return {
+    method: 'POST',
+    path: SLACK_EVENTS_PATH,
+    handler: async (req, res) => {
+      const declared = Number(header(req, 'content-length'));
+      if (Number.isFinite(declared) && declared > limit) {
+        log.warn({ status: 413, bytes: declared }, 'slack request refused');
+        refuse(req, res, 413);
+        return;
+      }
+      const raw = await readRaw(req, limit, () => {
+        log.warn({ status: 413 }, 'slack request refused');
+        refuse(req, res, 413);
+      });
+      if (raw === null) return;
+      const text = raw.toString('utf8');
+      const mediaType = (header(req, 'content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+      // Slack's ssl_check is unsigned; Bolt answers it and drops every other field of the body.
+      const sslCheck = mediaType === FORM && parseQuery(text)['ssl_check'] === '1';
+      if (!sslCheck) {
+        const timestamp = Number(header(req, 'x-slack-request-timestamp'));
+        try {
+          if (Math.abs(Math.floor(now() / 1000) - timestamp) > MAX_CLOCK_SKEW_S) throw new Error('timestamp outside the 5-minute window');
+          verifySlackRequest({
+            signingSecret: options.signingSecret,
+            body: text,
+            headers: { 'x-slack-signature': header(req, 'x-slack-signature') ?? '', 'x-slack-request-timestamp': timestamp },
+            nowMilliseconds: now(),
+          });
+        } catch (error) {
+          log.warn({ status: 401, reason: error instanceof Error ? error.message : String(error) }, 'slack request refused');
+          refuse(req, res, 401);
+          return;
+        }
+      }
+      const verdict: Verdict = sslCheck ? { ok: true, event: false } : checkShape(mediaType, text);
+      if (!verdict.ok) {
+        log.warn({ status: verdict.status, reason: verdict.reason }, 'slack request refused');
+        refuse(req, res, verdict.status);
+        return;
+      }
+      if (verdict.event && options.refuseEvents?.()) {
+        log.info({ status: 503 }, 'slack event refused while shutting down; Slack will send it again');
+        refuse(req, res, 503);
+        return;
+      }
+      // Bolt compares the media type exactly and reuses a body already read (BufferedIncomingMessage).
+      req.headers['content-type'] = mediaType;
+      Object.assign(req, { rawBody: raw });
+      options.receiver.requestListener(req, res);
+    },
+  };
+}

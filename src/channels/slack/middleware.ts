@@ -1,0 +1,98 @@
+/**
+ * Global middleware, in the order Bolt runs it for every request:
+ * 1. acknowledge at once (Slack wants an answer within 3 s; the work happens after it);
+ * 2. refuse a workspace outside SLACK_TEAM_IDS (acknowledged, so Slack does not retry it, and logged);
+ * Then each listener asks FirstDelivery whether this is the first delivery of the request: the
+ * first instance to record its id in the store does the work; a retry, or a second delivery of the
+ * same message, is dropped, whichever instance it reaches.
+ */
+import type { AllMiddlewareArgs, AnyMiddlewareArgs, Middleware } from '@slack/bolt';
+import type { Logger } from '../../logging.js';
+import type { ProcessedEvents } from '../../store/events.js';
+
+type Args = AnyMiddlewareArgs & AllMiddlewareArgs;
+
+function record(value: unknown): Record<string, unknown> {
+  return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
+}
+
+function str(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+export function acknowledgeFirst(): Middleware<AnyMiddlewareArgs> {
+  return async (args: Args) => {
+    // Events API requests are acknowledged by Bolt before middleware runs; the others carry ack().
+    // An empty 200 for a slash command shows nothing: its answer follows through response_url.
+    if ('ack' in args && typeof args.ack === 'function') await args.ack();
+    await args.next();
+  };
+}
+
+export function refuseOtherTeams(allowed: readonly string[], logger: Logger): Middleware<AnyMiddlewareArgs> {
+  const teams = new Set(allowed);
+  return async (args: Args) => {
+    if (teams.size > 0) {
+      const { teamId, enterpriseId } = args.context;
+      if (!((teamId && teams.has(teamId)) || (enterpriseId && teams.has(enterpriseId)))) {
+        logger.warn({ teamId, enterpriseId, type: requestType(args.body) }, 'slack request from a workspace not in SLACK_TEAM_IDS ignored');
+        return;
+      }
+    }
+    await args.next();
+  };
+}
+
+function requestType(body: unknown): string {
+  const b = record(body);
+  if (str(b['command'])) return 'command';
+  if (b['type'] === 'event_callback') return `event:${str(record(b['event'])['type']) ?? '?'}`;
+  return str(b['type']) ?? 'unknown';
+}
+
+/**
+ * What makes a request "the same" for deduplication. A message is its channel and ts, so a retry
+ * and a second subscription delivering it (app_mention and message.im) count once; other events
+ * their event_id; a command or a click its trigger_id (Socket Mode may redeliver those).
+ */
+export function dedupKey(body: unknown): string | null {
+  const b = record(body);
+  if (b['type'] === 'event_callback') {
+    const event = record(b['event']);
+    const channel = str(event['channel']);
+    const ts = str(event['ts']);
+    if ((event['type'] === 'app_mention' || event['type'] === 'message') && channel && ts) return `message:${channel}:${ts}`;
+    const eventId = str(b['event_id']);
+    return eventId ? `event:${eventId}` : null;
+  }
+  const trigger = str(b['trigger_id']);
+  if (str(b['command']) && trigger) return `command:${trigger}`;
+  if (b['type'] === 'block_actions' && trigger) return `action:${trigger}`;
+  return null;
+}
+
+/**
+ * Called by each listener once it has decided to answer (so that the bot's own messages, edits and
+ * other noise cost no write): true for the first delivery of a request, false for a repeat.
+ */
+export class FirstDelivery {
+  constructor(
+    private readonly events: ProcessedEvents,
+    private readonly logger: Logger,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  async check(body: unknown, context: { retryNum?: number; retryReason?: string }): Promise<boolean> {
+    const key = dedupKey(body);
+    if (key === null) return true;
+    try {
+      if (await this.events.markProcessed('slack', key, this.now())) return true;
+    } catch (error) {
+      // The store is down: answering twice on a retry is better than not answering at all.
+      this.logger.error({ err: error, key }, 'slack request id not recorded; answering anyway');
+      return true;
+    }
+    this.logger.info({ key, retryNum: context.retryNum, retryReason: context.retryReason }, 'slack duplicate ignored');
+    return false;
+  }
+}

@@ -1,0 +1,129 @@
+/**
+ * One Teams turn: an authenticated activity in, the assistant's replies out. The channel stays thin:
+ * it reads the activity (activity.ts), asks the conversation service, and posts the cards
+ * (outgoing.ts); no clinical logic lives here.
+ */
+import { ActivityTypes, type TurnContext } from 'botbuilder';
+import type { Logger } from '../../logging.js';
+import type { ConversationService, TurnRequest } from '../../server/conversationService.js';
+import { botWasAdded, botWasRemoved, conversationType, localeLang, tenantOf, turnRequestOf, userRefOf } from './activity.js';
+import type { DeliveryLog } from './deliveryLog.js';
+import { apologyActivity, replyActivities, type Sender, type SendMode } from './outgoing.js';
+import type { ReferenceBook } from './references.js';
+
+export interface TeamsBotDeps {
+  service: ConversationService;
+  references: ReferenceBook;
+  deliveries: DeliveryLog;
+  sender: Sender;
+  /** TEAMS_TENANT_IDS; empty means every tenant. */
+  allowedTenants: ReadonlySet<string>;
+  logger: Logger;
+}
+
+export function tenantAllowed(allowed: ReadonlySet<string>, tenantId: string | undefined): boolean {
+  return allowed.size === 0 || (tenantId !== undefined && allowed.has(tenantId));
+}
+
+export function createTurnHandler(deps: TeamsBotDeps): (context: TurnContext) => Promise<void> {
+  const { logger } = deps;
+
+  async function answer(context: TurnContext, request: TurnRequest, mode: SendMode): Promise<string[]> {
+    const replies = await deps.service.handle(request);
+    for (const reply of replies) {
+      for (const activity of replyActivities(reply)) await deps.sender.send(context, activity, mode);
+    }
+    return replies.map((r) => r.kind);
+  }
+
+  /** Storage problems must not cost the doctor the answer: they are logged and the turn goes on. */
+  async function bestEffort(what: string, work: () => Promise<void>): Promise<void> {
+    try {
+      await work();
+    } catch (error) {
+      logger.warn({ err: error }, `could not ${what}`);
+    }
+  }
+
+  async function onMessage(context: TurnContext): Promise<void> {
+    const activity = context.activity;
+    const started = performance.now();
+    if (activity.id) {
+      let first = true;
+      // Teams re-delivers an activity it thinks went unanswered (deliveryLog.ts). The conversation
+      // id scopes the activity id: Teams ids are per chat.
+      await bestEffort('record the activity id', async () => {
+        first = await deps.deliveries.firstDelivery(`${activity.conversation.id}|${activity.id}`);
+      });
+      if (!first) {
+        logger.info({ activityId: activity.id, conversationType: conversationType(activity) }, 'repeated Teams delivery ignored');
+        return;
+      }
+    }
+    await bestEffort('save the conversation reference', () => deps.references.remember(activity));
+    const request = turnRequestOf(activity);
+    try {
+      const kinds = await answer(context, request, 'reply');
+      logger.debug(
+        { conversationType: conversationType(activity), input: 'action' in request.input ? 'button' : 'text', kinds, ms: Math.round(performance.now() - started) },
+        'Teams turn answered',
+      );
+    } catch (error) {
+      logger.error({ err: error, conversationType: conversationType(activity) }, 'Teams turn failed');
+      await bestEffort('send the apology', async () => {
+        await deps.sender.send(context, apologyActivity(request.lang ?? localeLang(activity) ?? 'it'), 'reply');
+      });
+    }
+  }
+
+  async function onConversationUpdate(context: TurnContext): Promise<void> {
+    const activity = context.activity;
+    if (botWasRemoved(activity)) {
+      // Uninstalled: reminders must stop trying this conversation.
+      await bestEffort('forget the conversation reference', () => deps.references.forget(activity.conversation.id));
+      logger.info({ conversationType: conversationType(activity) }, 'Teams app removed from a conversation');
+      return;
+    }
+    if (!botWasAdded(activity)) return;
+    await bestEffort('save the conversation reference', () => deps.references.remember(activity));
+    const request: TurnRequest = {
+      channel: 'teams',
+      conversationId: activity.conversation.id,
+      userRef: userRefOf(activity),
+      input: { action: 'pdta:menu' },
+      // Nothing typed yet to detect the language from: Teams' locale, else Italian (the PDTA's).
+      lang: localeLang(activity) ?? 'it',
+    };
+    try {
+      await answer(context, request, 'new');
+      // The id (opaque, no names) is what REMINDER_TEAMS_CONVERSATION_ID takes for a team's channel.
+      logger.info({ conversationType: conversationType(activity), conversationId: activity.conversation.id }, 'Teams app added; welcome sent');
+    } catch (error) {
+      logger.error({ err: error, conversationType: conversationType(activity) }, 'Teams welcome failed');
+    }
+  }
+
+  return async (context: TurnContext): Promise<void> => {
+    const activity = context.activity;
+    const tenantId = tenantOf(activity);
+    if (!tenantAllowed(deps.allowedTenants, tenantId)) {
+      // No reply, and no message text in the log: only what identifies where it came from.
+      logger.warn(
+        { tenantId: tenantId ?? null, activityType: activity.type, conversationType: conversationType(activity) },
+        'Teams activity from a tenant not in TEAMS_TENANT_IDS refused',
+      );
+      return;
+    }
+    switch (activity.type) {
+      case ActivityTypes.Message:
+        await onMessage(context);
+        return;
+      case ActivityTypes.ConversationUpdate:
+        await onConversationUpdate(context);
+        return;
+      default:
+        // Typing, reactions, installation updates: nothing to answer.
+        return;
+    }
+  };
+}

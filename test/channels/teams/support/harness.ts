@@ -1,0 +1,64 @@
+/**
+ * The Teams channel mounted on our real HTTP server on loopback, with the real assistant behind a
+ * StatelessConversationService, a store, and a log that the test can read.
+ */
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
+import { createTeamsChannel, type TeamsChannel, type TeamsChannelOptions } from '../../../../src/channels/teams/index.js';
+import { loadConfig } from '../../../../src/config.js';
+import type { Assistant } from '../../../../src/engine/assistant.js';
+import { loadAssistant } from '../../../../src/engine/loadAssistant.js';
+import { StatelessConversationService, type ConversationService } from '../../../../src/server/conversationService.js';
+import { startHttpServer, type RunningServer } from '../../../../src/server/httpServer.js';
+import type { Store } from '../../../../src/store/database.js';
+
+let sharedAssistant: Assistant | undefined;
+export function assistant(): Assistant {
+  return (sharedAssistant ??= loadAssistant());
+}
+
+export interface Harness {
+  url: string;
+  channel: TeamsChannel;
+  /** Every log line, parsed. */
+  logs: Array<Record<string, unknown>>;
+  post(activity: unknown, init?: { headers?: Record<string, string>; rawBody?: string }): Promise<Response>;
+  close(): Promise<void>;
+}
+
+export async function startTeams(options: {
+  store: Store;
+  env?: Record<string, string>;
+  channel?: TeamsChannelOptions;
+  service?: ConversationService;
+}): Promise<Harness> {
+  const logs: Array<Record<string, unknown>> = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString('utf8').split('\n')) if (line.trim() !== '') logs.push(JSON.parse(line) as Record<string, unknown>);
+      done();
+    },
+  });
+  const logger = pino({ level: 'debug', redact: { paths: ['text', 'message', '*.text'], censor: '[redacted]' } }, sink);
+  const config = loadConfig({ LOG_LEVEL: 'debug', ...options.env });
+  const service = options.service ?? new StatelessConversationService(assistant());
+  const channel = await createTeamsChannel({ config, assistant: assistant(), service, store: options.store, logger }, options.channel);
+  const server: RunningServer = await startHttpServer({
+    host: '127.0.0.1',
+    port: 0,
+    routes: () => channel.routes,
+    onError: (error) => logs.push({ level: 'route-error', err: String(error) }),
+  });
+  return {
+    url: server.url,
+    channel,
+    logs,
+    post: (activity, init = {}) =>
+      fetch(`${server.url}/api/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...init.headers },
+        body: init.rawBody ?? JSON.stringify(activity),
+      }),
+    close: () => server.close(),
+  };
+}

@@ -1,0 +1,145 @@
+import { describe, expect, it } from 'vitest';
+import { checkPatientCode } from '../../src/followup/codes.js';
+import { parseEnrolmentCommand, parseFollowupCommand } from '../../src/followup/command.js';
+import { scheduleRules } from '../../src/followup/rules.js';
+import { content } from './fixtures.js';
+
+const rules = scheduleRules(content());
+const today = '2026-03-15';
+
+describe('pseudonymous patient codes', () => {
+  it.each(['TC-0042', 'PZ123', 'RCO230-17', 'A1', 'CT2026-001-B'])('accepts %s', (code) => {
+    expect(checkPatientCode(code)).toEqual({ ok: true, code });
+  });
+
+  it('stores codes upper-cased', () => {
+    expect(checkPatientCode(' tc-0042 ')).toEqual({ ok: true, code: 'TC-0042' });
+  });
+
+  it.each([
+    ['Mario Rossi', 'name'],
+    ['mario rossi', 'name'],
+    ['ROSSI MARIO', 'name'],
+    ['De Luca, Anna', 'name'],
+    ['Rossi', 'name'],
+    ['RSSMRA85T10A562S', 'codice-fiscale'],
+    ['rssmra85t10a562s', 'codice-fiscale'],
+    ['RSSMRA85T10A56NS', 'codice-fiscale'], // omocodia: a digit replaced by a letter
+    ['RSS MRA 85T10 A562S', 'codice-fiscale'],
+    ['mario.rossi@example.it', 'email'],
+    ['TC-0042@asl.toscana.it', 'email'],
+    ['+39 333 1234567', 'phone'],
+    ['3331234567', 'phone'],
+    ['055 794 1111', 'phone'],
+    ['PZ 333 1234567', 'phone'],
+    ['TC 0042', 'format'],
+    ['0042', 'format'],
+    ['TC--42', 'format'],
+    ['TC-ABCDEFGHIJKLMNOPQRSTUVWXYZ-1234', 'format'],
+    ['', 'empty'],
+  ])('refuses %j as %s, with the reason', (input, problem) => {
+    const result = checkPatientCode(input);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.problem).toBe(problem);
+    expect(result.reason.it.length).toBeGreaterThan(20);
+    expect(result.reason.en.length).toBeGreaterThan(20);
+  });
+
+  it('says why in words a coordinator understands', () => {
+    const name = checkPatientCode('Mario Rossi');
+    expect(!name.ok && name.reason.it).toContain('nome di persona');
+    const cf = checkPatientCode('RSSMRA85T10A562S');
+    expect(!cf.ok && cf.reason.it).toContain('codice fiscale');
+    const mail = checkPatientCode('mario.rossi@example.it');
+    expect(!mail.ok && mail.reason.en).toContain('e-mail');
+    const phone = checkPatientCode('+39 333 1234567');
+    expect(!phone.ok && phone.reason.en).toContain('phone number');
+  });
+});
+
+describe('the enrolment command in chat', () => {
+  it('reads the Italian command the coordinators type', () => {
+    const parsed = parseEnrolmentCommand('/pdta iscrivi TC-0042 esami 2026-03-01 terapia neridronato dal 2026-01-10', rules, today);
+    expect(parsed).toEqual({
+      ok: true,
+      lang: 'it',
+      request: { code: 'TC-0042', lastExamsOn: '2026-03-01', therapy: { therapyId: 'therapy.neridronate', since: '2026-01-10' } },
+      notes: [],
+    });
+  });
+
+  it('reads the English command', () => {
+    const parsed = parseEnrolmentCommand('enrol TC-0042 exams 2026-03-01 therapy neridronate since 2026-01-10', rules, today);
+    expect(parsed.ok && parsed.lang).toBe('en');
+    expect(parsed.ok && parsed.request.therapy).toEqual({ therapyId: 'therapy.neridronate', since: '2026-01-10' });
+  });
+
+  it('takes Italian dates, brand and multi-word drug names, and no therapy', () => {
+    const a = parseEnrolmentCommand('iscrivi pz123 esami del 01/03/2026 terapia acido zoledronico dal 10/01/2026', rules, today);
+    expect(a.ok && a.request).toEqual({ code: 'PZ123', lastExamsOn: '2026-03-01', therapy: { therapyId: 'therapy.zoledronate', since: '2026-01-10' } });
+    const b = parseEnrolmentCommand('iscrivi RCO230-17 esami 2026-02-01 terapia Aclasta dal 2025-06-30', rules, today);
+    expect(b.ok && b.request.therapy?.therapyId).toBe('therapy.zoledronate');
+    const c = parseEnrolmentCommand('iscrivi RCO230-18 esami 2026-02-01', rules, today);
+    expect(c.ok && c.request.therapy).toBeNull();
+    const d = parseEnrolmentCommand('iscrivi RCO230-19 esami 2026-02-01 terapia nessuna', rules, today);
+    expect(d.ok && d.request.therapy).toBeNull();
+  });
+
+  it('accepts a therapy the PDTA gives no interval for, and says there will be no therapy reminders', () => {
+    const parsed = parseEnrolmentCommand('iscrivi TC-0050 esami 2026-03-01 terapia acetazolamide dal 2026-01-10', rules, today);
+    expect(parsed.ok).toBe(true);
+    if (!parsed.ok) return;
+    expect(parsed.request.therapy?.therapyId).toBe('therapy.acetazolamide');
+    expect(parsed.notes[0]?.it).toContain('nessun promemoria');
+  });
+
+  it('refuses a name in place of the code, in the language of the command', () => {
+    const it_ = parseEnrolmentCommand('iscrivi Mario Rossi esami 2026-03-01', rules, today);
+    expect(it_.ok).toBe(false);
+    expect(!it_.ok && it_.error).toContain('nome di persona');
+    const en = parseEnrolmentCommand('enrol Mario Rossi exams 2026-03-01', rules, today);
+    expect(!en.ok && en.error).toContain("person's name");
+    const cf = parseEnrolmentCommand('iscrivi RSSMRA85T10A562S esami 2026-03-01', rules, today);
+    expect(!cf.ok && cf.error).toContain('codice fiscale');
+  });
+
+  it('refuses a drug the PDTA does not cover, never guessing a rhythm', () => {
+    const parsed = parseEnrolmentCommand('iscrivi TC-0042 esami 2026-03-01 terapia denosumab dal 2026-01-10', rules, today);
+    expect(!parsed.ok && parsed.error).toContain('non è coperta da questo PDTA');
+  });
+
+  it('lists every problem at once', () => {
+    const parsed = parseEnrolmentCommand('enrol TC-0042 exams 2026-04-01 therapy neridronate', rules, today);
+    expect(parsed.ok).toBe(false);
+    if (parsed.ok) return;
+    expect(parsed.problems.map((p) => p.field).sort()).toEqual(['last_exams', 'therapy_since']);
+    expect(parsed.error).toContain('in the future');
+    expect(parsed.error).toContain('since when');
+  });
+
+  it('asks for the missing parts with the usage', () => {
+    expect(parseEnrolmentCommand('iscrivi TC-0042', rules, today)).toMatchObject({ ok: false, error: expect.stringContaining('iscrivi <codice> esami <data>') });
+    expect(parseEnrolmentCommand('iscrivi esami 2026-03-01', rules, today)).toMatchObject({ ok: false, error: expect.stringContaining('manca il codice') });
+    expect(parseEnrolmentCommand('iscrivi TC-0042 esami 30/02/2026', rules, today)).toMatchObject({ ok: false, error: expect.stringContaining('non è una data valida') });
+    expect(parseEnrolmentCommand('neridronato bambino 18 kg', rules, today)).toMatchObject({ ok: false, lang: 'it' });
+  });
+
+  it('leaves clinical questions to the assistant (not a follow-up command)', () => {
+    expect(parseFollowupCommand('neridronato bambino 18 kg', rules, today)).toBeNull();
+    expect(parseFollowupCommand('differenza con la tendinite calcifica?', rules, today)).toBeNull();
+  });
+
+  it('reads updates of exams and therapy', () => {
+    expect(parseFollowupCommand('aggiorna TC-0042 esami 2026-03-10', rules, today)).toEqual({
+      ok: true,
+      command: { kind: 'update', lang: 'it', code: 'TC-0042', changes: { lastExamsOn: '2026-03-10' }, notes: [] },
+    });
+    expect(parseFollowupCommand('update TC-0042 therapy zoledronate since 2026-03-01', rules, today)).toMatchObject({
+      ok: true,
+      command: { kind: 'update', lang: 'en', changes: { therapy: { therapyId: 'therapy.zoledronate', since: '2026-03-01' } } },
+    });
+    expect(parseFollowupCommand('update TC-0042 therapy none', rules, today)).toMatchObject({ ok: true, command: { changes: { therapy: null } } });
+    expect(parseFollowupCommand('aggiorna TC-0042', rules, today)).toMatchObject({ ok: false, error: expect.stringContaining('niente da aggiornare') });
+  });
+});

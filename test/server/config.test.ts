@@ -1,0 +1,61 @@
+/**
+ * Configuration as an operator meets it: defaults that start a safe local server, errors that name
+ * the variable and say what it must be, and the playground kept off the network in production.
+ */
+import { describe, expect, it } from 'vitest';
+import { ConfigError, isLoopbackHost, loadConfig } from '../../src/config.js';
+import { playgroundEnabled } from '../../src/server/serve.js';
+
+describe('loadConfig', () => {
+  it('with nothing set: port 3978 on loopback, PGlite under ./data, playground auto', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({ PORT: 3978, HOST: '127.0.0.1', DATA_DIR: './data', LOG_LEVEL: 'info', PLAYGROUND: 'auto', SHUTDOWN_TIMEOUT_SECONDS: 25 });
+    expect(config.DATABASE_URL).toBeUndefined();
+  });
+
+  it('an empty value means "not set", as in an env file with NAME=', () => {
+    expect(loadConfig({ PORT: '', LOG_LEVEL: '', DATABASE_URL: '' })).toMatchObject({ PORT: 3978, LOG_LEVEL: 'info', DATABASE_URL: undefined });
+  });
+
+  it.each([
+    [{ PORT: 'abc' }, 'PORT: must be a whole number from 0 to 65535 (got "abc")'],
+    [{ PORT: '65536' }, 'PORT: must be a whole number from 0 to 65535 (got "65536")'],
+    [{ PORT: '80.5' }, 'PORT: must be a whole number'],
+    [{ LOG_LEVEL: 'verbose' }, 'LOG_LEVEL: must be one of fatal, error, warn, info, debug, trace, silent (got "verbose")'],
+    [{ PLAYGROUND: 'yes' }, 'PLAYGROUND: must be one of auto, on, off (got "yes")'],
+    [{ SHUTDOWN_TIMEOUT_SECONDS: '1h' }, 'SHUTDOWN_TIMEOUT_SECONDS: must be a whole number from 0 to 600'],
+    [{ PUBLIC_URL: 'pdta.example.org' }, 'PUBLIC_URL: must be a URL'],
+    [{ HOST: ' ' }, 'HOST: must not be empty'],
+  ])('%o → %s', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('never repeats a secret in its message', () => {
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://pdta:s3cret@db/pdta' })).toThrow(/^invalid configuration: DATABASE_URL: must be a postgres:\/\/ URL \(set/);
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://pdta:s3cret@db/pdta' })).not.toThrow(/s3cret/);
+  });
+});
+
+describe('the playground', () => {
+  const config = (env: Record<string, string>) => loadConfig(env);
+
+  it('is on for a developer: nothing configured, or listening on loopback', () => {
+    expect(playgroundEnabled(config({}))).toBe(true);
+    expect(playgroundEnabled(config({ HOST: '0.0.0.0' }))).toBe(true);
+    expect(playgroundEnabled(config({ SLACK_SIGNING_SECRET: 's', SLACK_BOT_TOKEN: 'xoxb' }))).toBe(true);
+  });
+
+  it('is off for a bot listening on the network, unless asked for', () => {
+    const production = { HOST: '0.0.0.0', SLACK_SIGNING_SECRET: 's', SLACK_BOT_TOKEN: 'xoxb' };
+    expect(playgroundEnabled(config(production))).toBe(false);
+    expect(playgroundEnabled(config({ ...production, PLAYGROUND: 'on' }))).toBe(true);
+    expect(playgroundEnabled(config({ HOST: '10.0.0.5', MicrosoftAppId: '00000000-0000-0000-0000-000000000000' }))).toBe(false);
+    expect(playgroundEnabled(config({ PLAYGROUND: 'off' }))).toBe(false);
+  });
+
+  it('knows loopback addresses', () => {
+    for (const host of ['127.0.0.1', '127.1.2.3', 'localhost', '::1', '[::1]']) expect(isLoopbackHost(host)).toBe(true);
+    for (const host of ['0.0.0.0', '::', '10.0.0.5', 'pdta.example.org']) expect(isLoopbackHost(host)).toBe(false);
+  });
+});
