@@ -24,6 +24,7 @@ import { openAssistant } from '../src/engine/openAssistant.js';
 import { renderBlockKit } from '../src/reply/blockKit.js';
 import { StatelessConversationService } from '../src/server/conversationService.js';
 import { startHttpServer, type Route } from '../src/server/httpServer.js';
+import { sql } from 'kysely';
 import { openStore } from '../src/store/database.js';
 import { ProcessedEvents } from '../src/store/events.js';
 import { FakeSlackApi } from '../test/channels/slack/fakeSlackApi.js';
@@ -232,7 +233,11 @@ export async function benchSlack(): Promise<Record<string, number>> {
   const assistant = await openAssistant();
   const questions = loadEvalCases(fileURLToPath(new URL('../test/eval/questions.yaml', import.meta.url))).map((c) => c.q);
   const slack = await SlackSide.start();
-  const store = await openStore({ memory: true });
+  // Several instances agree on retries through a shared PostgreSQL, so that is what the benchmark
+  // uses when one is configured; otherwise the embedded PGlite of a single instance.
+  const databaseUrl = process.env['TEST_DATABASE_URL'] || process.env['DATABASE_URL'];
+  const schema = `bench_slack_${Date.now()}`;
+  const store = await openStore(databaseUrl ? { databaseUrl, schema } : { memory: true });
   // Logs are formatted as in production (info, one line per turn) and thrown away.
   const logger = pino({ level: 'info' }, destination({ dest: '/dev/null', sync: false }));
   const config = loadConfig({ SLACK_SIGNING_SECRET: SECRET, SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_API_URL: slack.apiUrl });
@@ -281,6 +286,7 @@ export async function benchSlack(): Promise<Record<string, number>> {
   await full.close();
   await channel.stop?.();
   await slack.stop();
+  if (databaseUrl) await sql`drop schema if exists ${sql.id(schema)} cascade`.execute(store.db);
   await store.close();
   const { turnMs, dedupMs } = await costBreakdown(assistant, questions);
 

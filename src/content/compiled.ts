@@ -11,7 +11,7 @@ import type { TokenizedEntry } from '../nlu/gazetteer.js';
 import type { LanguageVocabulary } from '../nlu/language.js';
 import type { Content } from './schema.js';
 
-export const KNOWLEDGE_FORMAT = 2;
+export const KNOWLEDGE_FORMAT = 3;
 
 export interface CompiledKnowledge {
   format: number;

@@ -79,36 +79,47 @@ export interface SearchHit {
   score: number;
 }
 
-const OPTIONS = {
-  fields: ['names', 'keywords', 'text'],
-  storeFields: ['kind'],
-  tokenize: (text: string) => [text],
-  processTerm: (term: string) => searchTerms(term),
-  searchOptions: {
-    boost: { names: 3, keywords: 2.5, text: 0.6 },
-    fuzzy: (term: string) => (term.length >= 6 ? 0.2 : false),
-    prefix: (term: string) => term.length >= 5,
-    weights: { fuzzy: 0.4, prefix: 0.5 },
-  },
-};
+function options(vocabulary: ReadonlySet<string>) {
+  // Fuzzy and prefix matching are MiniSearch's costliest searches (walks of the term tree per
+  // word): a word the index already holds needs neither, only a misspelt or cut-short one does.
+  const misspelt = (term: string) => !vocabulary.has(term);
+  return {
+    fields: ['names', 'keywords', 'text'],
+    storeFields: ['kind'],
+    tokenize: (text: string) => [text],
+    processTerm: (term: string) => searchTerms(term),
+    searchOptions: {
+      boost: { names: 3, keywords: 2.5, text: 0.6 },
+      fuzzy: (term: string) => (term.length >= 6 && misspelt(term) ? 0.2 : false),
+      prefix: (term: string) => term.length >= 5 && misspelt(term),
+      weights: { fuzzy: 0.4, prefix: 0.5 },
+    },
+  };
+}
 
 /** The disease itself is the subject of every question, not an item to answer with. */
 const NOT_INDEXED = new Set(['condition.tumoral-calcinosis']);
 
 export class SearchIndex {
-  private constructor(private readonly mini: MiniSearch<Doc>) {}
+  private constructor(
+    private readonly mini: MiniSearch<Doc>,
+    private readonly vocabulary: ReadonlySet<string>,
+  ) {}
 
   /** Re-creates an index saved with `toJSON()` (at build time), without re-indexing the content. */
   static fromJSON(json: string): SearchIndex {
-    return new SearchIndex(MiniSearch.loadJSON<Doc>(json, OPTIONS));
+    const saved = JSON.parse(json) as { index: unknown; vocabulary: string[] };
+    const vocabulary = new Set(saved.vocabulary);
+    return new SearchIndex(MiniSearch.loadJS<Doc>(saved.index as Parameters<typeof MiniSearch.loadJS>[0], options(vocabulary)), vocabulary);
   }
 
   toJSON(): string {
-    return JSON.stringify(this.mini);
+    return JSON.stringify({ index: this.mini.toJSON(), vocabulary: [...this.vocabulary] });
   }
 
   static build(catalog: Catalog): SearchIndex {
-    const mini = new MiniSearch<Doc>(OPTIONS);
+    const vocabulary = new Set<string>();
+    const mini = new MiniSearch<Doc>(options(vocabulary));
     const docs: Doc[] = [];
     for (const [id, entry] of catalog.byId) {
       if (NOT_INDEXED.has(id)) continue;
@@ -120,8 +131,9 @@ export class SearchIndex {
         text: textOf(entry),
       });
     }
+    for (const doc of docs) for (const term of searchTerms(`${doc.names} ${doc.keywords} ${doc.text}`)) vocabulary.add(term);
     mini.addAll(docs);
-    return new SearchIndex(mini);
+    return new SearchIndex(mini, vocabulary);
   }
 
   search(tokens: readonly string[], limit = 5): SearchHit[] {

@@ -176,7 +176,12 @@ function rankPassages(hits: SearchHit[], named: readonly GazetteerMatch[], cues:
   }
   const byId = new Map(hits.map((h) => [h.id, h]));
   for (const [id, c] of coverage) if (!byId.has(id)) byId.set(id, { id, kind: c.kind as SearchHit['kind'], score: 0 });
-  return [...byId.values()].sort((a, b) => (coverage.get(b.id)?.tokens ?? 0) - (coverage.get(a.id)?.tokens ?? 0) || b.score - a.score);
+  // On equal coverage the more specific passage wins: a specialist or a follow-up item answers
+  // exactly, and offers the general list as a button.
+  const specificity = (h: SearchHit) => (coverage.has(h.id) && (h.kind === 'specialist' || h.kind === 'followup') ? 1 : 0);
+  return [...byId.values()].sort(
+    (a, b) => (coverage.get(b.id)?.tokens ?? 0) - (coverage.get(a.id)?.tokens ?? 0) || specificity(b) - specificity(a) || b.score - a.score,
+  );
 }
 
 /** Words of the message covered by keyword matches of passages (not drugs, tests or conditions). */

@@ -5,8 +5,7 @@
  * Where the memory of delivered ids lives depends on the store:
  * - PostgreSQL: several bot instances share it, and a retry may reach another instance, so the
  *   processed_events table (store/events.ts) decides: "first to insert wins", atomic across all of
- *   them. Ids that arrive while a write is in flight are written together in one multi-row INSERT
- *   … ON CONFLICT DO NOTHING RETURNING ("group commit"), so a busy bot makes few round trips.
+ *   them, written in batches ("group commit").
  * - PGlite: one process only (the data directory is locked), so there is no other instance a retry
  *   could reach, and this process's memory gives the same guarantee. It also costs nothing: on the
  *   embedded PGlite, which runs on the bot's own thread, every insert costs ~0.1-0.8 ms of CPU
@@ -15,6 +14,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { Store } from '../../store/database.js';
+import { ProcessedEvents } from '../../store/events.js';
 import type { Database } from '../../store/schema.js';
 
 export interface DeliveryLog {
@@ -54,57 +54,19 @@ export class ProcessDeliveryLog implements DeliveryLog {
   }
 }
 
-interface Waiting {
-  key: string;
-  resolve: (first: boolean) => void;
-  reject: (error: unknown) => void;
-}
-
-/** processed_events in the shared database, written in batches. */
+/** processed_events in the shared database (written in batches by ProcessedEvents). */
 export class SharedDeliveryLog implements DeliveryLog {
-  private queue: Waiting[] = [];
-  private writing = false;
+  private readonly events: ProcessedEvents;
 
   constructor(
-    private readonly db: Kysely<Database>,
+    db: Kysely<Database>,
     private readonly channel: string,
     private readonly now: () => Date = () => new Date(),
-    private readonly maxBatch = 200,
-  ) {}
-
-  firstDelivery(key: string): Promise<boolean> {
-    return new Promise<boolean>((resolve, reject) => {
-      this.queue.push({ key, resolve, reject });
-      if (!this.writing) {
-        this.writing = true;
-        // Let the activities that arrived in the same tick join the first batch.
-        setImmediate(() => void this.drain());
-      }
-    });
+  ) {
+    this.events = new ProcessedEvents(db);
   }
 
-  private async drain(): Promise<void> {
-    try {
-      while (this.queue.length > 0) {
-        const batch = this.queue.splice(0, this.maxBatch);
-        try {
-          const keys = [...new Set(batch.map((w) => w.key))];
-          const at = this.now();
-          const inserted = await this.db
-            .insertInto('processed_events')
-            .values(keys.map((event_id) => ({ channel: this.channel, event_id, received_at: at })))
-            .onConflict((conflict) => conflict.columns(['channel', 'event_id']).doNothing())
-            .returning('event_id')
-            .execute();
-          const fresh = new Set(inserted.map((r) => r.event_id));
-          // The same id twice in one batch: the first waiter wins, like two separate inserts.
-          for (const w of batch) w.resolve(fresh.delete(w.key));
-        } catch (error) {
-          for (const w of batch) w.reject(error);
-        }
-      }
-    } finally {
-      this.writing = false;
-    }
+  firstDelivery(key: string): Promise<boolean> {
+    return this.events.markProcessed(this.channel, key, this.now());
   }
 }
