@@ -8,6 +8,7 @@ import { buildIndexes, Understander, type Population, type Understanding, type U
 import type { Lang, Reply } from '../reply/model.js';
 import type { AnswerContext } from './answer/context.js';
 import { t } from './answer/i18n.js';
+import { combine } from './answer/turnView.js';
 import { conditionReply, differentialReply, examReply, itemReply, stepReply } from './answer/lookupReplies.js';
 import { fallbackReply, menuReply, notCoveredReply } from './answer/systemReplies.js';
 import { therapyReply } from './answer/therapyReply.js';
@@ -17,25 +18,11 @@ import { MAX_MESSAGE_CHARS } from '../nlu/normalize.js';
 /** Button values: `pdta:<verb>[:<arg>...]`, language-neutral so a click means the same in any chat. */
 export const COMMAND_PREFIX = 'pdta:';
 
+/** Several replies as one message, of the first one's kind (see combine). */
 export function mergeReplies(replies: Reply[]): Reply {
-  const [first, ...rest] = replies;
+  const first = replies[0];
   if (!first) throw new Error('mergeReplies needs at least one reply');
-  const merged: Reply = {
-    ...first,
-    blocks: [...first.blocks],
-    warnings: [...first.warnings],
-    citations: [...first.citations],
-    actions: [...first.actions],
-    itemIds: [...first.itemIds],
-  };
-  for (const r of rest) {
-    merged.blocks.push(...r.blocks);
-    for (const w of r.warnings) if (!merged.warnings.includes(w)) merged.warnings.push(w);
-    for (const c of r.citations) if (!merged.citations.some((x) => x.section === c.section && x.heading === c.heading)) merged.citations.push(c);
-    for (const a of r.actions) if (!merged.actions.some((x) => x.value === a.value) && merged.actions.length < 8) merged.actions.push(a);
-    for (const id of r.itemIds) if (!merged.itemIds.includes(id)) merged.itemIds.push(id);
-  }
-  return merged;
+  return combine(first.kind, replies);
 }
 
 export class Assistant {

@@ -12,7 +12,7 @@ import { labelFor } from './actionLabels.js';
 import { loc, ReplyBuilder, type AnswerContext } from './context.js';
 import { num, t } from './i18n.js';
 import { notUnderstoodText } from './notUnderstood.js';
-import { frequencyText, routeText, therapyReply } from './therapyReply.js';
+import { criteria, frequencyText, populationLabel, routeText, therapyReply } from './therapyReply.js';
 import { combine, type StateView, type TurnView } from './turnView.js';
 
 function button(ctx: AnswerContext, b: ReplyBuilder, value: string): void {
@@ -35,18 +35,6 @@ function rowText(ctx: AnswerContext, row: PopulationDose): string {
       return never;
     }
   }
-}
-
-function criteria(ctx: AnswerContext, b: ReplyBuilder, therapy: Therapy): void {
-  const none = t(ctx.lang, 'noneStated');
-  b.facts([
-    { label: t(ctx.lang, 'startCriteria'), value: therapy.startCriteria.map((c) => loc(ctx, c)).join('; ') || none },
-    { label: t(ctx.lang, 'stopCriteria'), value: therapy.stopCriteria.map((c) => loc(ctx, c)).join('; ') || none },
-  ]);
-}
-
-function populationLabel(ctx: AnswerContext, p: Population): string {
-  return t(ctx.lang, p === 'adult' ? 'adult' : 'paediatric');
 }
 
 /** Both rows of the table and the question; the answer comes when the population is known. */

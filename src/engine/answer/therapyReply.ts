@@ -47,7 +47,7 @@ export function ruleText(ctx: AnswerContext, dose: PopulationDose): string {
   return loc(ctx, dose.text);
 }
 
-function criteria(ctx: AnswerContext, b: ReplyBuilder, therapy: Therapy): void {
+export function criteria(ctx: AnswerContext, b: ReplyBuilder, therapy: Therapy): void {
   const none = t(ctx.lang, 'noneStated');
   b.facts([
     { label: t(ctx.lang, 'startCriteria'), value: therapy.startCriteria.map((c) => loc(ctx, c)).join('; ') || none },
@@ -55,7 +55,7 @@ function criteria(ctx: AnswerContext, b: ReplyBuilder, therapy: Therapy): void {
   ]);
 }
 
-function populationLabel(ctx: AnswerContext, p: Population): string {
+export function populationLabel(ctx: AnswerContext, p: Population): string {
   return t(ctx.lang, p === 'adult' ? 'adult' : 'paediatric');
 }
 
