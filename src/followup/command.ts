@@ -33,7 +33,8 @@ export type CommandParse =
   | { ok: true; command: FollowupCommand }
   | { ok: false; lang: Lang; problems: Problem[]; /** All problems, one line, in `lang`. */ error: string };
 
-type Verb = 'enrol' | 'update';
+export type CommandVerb = 'enrol' | 'update';
+type Verb = CommandVerb;
 type Slot = 'exams' | 'therapy' | 'since';
 
 const VERBS: Record<string, { verb: Verb; lang: Lang }> = {
@@ -81,6 +82,19 @@ function problem(field: Problem['field'], it: string, en: string): Problem {
 
 function fail(lang: Lang, problems: Problem[]): CommandParse {
   return { ok: false, lang, problems, error: describeProblems(problems, lang) };
+}
+
+/**
+ * The command word a text starts with ("/pdta iscrivi …", "enrol …"), its language, and how many
+ * words follow it; null when the text does not start with one. The channels use it to tell a bare
+ * "iscrivi" (open the form) from a command with arguments.
+ */
+export function followupCommandVerb(text: string): { verb: CommandVerb; lang: Lang; word: string; argumentCount: number } | null {
+  const tokens = text.trim().split(/\s+/).filter(Boolean);
+  if (tokens[0]?.toLowerCase() === '/pdta' || tokens[0]?.toLowerCase() === 'pdta') tokens.shift();
+  const word = (tokens[0] ?? '').toLowerCase();
+  const head = VERBS[word];
+  return head === undefined ? null : { ...head, word, argumentCount: tokens.length - 1 };
 }
 
 /**

@@ -54,6 +54,15 @@ export interface DispatcherOptions {
   backoff?: { baseMs: number; maxMs: number };
   /** For jitter; tests pass a fixed one. */
   random?: () => number;
+  /**
+   * Told of every reminder this instance posted, the moment the platform accepted it (before it is
+   * recorded): `pdta serve` counts them in pdta_reminders_sent_total. Not told of reminders found
+   * already delivered by an earlier attempt, so that a message is counted where it was posted.
+   * Must not throw; an error it throws is logged and ignored.
+   */
+  onSent?: (sent: { target: string; kind: ClaimedReminder['kind'] }) => void;
+  /** Told of every failed attempt (it will be retried); `pdta serve` counts them as reminder_send errors. Must not throw. */
+  onFailed?: (failed: { target: string; kind: ClaimedReminder['kind'] }) => void;
 }
 
 export interface RoundResult {
@@ -255,6 +264,7 @@ class DispatcherLoop {
       clearTimeout(timer);
     }
     round.sent += 1;
+    this.notify(this.options.onSent, claim);
     if (transport.alreadySent === undefined) {
       if (!(await this.outbox.markSent(claim, messageId, this.clock()))) {
         log.warn({ outboxId: claim.id }, 'reminder sent but its claim was lost before it could be recorded');
@@ -263,6 +273,16 @@ class DispatcherLoop {
     }
     this.unrecorded.push({ claim, messageId });
     if (this.unrecorded.length >= MARK_BATCH) await this.recordSent();
+  }
+
+  private notify(hook: DispatcherOptions['onSent'], claim: ClaimedReminder): void {
+    if (hook === undefined) return;
+    try {
+      hook({ target: claim.target, kind: claim.kind });
+    } catch (error) {
+      // A counter must never turn a delivered reminder into a failed one (and a retry into a duplicate).
+      this.options.logger.warn({ err: error, outboxId: claim.id }, 'reminder dispatch hook failed');
+    }
   }
 
   /**
@@ -301,6 +321,7 @@ class DispatcherLoop {
     }
     await this.outbox.markFailed(claim, { nextAttemptAt: new Date(now + delay), error: failure.message, notDelivered: failure.notDelivered });
     round.failed += 1;
+    this.notify(this.options.onFailed, claim);
     this.options.logger.warn(
       { outboxId: claim.id, target: claim.target, attempts: claim.attempts + 1, retryInMs: delay, err: failure.message },
       'reminder not delivered; will retry',

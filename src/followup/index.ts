@@ -30,6 +30,8 @@ export { ReminderDeliveryError, type ReminderTransport, type OutboundReminder } 
 export { createSlackReminderTransport, REMINDER_EVENT_TYPE } from './slackTransport.js';
 export { createTeamsReminderTransport, type SendProactive } from './teamsTransport.js';
 export { coordinatorPredicate, scheduleSettingsFromConfig, type CoordinatorPredicate, type Clock } from './settings.js';
+export { slackChannelMembership, type SlackChannelMembershipOptions } from './slackMembership.js';
+export { FollowupChat, type ChatOutcome } from './chat.js';
 export { SPECIALIST_VISITS_NOTE } from './rules.js';
 
 /**

@@ -32,6 +32,8 @@ export type TherapyRhythm =
 
 export interface ScheduleRules {
   exams: ScheduleRule[];
+  /** The therapies the PDTA gives an interval for, in content order (the enrolment forms' choices). */
+  therapyRules: ScheduleRule[];
   therapy(id: string): TherapyRhythm | undefined;
   /** Every rule by id, exams and therapies with a rhythm. */
   rule(id: string): ScheduleRule | undefined;
@@ -133,6 +135,7 @@ export function scheduleRules(content: Content): ScheduleRules {
   for (const rhythm of therapies.values()) if (rhythm.kind === 'rhythm') rules.set(rhythm.rule.id, rhythm.rule);
   return {
     exams,
+    therapyRules: [...therapies.values()].flatMap((r) => (r.kind === 'rhythm' ? [r.rule] : [])),
     therapy: (id) => therapies.get(id),
     rule: (id) => rules.get(id),
     findTherapy: (text) => byName.get(fold(text)),

@@ -120,14 +120,14 @@ export class FollowupService {
   readonly settings: ScheduleSettings;
   private readonly db: Kysely<Database>;
   private readonly clock: Clock;
-  private readonly isCoordinator: CoordinatorPredicate;
+  private readonly coordinator: CoordinatorPredicate;
 
   constructor(deps: FollowupServiceDeps) {
     this.db = deps.db;
     this.rules = scheduleRules(deps.content);
     this.settings = { ...DEFAULT_SCHEDULE_SETTINGS, ...deps.settings };
     this.clock = deps.clock ?? systemClock;
-    this.isCoordinator = deps.isCoordinator;
+    this.coordinator = deps.isCoordinator;
   }
 
   /** Today on the coordinators' calendar (Europe/Rome). */
@@ -140,8 +140,19 @@ export class FollowupService {
     return validateEnrolment(input, this.rules, this.today());
   }
 
+  /**
+   * Whether `userRef` may change the registry. The channels ask before showing a form or the
+   * registry's contents, so that a non-coordinator is refused before typing anything.
+   */
+  async isCoordinator(userRef: string): Promise<boolean> {
+    return this.coordinator(userRef);
+  }
+
+  /** The refusal a non-coordinator gets, in both languages. */
+  static readonly NOT_COORDINATOR: Localized = NOT_COORDINATOR;
+
   private async authorize(actor: string): Promise<void> {
-    if (!(await this.isCoordinator(actor))) throw new FollowupError('NOT_COORDINATOR', NOT_COORDINATOR);
+    if (!(await this.coordinator(actor))) throw new FollowupError('NOT_COORDINATOR', NOT_COORDINATOR);
   }
 
   itemView(item: ItemRecord): ItemView {

@@ -5,7 +5,9 @@
  *
  * Routes: / and /api/chat (playground), /slack/events (Slack), /api/messages (Teams),
  * /pathway.svg, /healthz (alive), /readyz (ready for traffic), /metrics (Prometheus).
- * SIGTERM drains: stop accepting, let turns in flight finish (bounded), close the store.
+ * Follow-up reminders (docs/followup.md): one FollowupService for every channel, and a reminder
+ * dispatcher on every instance when REMINDER_SLACK_CHANNEL or REMINDER_TEAMS_CONVERSATION_ID is set.
+ * SIGTERM drains: stop accepting, let turns in flight finish (bounded), stop the dispatcher, close the store.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { sql } from 'kysely';
@@ -13,6 +15,9 @@ import { createWebChannel } from '../channels/web/index.js';
 import type { Channel } from '../channels/channel.js';
 import { ConfigError, isLoopbackHost, loadConfig, loadDotEnv, type Config } from '../config.js';
 import { openAssistant } from '../engine/openAssistant.js';
+import type { Content } from '../content/schema.js';
+import type { Clock, CoordinatorPredicate, FollowupService, RunningDispatcher, SendProactive } from '../followup/index.js';
+import type { ScheduleSettings } from '../followup/schedule.js';
 import { createLogger, type Logger } from '../logging.js';
 import { renderPathwaySvg } from '../pathway/pathwaySvg.js';
 import type { Lang } from '../reply/model.js';
@@ -23,7 +28,7 @@ import { TurnConversationService } from './turnConversationService.js';
 import { ConversationStore } from '../store/conversations.js';
 import { DosingAudit } from '../store/audit.js';
 import { HttpError, sendJson, startHttpServer, type Route, type RunningServer } from './httpServer.js';
-import { countError, httpRequestsTotal, registry } from './metrics.js';
+import { countError, httpRequestsTotal, registry, remindersSentTotal } from './metrics.js';
 import { TrackedConversationService } from './trackedService.js';
 
 export interface Served {
@@ -33,7 +38,11 @@ export interface Served {
   /** The service every channel uses (counted, logged, drained on shutdown). */
   service: ConversationService;
   channels: Channel[];
-  /** Graceful: stops accepting, waits for turns in flight (SHUTDOWN_TIMEOUT_SECONDS), closes the store. Never rejects. */
+  /** The follow-up registry every channel uses (coordinators from COORDINATOR_USER_IDS and the reminders' Slack channel). */
+  followup: FollowupService;
+  /** The reminder dispatcher; absent when no reminder target is configured. */
+  reminders: RunningDispatcher | undefined;
+  /** Graceful: stops accepting, waits for turns in flight (SHUTDOWN_TIMEOUT_SECONDS), stops the dispatcher, closes the store. Never rejects. */
   close(): Promise<void>;
 }
 
@@ -43,6 +52,11 @@ export interface ServeOptions {
   logger?: Logger;
   /** Wraps the conversation service before the channels see it (tests use it to hold a turn in flight). */
   decorateService?: (service: ConversationService) => ConversationService;
+  /**
+   * Follow-up overrides, for tests: the clock the registry and the dispatcher read (a reminder's
+   * day and hour without waiting for them), and how often the dispatcher polls and plans.
+   */
+  followup?: { clock?: Clock; pollMs?: number; planEveryMs?: number };
 }
 
 /** A readiness probe must answer before the load balancer's own timeout (typically 1 to 5 s). */
@@ -110,6 +124,73 @@ function pathwayRoute(svgs: Record<Lang, string>): Route {
   };
 }
 
+type FollowupModule = typeof import('../followup/index.js');
+
+/**
+ * Who may change the registry: COORDINATOR_USER_IDS (Slack and Teams ids alike), and, when
+ * reminders go to a Slack channel, that channel's members (read with conversations.members, kept
+ * for 5 minutes; needs channels:read, or groups:read for a private channel). Teams has no such
+ * membership check: there only COORDINATOR_USER_IDS counts (Azure AD object ids).
+ */
+function coordinators(config: Config, followup: FollowupModule, logger: Logger): CoordinatorPredicate {
+  const membership =
+    config.SLACK_BOT_TOKEN && config.REMINDER_SLACK_CHANNEL
+      ? followup.slackChannelMembership({
+          token: config.SLACK_BOT_TOKEN,
+          channel: config.REMINDER_SLACK_CHANNEL,
+          ...(config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL } : {}),
+          logger,
+        })
+      : undefined;
+  return followup.coordinatorPredicate(config.COORDINATOR_USER_IDS, membership);
+}
+
+/**
+ * The reminder dispatcher, when a target is configured: planning and delivery on this instance,
+ * every reminder sent counted in pdta_reminders_sent_total (by channel) and every failed attempt
+ * as a reminder_send error.
+ */
+function startReminders(
+  config: Config,
+  followup: FollowupModule,
+  deps: {
+    store: Store;
+    content: Content;
+    settings: ScheduleSettings;
+    logger: Logger;
+    sendProactive: SendProactive;
+    clock?: Clock;
+    pollMs?: number;
+    planEveryMs?: number;
+  },
+): RunningDispatcher | undefined {
+  const { logger } = deps;
+  if (config.REMINDER_SLACK_CHANNEL && !config.SLACK_BOT_TOKEN) {
+    logger.warn('REMINDER_SLACK_CHANNEL is set but SLACK_BOT_TOKEN is not: no reminders go to Slack');
+  }
+  const transports = followup.reminderTransportsFromConfig(config, { logger, sendProactive: deps.sendProactive });
+  if (transports.length === 0) {
+    logger.info('follow-up reminders not dispatched: set REMINDER_SLACK_CHANNEL or REMINDER_TEAMS_CONVERSATION_ID (docs/followup.md)');
+    return undefined;
+  }
+  // Every configured series starts at 0, so that rate() sees the first reminder.
+  for (const t of transports) remindersSentTotal.inc({ channel: t.target }, 0);
+  const dispatcher = followup.startDispatcher({
+    store: deps.store,
+    transport: transports,
+    logger: logger.child({ component: 'reminders' }),
+    content: deps.content,
+    settings: deps.settings,
+    ...(deps.clock ? { clock: deps.clock } : {}),
+    ...(deps.pollMs !== undefined ? { pollMs: deps.pollMs } : {}),
+    ...(deps.planEveryMs !== undefined ? { planEveryMs: deps.planEveryMs } : {}),
+    onSent: ({ target }) => remindersSentTotal.inc({ channel: target }),
+    onFailed: () => countError('reminder_send'),
+  });
+  logger.info({ targets: transports.map((t) => t.target) }, 'follow-up reminders dispatching');
+  return dispatcher;
+}
+
 export async function serve(options: ServeOptions = {}): Promise<Served> {
   if (!options.env) loadDotEnv();
   const config = loadConfig(options.env ?? process.env);
@@ -124,6 +205,8 @@ export async function serve(options: ServeOptions = {}): Promise<Served> {
   let channels: Channel[] = [];
   let store: Store | undefined;
   let tracked: TrackedConversationService | undefined;
+  let followup: FollowupService | undefined;
+  let reminders: RunningDispatcher | undefined;
   const operational: Route[] = [
     pathwayRoute(svgs),
     // Liveness: the process answers. Stays 200 while starting and draining, so it is not killed mid-way.
@@ -184,11 +267,11 @@ export async function serve(options: ServeOptions = {}): Promise<Served> {
 
   const playground = playgroundEnabled(config);
   // Bolt and botbuilder take a second or more to import: loaded while the store opens, not before listening.
-  const platformChannels = Promise.all([import('../channels/slack/index.js'), import('../channels/teams/index.js')]);
+  const platformChannels = Promise.all([import('../channels/slack/index.js'), import('../channels/teams/index.js'), import('../followup/index.js')]);
   platformChannels.catch(() => undefined); // awaited below; this only keeps an early failure from counting as unhandled
   try {
     store = await openStore(config.DATABASE_URL ? { databaseUrl: config.DATABASE_URL } : { dataDir: config.DATA_DIR });
-    const [{ createSlackChannel }, { createTeamsChannel }] = await platformChannels;
+    const [{ createSlackChannel }, { createTeamsChannel }, followupModule] = await platformChannels;
     const audit = new DosingAudit(store.db);
     const service: ConversationService = new TurnConversationService({
       assistant,
@@ -196,11 +279,33 @@ export async function serve(options: ServeOptions = {}): Promise<Served> {
       audit: (entry) => audit.recordDosing(entry),
     });
     tracked = new TrackedConversationService(options.decorateService ? options.decorateService(service) : service, logger);
+    const clock = options.followup?.clock;
+    const settings = followupModule.scheduleSettingsFromConfig(config);
+    followup = new followupModule.FollowupService({
+      db: store.db,
+      content,
+      isCoordinator: coordinators(config, followupModule, logger),
+      settings,
+      ...(clock ? { clock } : {}),
+    });
     const deps = { config, assistant, service: tracked, store, logger };
-    channels = (await Promise.all([createSlackChannel(deps), createTeamsChannel(deps)])).filter((c): c is Channel => c !== null);
+    const [slack, teams] = await Promise.all([createSlackChannel(deps, { followup }), createTeamsChannel(deps, { followup })]);
+    channels = [slack, teams].filter((c): c is Channel => c !== null);
     if (playground) channels.unshift(createWebChannel({ service: tracked, logger, contentVersion: assistant.contentVersion }));
     for (const c of channels) await c.start?.();
+    // After the channels: Teams reminders go through the Teams channel's proactive messages.
+    reminders = startReminders(config, followupModule, {
+      store,
+      content,
+      settings,
+      logger,
+      sendProactive: teams.sendProactive,
+      ...(clock ? { clock } : {}),
+      ...(options.followup?.pollMs !== undefined ? { pollMs: options.followup.pollMs } : {}),
+      ...(options.followup?.planEveryMs !== undefined ? { planEveryMs: options.followup.planEveryMs } : {}),
+    });
   } catch (error) {
+    await reminders?.stop().catch(() => undefined);
     for (const c of channels) await c.stop?.().catch(() => undefined);
     await server.close(1_000);
     await store?.close();
@@ -212,6 +317,8 @@ export async function serve(options: ServeOptions = {}): Promise<Served> {
 
   const openedStore = store;
   const turns = tracked;
+  const registryService = followup;
+  const dispatcher = reminders;
   const timeoutMs = config.SHUTDOWN_TIMEOUT_SECONDS * 1000;
   let closing: Promise<void> | undefined;
   const shutDown = async (): Promise<void> => {
@@ -219,6 +326,12 @@ export async function serve(options: ServeOptions = {}): Promise<Served> {
     logger.info({ turnsInFlight: turns.turnsInFlight, timeoutMs }, 'shutting down: draining turns in flight');
     // No new connections from here; a request on a kept-alive connection gets 503 from the service.
     const serverClosed = server.close(timeoutMs + 1_000);
+    // The dispatcher finishes the round in progress (its sends are recorded) meanwhile: stopped
+    // before the store closes, so no reminder is sent that could not be recorded.
+    const dispatcherStopped = dispatcher?.stop().then(
+      () => logger.info('follow-up reminders stopped'),
+      (error: unknown) => logger.error({ err: error }, 'reminder dispatcher stop failed'),
+    );
     const left = await turns.drain(timeoutMs);
     if (left > 0) logger.warn({ turnsLeft: left }, 'shutdown timeout reached with turns still in flight');
     // The drained turns' responses are written by now; their connections are idle and can go.
@@ -231,6 +344,7 @@ export async function serve(options: ServeOptions = {}): Promise<Served> {
       }
     }
     await serverClosed;
+    await dispatcherStopped;
     try {
       await openedStore.close();
     } catch (error) {
@@ -245,6 +359,8 @@ export async function serve(options: ServeOptions = {}): Promise<Served> {
     store: openedStore,
     service: turns,
     channels,
+    followup: registryService,
+    reminders: dispatcher,
     close: () => (closing ??= shutDown()),
   };
 }

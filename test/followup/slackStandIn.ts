@@ -1,7 +1,8 @@
 /**
- * A loopback stand-in for the two Slack Web API methods reminders use: chat.postMessage (stores
- * the message with its metadata, answers a unique ts) and conversations.history (newest first,
- * oldest/latest/inclusive, cursor pages, metadata only with include_all_metadata, as Slack does).
+ * A loopback stand-in for the Slack Web API methods reminders use: chat.postMessage (stores
+ * the message with its metadata, answers a unique ts), conversations.history (newest first,
+ * oldest/latest/inclusive, cursor pages, metadata only with include_all_metadata, as Slack does)
+ * and conversations.members (the coordinators' channel, from `members`).
  * Point a WebClient at it with slackApiUrl = standIn.url.
  *
  * Faults on demand: answer 429 with Retry-After until a given instant, and "hold" the responses
@@ -26,6 +27,9 @@ export interface SlackStandIn {
   /** chat.postMessage requests answered 429. */
   rateLimited: number;
   historyCalls: number;
+  membersCalls: number;
+  /** Who conversations.members says is in the channel. */
+  members: string[];
   /** Messages whose response was held (never answered). */
   held: number;
   /** How many messages carry each idempotency key. */
@@ -59,7 +63,7 @@ function tsNumber(ts: string): number {
   return Number(ts);
 }
 
-export async function startSlackStandIn(options: { now?: () => number } = {}): Promise<SlackStandIn> {
+export async function startSlackStandIn(options: { now?: () => number; members?: string[] } = {}): Promise<SlackStandIn> {
   const now = options.now ?? Date.now;
   const messages: StoredMessage[] = [];
   let lastMicros = 0;
@@ -71,6 +75,8 @@ export async function startSlackStandIn(options: { now?: () => number } = {}): P
     messages,
     rateLimited: 0,
     historyCalls: 0,
+    membersCalls: 0,
+    members: options.members ?? [],
     held: 0,
     keyCounts() {
       const counts = new Map<string, number>();
@@ -142,6 +148,11 @@ export async function startSlackStandIn(options: { now?: () => number } = {}): P
         has_more: more,
         response_metadata: { next_cursor: more ? Buffer.from(String(offset + limit)).toString('base64') : '' },
       });
+      return;
+    }
+    if (method === 'conversations.members') {
+      standIn.membersCalls += 1;
+      json(res, 200, { ok: true, members: standIn.members, response_metadata: { next_cursor: '' } });
       return;
     }
     json(res, 200, { ok: false, error: 'unknown_method' });

@@ -15,21 +15,33 @@ export interface UpcomingReminder {
 }
 
 /**
- * REMINDERS: the follow-up dispatcher (a later issue) provides this; until then it is absent and
- * the Home tab says the feature is coming. null means "not available", [] means "none due".
+ * REMINDERS: what the Home tab shows under its reminders heading, from the follow-up registry
+ * (src/channels/slack/followup.ts). [] means "none due"; 'coordinators-only' that the user is not
+ * a coordinator (the registry is their working list); 'unavailable' that it could not be read
+ * now. Without a source (no follow-up wired) the tab says the feature is coming.
  */
-export type UpcomingRemindersSource = (userRef: string) => Promise<UpcomingReminder[] | null>;
+export type UpcomingReminders = UpcomingReminder[] | 'coordinators-only' | 'unavailable' | null;
+export type UpcomingRemindersSource = (userRef: string) => Promise<UpcomingReminders>;
+
+/** Lines shown; a busy month is a list for `pdta followup upcoming`, not for a Home tab. */
+export const HOME_MAX_REMINDERS = 40;
 
 function section(text: string): SlackBlock {
   return { type: 'section', text: { type: 'mrkdwn', text, verbatim: true } };
 }
 
-function reminderBlocks(reminders: UpcomingReminder[] | null): SlackBlock[] {
+function reminderBlocks(reminders: UpcomingReminders): SlackBlock[] {
   const blocks: SlackBlock[] = [{ type: 'header', text: { type: 'plain_text', text: HOME.remindersTitle, emoji: true } }];
   if (reminders === null) return [...blocks, section(HOME.remindersPending)];
+  if (reminders === 'coordinators-only') return [...blocks, section(HOME.remindersCoordinatorsOnly)];
+  if (reminders === 'unavailable') return [...blocks, section(HOME.remindersUnavailable)];
   if (reminders.length === 0) return [...blocks, section(HOME.remindersNone)];
-  // REMINDERS: one line per follow-up; the reminders issue adds the "fatto" buttons here.
-  const lines = reminders.map((r) => `• *${escapeMrkdwn(r.due)}* · \`${escapeMrkdwn(r.patientCode)}\` · ${escapeMrkdwn(r.what)}`);
+  // REMINDERS: one line per follow-up, due date first; the buttons are on the reminders themselves.
+  const lines = reminders
+    .slice(0, HOME_MAX_REMINDERS)
+    .map((r) => `• *${escapeMrkdwn(r.due)}* · \`${escapeMrkdwn(r.patientCode)}\` · ${escapeMrkdwn(r.what)}`);
+  // Our own words, no user text: nothing to escape.
+  if (reminders.length > HOME_MAX_REMINDERS) lines.push(HOME.remindersMore(reminders.length - HOME_MAX_REMINDERS));
   return [...blocks, ...splitMrkdwn(lines.join('\n'), SLACK_LIMITS.sectionText).map(section)];
 }
 
@@ -39,7 +51,7 @@ export interface HomeView {
 }
 
 /** `menus`: the menu reply in each language, Italian first. */
-export function homeView(menus: Reply[], reminders: UpcomingReminder[] | null): HomeView {
+export function homeView(menus: Reply[], reminders: UpcomingReminders): HomeView {
   const blocks: SlackBlock[] = [
     { type: 'header', text: { type: 'plain_text', text: HOME.title, emoji: true } },
     section(HOME.howTo),

@@ -5,13 +5,16 @@
  * Slack cannot reach. Either way the request is acknowledged first and answered after, once.
  * Returns null when Slack is not configured.
  */
-import { App, HTTPReceiver, SocketModeReceiver, type AuthorizeResult, type webApi } from '@slack/bolt';
+import { App, HTTPReceiver, SocketModeReceiver, type AnyMiddlewareArgs, type AuthorizeResult, type Middleware, type webApi } from '@slack/bolt';
 import { ConfigError } from '../../config.js';
+import { FollowupChat } from '../../followup/chat.js';
+import type { FollowupService } from '../../followup/service.js';
 import { ProcessedEvents } from '../../store/events.js';
 import type { ConversationService } from '../../server/conversationService.js';
 import type { Route } from '../../server/httpServer.js';
 import type { Channel, ChannelDeps } from '../channel.js';
 import { boltLogger } from './boltLogger.js';
+import { isEnrolmentSubmission, SlackFollowup } from './followup.js';
 import type { UpcomingRemindersSource } from './home.js';
 import { SLACK_BODY_LIMIT, SLACK_EVENTS_PATH, slackEventsRoute } from './httpRoute.js';
 import { registerListeners } from './listeners.js';
@@ -21,8 +24,14 @@ import { SlackTurns } from './turns.js';
 export { SLACK_EVENTS_PATH } from './httpRoute.js';
 
 export interface SlackChannelOptions {
-  /** REMINDERS: the coordinator's upcoming follow-ups for the Home tab (a later issue provides it). */
+  /** REMINDERS: the coordinator's upcoming follow-ups for the Home tab; default: from `followup`. */
   reminders?: UpcomingRemindersSource;
+  /**
+   * The follow-up registry (docs/followup.md): registry commands typed to the app, the enrolment
+   * modal, the reminder buttons and the Home tab's list. Without it those texts go to the
+   * assistant like any other and the Home tab says reminders are coming.
+   */
+  followup?: FollowupService;
   now?: () => Date;
 }
 
@@ -63,6 +72,19 @@ function botUserIdFrom(body: unknown): string | undefined {
  */
 function isDraining(service: ConversationService): boolean {
   return 'isDraining' in service && service.isDraining === true;
+}
+
+/**
+ * Every request is acknowledged at once, except the enrolment modal's submissions: Slack reads a
+ * modal's field errors from the acknowledgement itself (response_action "errors"), so that
+ * listener validates first and acknowledges with the result (well within Slack's 3 s: validation
+ * is in memory, the enrolment one short transaction).
+ */
+function acknowledgeFirstExceptEnrolmentForm(ackFirst: Middleware<AnyMiddlewareArgs>): Middleware<AnyMiddlewareArgs> {
+  return async (args) => {
+    if (isEnrolmentSubmission(args.body)) await args.next();
+    else await ackFirst(args);
+  };
 }
 
 export async function createSlackChannel(deps: ChannelDeps, options: SlackChannelOptions = {}): Promise<Channel | null> {
@@ -116,16 +138,20 @@ export async function createSlackChannel(deps: ChannelDeps, options: SlackChanne
       return botUserId ? { botToken, botUserId } : { botToken };
     },
   });
-  app.use(acknowledgeFirst());
+  app.use(acknowledgeFirstExceptEnrolmentForm(acknowledgeFirst()));
   app.use(refuseOtherTeams(config.SLACK_TEAM_IDS, logger));
   const turns = new SlackTurns(deps.service, logger);
   const processed = new ProcessedEvents(deps.store.db);
+  const once = new FirstDelivery(processed, logger, now);
+  const followup = options.followup ? new SlackFollowup({ chat: new FollowupChat(options.followup), turns, once, logger }) : undefined;
+  const reminders = options.reminders ?? followup?.homeSource();
   registerListeners(app, {
     assistant: deps.assistant,
     turns,
-    once: new FirstDelivery(processed, logger, now),
+    once,
     logger,
-    ...(options.reminders ? { reminders: options.reminders } : {}),
+    ...(reminders ? { reminders } : {}),
+    ...(followup ? { followup } : {}),
   });
   app.error(async (error) => {
     logger.error({ err: error, code: error.code }, 'slack listener failed');

@@ -6,11 +6,13 @@
  */
 import type { App, BlockAction, ButtonAction, webApi } from '@slack/bolt';
 import type { Assistant } from '../../engine/assistant.js';
+import { isFollowupButtonValue } from '../../followup/buttons.js';
 import type { Logger } from '../../logging.js';
 import { REPLY_ACTION_ID_PREFIX } from '../../reply/blockKit.js';
 import type { Lang, Reply } from '../../reply/model.js';
 import type { TurnRequest } from '../../server/conversationService.js';
 import { postToConversation, postToConversationOrPrivately, postToResponseUrl, respondWith } from './delivery.js';
+import type { SlackFollowup } from './followup.js';
 import { homeView, type UpcomingRemindersSource } from './home.js';
 import { NOT_IN_CHANNEL, SHARE_LABEL, SHARED_BY } from './messages.js';
 import type { FirstDelivery } from './middleware.js';
@@ -24,6 +26,8 @@ export interface ListenerDeps {
   once: FirstDelivery;
   logger: Logger;
   reminders?: UpcomingRemindersSource;
+  /** Follow-up registry commands, the enrolment modal and the reminder buttons; absent when not wired. */
+  followup?: SlackFollowup;
 }
 
 export const PDTA_COMMAND = '/pdta';
@@ -52,6 +56,9 @@ function ephemeralDelivery(responseUrl: string, input: TurnRequest['input']): Tu
 }
 
 export function registerListeners(app: App, d: ListenerDeps): void {
+  const followup = d.followup;
+  followup?.registerListeners(app);
+
   app.event('app_mention', async ({ event, body, context, client }) => {
     // Another bot mentioning us: bots never converse with bots (no loops).
     if (event.bot_id || !event.user) return;
@@ -59,9 +66,13 @@ export function registerListeners(app: App, d: ListenerDeps): void {
     // In a channel, the thread of the message; in a direct message (should Slack send a mention
     // there too), the conversation itself, as message.im answers it.
     const threadTs = isDirect(event.channel) ? event.thread_ts : (event.thread_ts ?? event.ts);
+    const text = toPlainText(event.text);
+    const deliver = postToConversation(client, event.channel, threadTs);
+    const user = event.user;
     await d.turns.run(
-      { channel: 'slack', conversationId: event.channel, threadId: threadTs, userRef: event.user, input: { text: toPlainText(event.text) } },
-      { deliver: postToConversation(client, event.channel, threadTs) },
+      { channel: 'slack', conversationId: event.channel, threadId: threadTs, userRef: user, input: { text } },
+      { deliver },
+      followup ? () => followup.text({ text, userRef: user, deliver, client }) : undefined,
     );
   });
 
@@ -70,18 +81,25 @@ export function registerListeners(app: App, d: ListenerDeps): void {
     if (event.subtype !== undefined || event.channel_type !== 'im') return;
     if (event.bot_id || event.user === context.botUserId) return;
     if (!(await d.once.check(body, context))) return;
+    const text = toPlainText(event.text);
+    const deliver = postToConversation(client, event.channel, event.thread_ts);
+    const user = event.user;
     await d.turns.run(
-      { channel: 'slack', conversationId: event.channel, threadId: event.thread_ts, userRef: event.user, input: { text: toPlainText(event.text) } },
-      { deliver: postToConversation(client, event.channel, event.thread_ts) },
+      { channel: 'slack', conversationId: event.channel, threadId: event.thread_ts, userRef: user, input: { text } },
+      { deliver },
+      followup ? () => followup.text({ text, userRef: user, deliver, client }) : undefined,
     );
   });
 
-  app.command(PDTA_COMMAND, async ({ command, body, context }) => {
+  app.command(PDTA_COMMAND, async ({ command, body, context, client }) => {
     if (!(await d.once.check(body, context))) return;
     const input = { text: toPlainText(command.text) };
+    // A registry command is private like every /pdta answer, without "Share in channel".
+    const deliver = respondWith(command.response_url, { response_type: 'ephemeral', replace_original: false });
     await d.turns.run(
       { channel: 'slack', conversationId: command.channel_id, threadId: `ephemeral:${command.user_id}`, userRef: command.user_id, input },
       ephemeralDelivery(command.response_url, input),
+      followup ? () => followup.text({ text: input.text, userRef: command.user_id, deliver, client, triggerId: command.trigger_id }) : undefined,
     );
   });
 
@@ -110,6 +128,11 @@ export function registerListeners(app: App, d: ListenerDeps): void {
     const lang = langOfAction(action.action_id);
     if (!action.value || !lang) return;
     if (!(await d.once.check(body, context))) return;
+    // A follow-up button in a reply (not a reminder message): the registry, not the engine.
+    if (followup && isFollowupButtonValue(action.value)) {
+      await followup.button(action.value, body, client);
+      return;
+    }
     const base = { channel: 'slack' as const, userRef: body.user.id, input: { action: action.value }, lang };
     if (body.view || body.container['type'] === 'view') {
       await answerInDirectMessage(client, d, base);

@@ -28,6 +28,22 @@ export const HOME = {
   remindersPending:
     '🗓️ Qui compariranno i prossimi controlli dei pazienti che coordini (codici pseudonimi). _Funzione in arrivo._\n' +
     '_Your patients’ upcoming follow-ups will appear here (pseudonymous codes). Coming soon._',
-  remindersNone: 'Nessun promemoria nei prossimi giorni. · No reminders in the coming days.',
+  remindersNone: 'Nessun promemoria nei prossimi 30 giorni. · No reminders in the next 30 days.',
+  remindersCoordinatorsOnly:
+    'I promemoria dei follow-up sono visibili ai coordinatori del percorso. · Follow-up reminders are shown to care coordinators.',
+  remindersUnavailable: '⚠️ Promemoria non disponibili ora: riprova tra poco. · Reminders unavailable right now: try again shortly.',
+  remindersMore: (n: number) => `… e altri ${n} · and ${n} more: \`pdta followup upcoming\``,
   english: 'English',
 } as const;
+
+/** Under a reminder button's confirmation in the reminder's thread: who recorded it (a Slack mention built from the platform id). */
+export const FOLLOWUP_RECORDED_BY: Record<Lang, (userId: string) => string> = {
+  it: (userId) => `Registrato da <@${userId}>`,
+  en: (userId) => `Recorded by <@${userId}>`,
+};
+
+/** The enrolment modal could not be saved (the database did not answer): shown on the code field. */
+export const FOLLOWUP_SAVE_FAILED: Record<Lang, string> = {
+  it: 'Non è stato possibile salvare ora: riprova tra poco.',
+  en: 'Could not be saved right now: please try again shortly.',
+};

@@ -18,7 +18,8 @@ export interface TurnDelivery {
   renderOptions?: (reply: Reply) => RenderOptions;
 }
 
-const FAILED_MESSAGE: SlackMessage = {
+/** What the user gets when their message could not be answered (also used for follow-up commands). */
+export const FAILED_MESSAGE: SlackMessage = {
   text: TURN_FAILED,
   blocks: [{ type: 'section', text: { type: 'mrkdwn', text: TURN_FAILED, verbatim: true } }],
 };
@@ -36,10 +37,22 @@ export class SlackTurns {
     private readonly logger: Logger,
   ) {}
 
-  /** Resolves when the turn is over: true when every message was delivered, false when it failed (and was reported). */
-  run(request: TurnRequest, delivery: TurnDelivery): Promise<boolean> {
-    const key = `${request.conversationId}:${request.threadId ?? ''}`;
-    const running = this.queue.run(key, () => this.turn(request, delivery));
+  /**
+   * Resolves when the turn is over: true when every message was delivered, false when it failed (and was reported).
+   * `intercept` runs first, in the turn's place in the queue: it answers what is not for the
+   * conversation service (a follow-up registry command) and resolves whether it delivered, or
+   * null to let the service answer. It reports its own failures.
+   */
+  run(request: TurnRequest, delivery: TurnDelivery, intercept?: () => Promise<boolean | null>): Promise<boolean> {
+    return this.track(`${request.conversationId}:${request.threadId ?? ''}`, async () => {
+      const handled = intercept ? await intercept() : null;
+      return handled ?? this.turn(request, delivery);
+    });
+  }
+
+  /** Work in a conversation's queue, waited for by drain() like the turns; it reports its own failures. */
+  track(key: string, work: () => Promise<boolean>): Promise<boolean> {
+    const running = this.queue.run(key, work);
     this.inFlight.add(running);
     const done = (): void => void this.inFlight.delete(running);
     running.then(done, done);

@@ -8,6 +8,7 @@ import type { Logger } from '../../logging.js';
 import type { ConversationService, TurnRequest } from '../../server/conversationService.js';
 import { botWasAdded, botWasRemoved, conversationType, localeLang, tenantOf, turnRequestOf, userRefOf } from './activity.js';
 import type { DeliveryLog } from './deliveryLog.js';
+import type { TeamsFollowup } from './followup.js';
 import { apologyActivity, replyActivities, type Sender, type SendMode } from './outgoing.js';
 import type { ReferenceBook } from './references.js';
 
@@ -19,6 +20,8 @@ export interface TeamsBotDeps {
   /** TEAMS_TENANT_IDS; empty means every tenant. */
   allowedTenants: ReadonlySet<string>;
   logger: Logger;
+  /** Follow-up registry commands, the enrolment card and the reminder buttons; absent when not wired. */
+  followup?: TeamsFollowup;
 }
 
 export function tenantAllowed(allowed: ReadonlySet<string>, tenantId: string | undefined): boolean {
@@ -63,6 +66,13 @@ export function createTurnHandler(deps: TeamsBotDeps): (context: TurnContext) =>
     await bestEffort('save the conversation reference', () => deps.references.remember(activity));
     const request = turnRequestOf(activity);
     try {
+      // The registry's commands and buttons first: they are not questions for the assistant.
+      const followed = deps.followup ? await deps.followup.handle(activity, userRefOf(activity)) : null;
+      if (followed !== null) {
+        for (const reply of followed) await deps.sender.send(context, reply, 'reply');
+        logger.debug({ conversationType: conversationType(activity), ms: Math.round(performance.now() - started) }, 'Teams follow-up turn answered');
+        return;
+      }
       const kinds = await answer(context, request, 'reply');
       logger.debug(
         { conversationType: conversationType(activity), input: 'action' in request.input ? 'button' : 'text', kinds, ms: Math.round(performance.now() - started) },

@@ -9,6 +9,8 @@
  * posts back to loopback service URLs. With an app id, a request without a valid token gets 401.
  */
 import { CloudAdapter } from 'botbuilder';
+import { FollowupChat } from '../../followup/chat.js';
+import type { FollowupService } from '../../followup/service.js';
 import type { Reply } from '../../reply/model.js';
 import type { Route } from '../../server/httpServer.js';
 import { ConversationRefs } from '../../store/conversationRefs.js';
@@ -17,6 +19,7 @@ import { TeamsBotFrameworkAuthentication } from './authentication.js';
 import { createTurnHandler, tenantAllowed } from './bot.js';
 import { createDeliveryLog } from './deliveryLog.js';
 import { TeamsChannelError } from './errors.js';
+import { TeamsFollowup } from './followup.js';
 import { createActivityRoute, isLoopbackUrl } from './httpBridge.js';
 import { replyActivities, Sender } from './outgoing.js';
 import { CHANNEL, ReferenceBook, toConversationReference } from './references.js';
@@ -46,6 +49,11 @@ export interface TeamsChannelOptions {
   retry?: Partial<RetryPolicy>;
   /** Proactive sends have no user waiting on an HTTP response, so they may wait longer. */
   proactiveDeadlineMs?: number;
+  /**
+   * The follow-up registry (docs/followup.md): registry commands typed to the bot, the enrolment
+   * card and the reminder cards' buttons. Without it those texts go to the assistant.
+   */
+  followup?: FollowupService;
   now?: () => Date;
 }
 
@@ -76,6 +84,7 @@ export async function createTeamsChannel(deps: ChannelDeps, options: TeamsChanne
     sender,
     allowedTenants,
     logger,
+    ...(options.followup ? { followup: new TeamsFollowup(new FollowupChat(options.followup), logger) } : {}),
   });
 
   const routes: Route[] = [

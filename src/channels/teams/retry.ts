@@ -76,12 +76,16 @@ export function parseRetryAfter(value: string | undefined, now: number = Date.no
 
 export class ThrottledError extends Error {
   override readonly name = 'ThrottledError';
+  /** The last refusal's HTTP response (its Retry-After tells a caller with its own queue when to try again). */
+  readonly response: unknown;
   constructor(
     readonly attempts: number,
     readonly status: number | undefined,
     options: { cause: unknown },
   ) {
     super(`the Bot Connector kept refusing (HTTP ${status ?? '?'}) after ${attempts} attempts`, options);
+    const cause = options.cause;
+    this.response = typeof cause === 'object' && cause !== null && 'response' in cause ? cause.response : undefined;
   }
 }
 

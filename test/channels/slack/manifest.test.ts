@@ -52,7 +52,17 @@ describe('slack/manifest.yml', () => {
   });
 
   it('asks for the scopes the app uses and no others', () => {
-    expect([...manifest.oauth_config.scopes.bot].sort()).toEqual(['app_mentions:read', 'chat:write', 'commands', 'im:history', 'im:read', 'im:write']);
+    expect([...manifest.oauth_config.scopes.bot].sort()).toEqual([
+      'app_mentions:read',
+      // Follow-up reminders: the "already delivered?" check and the coordinators' channel members.
+      'channels:history',
+      'channels:read',
+      'chat:write',
+      'commands',
+      'im:history',
+      'im:read',
+      'im:write',
+    ]);
   });
 
   it('starts in HTTP mode, saying how to switch to Socket Mode', () => {

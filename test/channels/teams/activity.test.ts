@@ -167,6 +167,9 @@ describe('retrying throttled sends', () => {
     }, p).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ThrottledError);
     expect((error as ThrottledError).attempts).toBe(4);
+    expect((error as ThrottledError).status).toBe(429);
+    // Kept for a caller with its own retry queue (the reminder outbox reads Retry-After from it).
+    expect((error as ThrottledError).response).toBeDefined();
     expect(p.waits).toHaveLength(3);
   });
 

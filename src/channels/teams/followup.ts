@@ -1,0 +1,169 @@
+/**
+ * Follow-up reminders in Teams (docs/followup.md): registry commands typed to the bot, the
+ * enrolment card ("iscrivi" / "enrol" alone), and the reminder cards' buttons. The registry's
+ * rules live in src/followup (FollowupChat, FollowupService); this file only speaks Teams.
+ *
+ * Teams has no private replies for a bot in a channel: a refusal (not a coordinator, already
+ * done) is answered in the reminder's reply chain like a confirmation. It names no patient beyond
+ * the pseudonymous code the reminder already showed.
+ */
+import type { Activity } from 'botbuilder';
+import { z } from 'zod';
+import { FORM_TEXT, NO_THERAPY_VALUE, problemsByField, type FollowupChat, type FormField } from '../../followup/chat.js';
+import { FOLLOWUP_BUTTON_PREFIX, handleFollowupButton } from '../../followup/buttons.js';
+import type { EnrolmentInput } from '../../followup/enrolment.js';
+import type { Logger } from '../../logging.js';
+import { ADAPTIVE_CARD_CONTENT_TYPE, ADAPTIVE_CARD_VERSION, escapeMarkdown } from '../../reply/adaptiveCard.js';
+import type { Lang } from '../../reply/model.js';
+import { messageText } from './activity.js';
+import { replyActivities } from './outgoing.js';
+
+/** The enrolment card's submit: its data, merged by Teams with the inputs' values. */
+export const ENROL_FORM_ACTION = 'pdta:followup:enrol-form';
+
+/** The inputs' ids on the card, by form field. */
+const INPUT_IDS: Record<FormField, 'code' | 'lastExams' | 'therapy' | 'therapySince'> = {
+  code: 'code',
+  last_exams: 'lastExams',
+  therapy: 'therapy',
+  therapy_since: 'therapySince',
+};
+
+/**
+ * What an Action.Submit brings back (`activity.value`): the card's data and, for the form, the
+ * inputs by id. Teams sends an input left empty as "" or leaves it out.
+ */
+const FollowupSubmit = z.object({
+  pdtaAction: z.string().min(1).max(200).startsWith(FOLLOWUP_BUTTON_PREFIX),
+  pdtaLang: z.enum(['it', 'en']).optional(),
+  code: z.string().max(200).optional(),
+  lastExams: z.string().max(40).optional(),
+  therapy: z.string().max(200).optional(),
+  therapySince: z.string().max(40).optional(),
+});
+type FollowupSubmit = z.infer<typeof FollowupSubmit>;
+
+type Input =
+  | { type: 'Input.Text'; id: string; label: string; placeholder: string; isRequired: true; errorMessage: string; maxLength: number; value?: string }
+  | { type: 'Input.Date'; id: string; label: string; isRequired?: boolean; errorMessage?: string; value?: string }
+  | { type: 'Input.ChoiceSet'; id: string; label: string; style: 'compact'; isRequired: true; choices: Array<{ title: string; value: string }>; value: string };
+
+type FormElement =
+  | { type: 'TextBlock'; text: string; wrap: true; weight?: 'bolder'; size?: 'medium'; style?: 'heading'; isSubtle?: boolean; color?: 'attention'; spacing?: 'none' | 'small' }
+  | Input;
+
+/** The enrolment form card; the Adaptive Card schema's Input elements, which the reply renderer does not produce. */
+export interface EnrolmentCard {
+  type: 'AdaptiveCard';
+  $schema: 'http://adaptivecards.io/schemas/adaptive-card.json';
+  version: typeof ADAPTIVE_CARD_VERSION;
+  body: FormElement[];
+  actions: Array<{ type: 'Action.Submit'; title: string; data: { pdtaAction: typeof ENROL_FORM_ACTION; pdtaLang: Lang } }>;
+}
+
+const REQUIRED: Record<Lang, string> = { it: 'Campo obbligatorio', en: 'Required' };
+
+/**
+ * The card, empty or (after a refused submission) with what was typed and each problem under its
+ * field. Dates go in and out as YYYY-MM-DD, which enrolment.ts reads.
+ */
+export function enrolmentCard(chat: FollowupChat, lang: Lang, filled?: FollowupSubmit, errors: Partial<Record<FormField, string>> = {}): EnrolmentCard {
+  const t = FORM_TEXT[lang];
+  const choices = chat.therapyChoices(lang).map((c) => ({ title: c.label, value: c.value }));
+  const error = (field: FormField): FormElement[] =>
+    errors[field] === undefined ? [] : [{ type: 'TextBlock', text: `⚠️ ${escapeMarkdown(errors[field])}`, wrap: true, color: 'attention', spacing: 'none' }];
+  const value = (v: string | undefined) => (v !== undefined && v !== '' ? { value: v } : {});
+  return {
+    type: 'AdaptiveCard',
+    $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+    version: ADAPTIVE_CARD_VERSION,
+    body: [
+      { type: 'TextBlock', text: t.title, wrap: true, weight: 'bolder', size: 'medium', style: 'heading' },
+      { type: 'TextBlock', text: escapeMarkdown(t.intro), wrap: true, isSubtle: true },
+      {
+        type: 'Input.Text',
+        id: INPUT_IDS.code,
+        label: t.code,
+        placeholder: t.codePlaceholder,
+        isRequired: true,
+        errorMessage: REQUIRED[lang],
+        maxLength: 64,
+        ...value(filled?.code),
+      },
+      ...error('code'),
+      { type: 'Input.Date', id: INPUT_IDS.last_exams, label: t.lastExams, isRequired: true, errorMessage: REQUIRED[lang], ...value(filled?.lastExams) },
+      ...error('last_exams'),
+      {
+        type: 'Input.ChoiceSet',
+        id: INPUT_IDS.therapy,
+        label: t.therapy,
+        style: 'compact',
+        isRequired: true,
+        choices,
+        value: filled?.therapy && choices.some((c) => c.value === filled.therapy) ? filled.therapy : NO_THERAPY_VALUE,
+      },
+      ...error('therapy'),
+      { type: 'Input.Date', id: INPUT_IDS.therapy_since, label: `${t.therapySince} (${t.therapySinceHint.replace(/\.$/, '').toLowerCase()})`, ...value(filled?.therapySince) },
+      ...error('therapy_since'),
+    ],
+    actions: [{ type: 'Action.Submit', title: t.submit, data: { pdtaAction: ENROL_FORM_ACTION, pdtaLang: lang } }],
+  };
+}
+
+function cardActivity(card: EnrolmentCard, summary: string): Partial<Activity> {
+  return { type: 'message', summary, attachments: [{ contentType: ADAPTIVE_CARD_CONTENT_TYPE, content: card }] };
+}
+
+export class TeamsFollowup {
+  constructor(
+    private readonly chat: FollowupChat,
+    private readonly logger: Logger,
+  ) {}
+
+  /**
+   * The activities answering a message, when it is for the registry (a follow-up button, the
+   * enrolment card's submit, a registry command); null for anything else, which the conversation
+   * service answers. Database failures are thrown, for the bot's apology.
+   */
+  async handle(activity: Partial<Activity>, userRef: string): Promise<Array<Partial<Activity>> | null> {
+    const submitted = FollowupSubmit.safeParse(activity.value);
+    if (submitted.success) return this.submit(submitted.data, userRef);
+    const text = messageText(activity);
+    if (text === '') return null;
+    const outcome = await this.chat.handleText(text, userRef);
+    if (outcome === null) return null;
+    if (outcome.kind === 'form') {
+      this.logger.info({ form: 'enrol' }, 'Teams follow-up form sent');
+      return [cardActivity(enrolmentCard(this.chat, outcome.lang), FORM_TEXT[outcome.lang].title)];
+    }
+    this.logger.info({ ok: outcome.ok }, 'Teams follow-up command answered');
+    return replyActivities(outcome.reply);
+  }
+
+  private async submit(data: FollowupSubmit, userRef: string): Promise<Array<Partial<Activity>>> {
+    const lang = data.pdtaLang ?? this.chat.service.settings.lang;
+    if (data.pdtaAction === ENROL_FORM_ACTION) {
+      const fields: EnrolmentInput = {
+        code: data.code ?? '',
+        lastExams: data.lastExams ?? '',
+        therapy: data.therapy ?? NO_THERAPY_VALUE,
+        therapySince: data.therapySince ?? null,
+      };
+      const result = await this.chat.submitForm(userRef, fields, lang);
+      if (result.ok) {
+        this.logger.info({ items: result.patient.items.length }, 'Teams follow-up form enrolled a patient');
+        return replyActivities(result.reply);
+      }
+      const errors = problemsByField(result.problems, lang);
+      this.logger.info({ fields: Object.keys(errors) }, 'Teams follow-up form refused');
+      // The form again, as typed, with each problem under its field: nothing to type twice. A
+      // refused code is not sent back: it may be a name, and the card is a message in the chat.
+      const { code, ...rest } = data;
+      const filled = errors.code === undefined && code !== undefined ? { ...rest, code } : rest;
+      return [cardActivity(enrolmentCard(this.chat, lang, filled, errors), FORM_TEXT[lang].title)];
+    }
+    const result = await handleFollowupButton(this.chat.service, { value: data.pdtaAction, userRef, lang });
+    this.logger.info({ ok: result.ok, verb: data.pdtaAction.split(':')[2] }, 'Teams follow-up button answered');
+    return replyActivities(result.reply);
+  }
+}
