@@ -83,14 +83,10 @@ export function buildProgram(io: { out: (s: string) => void; err: (s: string) =>
     .command('serve')
     .description('run the server: Slack, Teams, web playground, health and metrics (configured from the environment)')
     .action(async () => {
-      const { serve } = await import('./server/serve.js');
+      const { serve, stopOnSignals } = await import('./server/serve.js');
       const served = await serve();
-      io.out(`PDTA assistant listening on ${served.url}\n`);
-      const stop = () => {
-        void served.close().then(() => process.exit(0));
-      };
-      process.once('SIGTERM', stop);
-      process.once('SIGINT', stop);
+      io.out(`PDTA assistant listening on ${served.url} (open it in a browser for the playground)\n`);
+      stopOnSignals(served);
       await new Promise(() => undefined);
     });
 

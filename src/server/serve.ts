@@ -28,6 +28,7 @@ import { TurnConversationService } from './turnConversationService.js';
 import { ConversationStore } from '../store/conversations.js';
 import { DosingAudit } from '../store/audit.js';
 import { HttpError, sendJson, startHttpServer, type Route, type RunningServer } from './httpServer.js';
+import { startHousekeeping } from './housekeeping.js';
 import { countError, httpRequestsTotal, registry, remindersSentTotal } from './metrics.js';
 import { TrackedConversationService } from './trackedService.js';
 
@@ -312,6 +313,7 @@ export async function serve(options: ServeOptions = {}): Promise<Served> {
     throw error;
   }
   routes = [...channels.flatMap((c) => c.routes), ...operational];
+  const housekeeping = startHousekeeping(store, logger.child({ component: 'housekeeping' }));
   phase = 'ready';
   logger.info({ url: server.url, channels: channels.map((c) => c.name), playground, store: store.engine }, 'pdta assistant listening');
 
@@ -323,6 +325,7 @@ export async function serve(options: ServeOptions = {}): Promise<Served> {
   let closing: Promise<void> | undefined;
   const shutDown = async (): Promise<void> => {
     phase = 'draining';
+    housekeeping.stop();
     logger.info({ turnsInFlight: turns.turnsInFlight, timeoutMs }, 'shutting down: draining turns in flight');
     // No new connections from here; a request on a kept-alive connection gets 503 from the service.
     const serverClosed = server.close(timeoutMs + 1_000);

@@ -20,33 +20,19 @@ export interface TurnServiceDeps {
   /** Where dose answers are recorded (the audit table); may be a no-op. */
   audit: (entry: DosingAuditEntry) => Promise<unknown>;
   now?: () => Date;
-  /** Called after every turn, for metrics: reply kinds and how long the turn took. */
-  onTurn?: (info: { channel: string; kinds: string[]; ms: number }) => void;
 }
 
 export class TurnConversationService implements ConversationService {
   private readonly queue = new KeyedQueue();
-  private inFlight = 0;
 
   constructor(private readonly deps: TurnServiceDeps) {}
 
-  /** Turns being handled now: graceful shutdown waits for this to reach zero. */
-  get pending(): number {
-    return this.inFlight;
-  }
-
   handle(request: TurnRequest): Promise<Reply[]> {
     const key: ConversationKey = { channel: request.channel, conversationId: request.conversationId, ...(request.threadId ? { threadId: request.threadId } : {}) };
-    this.inFlight += 1;
-    return this.queue
-      .run(JSON.stringify([key.channel, key.conversationId, key.threadId ?? '']), () => this.turn(key, request))
-      .finally(() => {
-        this.inFlight -= 1;
-      });
+    return this.queue.run(JSON.stringify([key.channel, key.conversationId, key.threadId ?? '']), () => this.turn(key, request));
   }
 
   private async turn(key: ConversationKey, request: TurnRequest): Promise<Reply[]> {
-    const started = performance.now();
     const now = (this.deps.now ?? (() => new Date()))();
     const loaded = await this.deps.snapshots.load(key, now);
     const snapshot = loaded.status === 'found' ? loaded.snapshot : null;
@@ -58,7 +44,6 @@ export class TurnConversationService implements ConversationService {
     const notice =
       loaded.status === 'expired' ? t(replyLang, 'conv.expired') : loaded.status === 'outdated' || loaded.status === 'corrupt' ? t(replyLang, 'conv.outdated') : null;
     if (notice && replies[0]) replies = [withLead(replies[0], notice), ...replies.slice(1)];
-    this.deps.onTurn?.({ channel: request.channel, kinds: replies.map((r) => r.kind), ms: performance.now() - started });
     return replies;
   }
 
