@@ -3,7 +3,7 @@
  * trail of every change. Business rules (who may edit, what is due when) live in src/followup/;
  * this file only reads and writes rows, inside whatever transaction the caller opened.
  */
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import { StoreError } from './errors.js';
 import type { Database, FollowupItemStatus, FollowupItemsTable } from './schema.js';
 
@@ -86,20 +86,7 @@ function chunks<T>(rows: readonly T[], size = INSERT_CHUNK): T[][] {
   return out;
 }
 
-function toItem(row: {
-  id: string;
-  patient_code: string;
-  rule_id: string;
-  anchor_on: string;
-  due_on: string;
-  status: FollowupItemStatus;
-  booked_on: string | null;
-  done_on: string | null;
-  next_reminder_on: string | null;
-  reminders: number;
-  created_at: Date;
-  updated_at: Date;
-}): ItemRecord {
+function toItem(row: Selectable<FollowupItemsTable>): ItemRecord {
   return {
     id: row.id,
     patientCode: row.patient_code,
