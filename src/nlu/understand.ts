@@ -50,8 +50,8 @@ export interface Understanding {
   weights: WeightMention[];
   labs: LabMention[];
   step: 1 | 2 | 3 | null;
-  /** Best content items for the words of the message. */
-  hits: SearchHit[];
+  /** Best content items for the words of the message (computed on first read). */
+  readonly hits: SearchHit[];
   /** Item ids recognised by name (fuzzy matches included), in message order. */
   named: GazetteerMatch[];
 }
@@ -237,11 +237,17 @@ export class Understander {
       if (!isStopword(word) && !namedHere && !findCues([word]).size) unknownDrug = word;
     }
 
-    const hits = rankPassages(this.index.search(tokens, 8), named, cues);
+    // Full-text ranking is the costliest part of understanding and most messages (a drug, a step,
+    // lab values) are decided without it: it runs only when asked for.
+    let ranked: SearchHit[] | null = null;
+    const hits = (): SearchHit[] => (ranked ??= rankPassages(this.index.search(tokens, 8), named, cues));
     const intent = this.decide({ tokens, cues, therapies, exams, conditions, outOfScope, unknownDrug, labs, step, hits, named });
     return {
       lang, langDetected: options.lang === undefined, intent, text, cues, therapies, exams, conditions, outOfScope, unknownDrug,
-      population, ages, weights, labs, step, hits, named,
+      population, ages, weights, labs, step, named,
+      get hits() {
+        return hits();
+      },
     };
   }
 
@@ -255,7 +261,7 @@ export class Understander {
     unknownDrug: string | null;
     labs: LabMention[];
     step: 1 | 2 | 3 | null;
-    hits: SearchHit[];
+    hits: () => SearchHit[];
     named: GazetteerMatch[];
   }): Intent {
     const meaningful = u.tokens.filter((t) => !isStopword(t));
@@ -276,12 +282,12 @@ export class Understander {
       // "diagnosi differenziale" asks for Table I; a bare "vs" between two passages does not.
       const strong = u.tokens.some((t) => STRONG_DIFFERENTIAL.has(t));
       // How to approach the differential is a passage of its own; the list of Table I is not.
-      if (u.hits[0]?.id === 'topic.differential-diagnosis' && passageCoverage(u.named) > 0) return 'topic';
+      if (passageCoverage(u.named) > 0 && u.hits()[0]?.id === 'topic.differential-diagnosis') return 'topic';
       if (strong || passageCoverage(u.named) === 0) return 'differential';
     }
     if (u.cues.has('followup')) {
       // "ogni quanto la fosfaturia?" asks about the follow-up schedule, not about the test itself.
-      const schedule = u.hits.find((h) => h.kind === 'followup' || h.id === 'topic.followup');
+      const schedule = u.hits().find((h) => h.kind === 'followup' || h.id === 'topic.followup');
       if (schedule) return 'topic';
     }
     if (u.exams.length > 0 && !u.tokens.some((t) => GENE_WORDS.has(t))) {
@@ -291,7 +297,7 @@ export class Understander {
       if (passageCoverage(u.named) > examWords) return 'topic';
       return 'exam';
     }
-    if (u.hits.length > 0) return 'topic';
+    if (u.hits().length > 0) return 'topic';
     return 'unknown';
   }
 }

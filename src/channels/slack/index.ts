@@ -119,6 +119,9 @@ export async function createSlackChannel(deps: ChannelDeps, options: SlackChanne
       // The ack goes out as soon as ack() is called; the turn runs after it.
       processBeforeResponse: false,
       bodyLimit: SLACK_BODY_LIMIT,
+      // Every request reaches this receiver only through httpRoute.ts, which has already verified
+      // the signature with Bolt's own verifySlackRequest: checking it twice costs a second HMAC.
+      signatureVerification: false,
     });
     receiver = httpReceiver;
     route = slackEventsRoute({ receiver: httpReceiver, signingSecret, logger, refuseEvents: () => isDraining(deps.service) });
