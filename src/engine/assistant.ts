@@ -39,8 +39,19 @@ export class Assistant {
     return this.catalog.content.meta.contentVersion;
   }
 
+  /**
+   * The last message's understanding is kept: a conversation turn reads a message to choose the
+   * machine's event, then answers a lookup with ask(), and must not understand it twice.
+   */
+  private last: { message: string; understanding: Understanding } | null = null;
+
   understand(message: string, lang?: Lang): Understanding {
-    return this.understander.understand(message, lang ? { lang } : {});
+    const last = this.last;
+    // With the language forced to the one the message was read in, the reading is the same.
+    if (last && last.message === message && (lang === undefined || lang === last.understanding.lang)) return last.understanding;
+    const understanding = this.understander.understand(message, lang ? { lang } : {});
+    this.last = { message, understanding };
+    return understanding;
   }
 
   ask(message: string, options: { lang?: Lang } = {}): Reply {

@@ -33,8 +33,6 @@ export type Intent =
 
 export interface Understanding {
   lang: Lang;
-  /** True when the language was detected (not imposed by the caller). */
-  langDetected: boolean;
   intent: Intent;
   text: Normalized;
   cues: Set<CueKind>;
@@ -243,7 +241,7 @@ export class Understander {
     const hits = (): SearchHit[] => (ranked ??= rankPassages(this.index.search(tokens, 8), named, cues));
     const intent = this.decide({ tokens, cues, therapies, exams, conditions, outOfScope, unknownDrug, labs, step, hits, named });
     return {
-      lang, langDetected: options.lang === undefined, intent, text, cues, therapies, exams, conditions, outOfScope, unknownDrug,
+      lang, intent, text, cues, therapies, exams, conditions, outOfScope, unknownDrug,
       population, ages, weights, labs, step, named,
       get hits() {
         return hits();
