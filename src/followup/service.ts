@@ -380,17 +380,7 @@ export class FollowupService {
       const item = await this.liveItem(registry, itemId);
       const updated = await registry.updateItem(itemId, { status: 'booked', booked_on: on }, now);
       // The reminder that prompted the booking has done its job; later ones (overdue) still come.
-      await new ReminderOutbox(registry.db).cancelForItem(itemId, now);
-      await registry.recordAudit([
-        {
-          at: now,
-          actor,
-          action: 'booked',
-          patientCode: item.patientCode,
-          itemId,
-          changes: { status: { from: item.status, to: 'booked' }, booked_on: { from: item.bookedOn, to: on } },
-        },
-      ]);
+      await settleItem(registry, { at: now, actor, action: 'booked', patientCode: item.patientCode, itemId, changes: { status: { from: item.status, to: 'booked' }, booked_on: { from: item.bookedOn, to: on } } });
       return this.itemView(updated);
     });
   }
@@ -404,24 +394,17 @@ export class FollowupService {
       const item = await this.liveItem(registry, itemId);
       const on = this.checkActionDate(options.on, today, item);
       const done = await registry.updateItem(itemId, { status: 'done', done_on: on }, now);
-      await new ReminderOutbox(registry.db).cancelForItem(itemId, now);
       const rule = this.rules.rule(item.ruleId);
       // A rule no longer in content/ (a therapy taken out of the PDTA) schedules nothing further.
       const [next] = rule === undefined ? [] : await registry.insertItems([{ patientCode: item.patientCode, ...nextAfterDone(rule, on) }], now);
-      await registry.recordAudit([
-        {
-          at: now,
-          actor,
-          action: 'done',
-          patientCode: item.patientCode,
-          itemId,
-          changes: {
-            status: { from: item.status, to: 'done' },
-            done_on: { from: null, to: on },
-            ...(next ? dueChanges([next]) : {}),
-          },
-        },
-      ]);
+      await settleItem(registry, {
+        at: now,
+        actor,
+        action: 'done',
+        patientCode: item.patientCode,
+        itemId,
+        changes: { status: { from: item.status, to: 'done' }, done_on: { from: null, to: on }, ...(next ? dueChanges([next]) : {}) },
+      });
       return { done: this.itemView(done), next: next ? this.itemView(next) : null };
     });
   }
@@ -439,17 +422,7 @@ export class FollowupService {
       const item = await this.liveItem(registry, itemId);
       const next = maxDate(addDays(today, days), firstReminderOn(item.dueOn, this.settings));
       const updated = await registry.updateItem(itemId, { next_reminder_on: next }, now);
-      await new ReminderOutbox(registry.db).cancelForItem(itemId, now);
-      await registry.recordAudit([
-        {
-          at: now,
-          actor,
-          action: 'snooze',
-          patientCode: item.patientCode,
-          itemId,
-          changes: { next_reminder_on: { from: item.nextReminderOn, to: next } },
-        },
-      ]);
+      await settleItem(registry, { at: now, actor, action: 'snooze', patientCode: item.patientCode, itemId, changes: { next_reminder_on: { from: item.nextReminderOn, to: next } } });
       return this.itemView(updated);
     });
   }
@@ -461,17 +434,7 @@ export class FollowupService {
     return new FollowupRegistry(this.db).transaction(async (registry) => {
       const item = await this.liveItem(registry, itemId);
       const updated = await registry.updateItem(itemId, { status: 'not_applicable' }, now);
-      await new ReminderOutbox(registry.db).cancelForItem(itemId, now);
-      await registry.recordAudit([
-        {
-          at: now,
-          actor,
-          action: 'not_applicable',
-          patientCode: item.patientCode,
-          itemId,
-          changes: { status: { from: item.status, to: 'not_applicable' } },
-        },
-      ]);
+      await settleItem(registry, { at: now, actor, action: 'not_applicable', patientCode: item.patientCode, itemId, changes: { status: { from: item.status, to: 'not_applicable' } } });
       return this.itemView(updated);
     });
   }
@@ -653,6 +616,15 @@ function dueChanges(added: readonly ItemRecord[], removed: readonly ItemRecord[]
   for (const item of removed) out[`due:${item.ruleId}`] = { from: item.dueOn, to: null };
   for (const item of added) out[`due:${item.ruleId}`] = { from: out[`due:${item.ruleId}`]?.from ?? null, to: item.dueOn };
   return out;
+}
+
+/**
+ * A coordinator acted on an item (booked, done, snoozed, not applicable): the reminders already
+ * queued for it have done their job, and the change goes to the audit trail, in the same transaction.
+ */
+async function settleItem(registry: FollowupRegistry, entry: AuditEntry & { itemId: string }): Promise<void> {
+  await new ReminderOutbox(registry.db).cancelForItem(entry.itemId, entry.at);
+  await registry.recordAudit([entry]);
 }
 
 function invalid(problems: readonly Problem[]): FollowupError {

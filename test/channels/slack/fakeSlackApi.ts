@@ -6,6 +6,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { ConditionWaiters } from './conditionWaiters.js';
 
 export interface ApiCall {
   method: string;
@@ -26,7 +27,7 @@ export class FakeSlackApi {
   readonly responses: ResponseUrlCall[] = [];
   /** Rate-limited answers still to give, per method, with their Retry-After in seconds. */
   private readonly rateLimits = new Map<string, { remaining: number; retryAfterS: number }>();
-  private readonly waiters = new Set<() => void>();
+  private readonly waiters = new ConditionWaiters();
   private server: Server | undefined;
   private nextTs = 1_700_000_000_000_000;
   url = '';
@@ -78,24 +79,12 @@ export class FakeSlackApi {
 
   /** Resolves when `ready()` holds, checked after every call received; rejects after `timeoutMs`. */
   waitFor(ready: () => boolean, timeoutMs = 5_000): Promise<void> {
-    if (ready()) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      const check = (): void => {
-        if (!ready()) return;
-        clearTimeout(timer);
-        this.waiters.delete(check);
-        resolve();
-      };
-      const timer = setTimeout(() => {
-        this.waiters.delete(check);
-        reject(new Error(`fake Slack API: condition not met within ${timeoutMs} ms (calls: ${this.calls.map((c) => c.method).join(', ') || 'none'}; responses: ${this.responses.length})`));
-      }, timeoutMs);
-      this.waiters.add(check);
-    });
+    return this.waiters.waitFor(ready, timeoutMs, () => `fake Slack API (calls: ${this.calls.map((c) => c.method).join(', ') || 'none'}; responses: ${this.responses.length})`);
   }
 
+
   private notify(): void {
-    for (const w of [...this.waiters]) w();
+    this.waiters.notify();
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { ConditionWaiters } from './conditionWaiters.js';
 
 const WS_GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
 
@@ -28,7 +29,7 @@ export class FakeSocketMode {
   /** Messages the app sent (acknowledgements), parsed. */
   readonly received: Array<Record<string, unknown>> = [];
   private readonly sockets = new Set<Socket>();
-  private readonly waiters = new Set<() => void>();
+  private readonly waiters = new ConditionWaiters();
   private server: Server | undefined;
   url = '';
 
@@ -69,21 +70,9 @@ export class FakeSocketMode {
   }
 
   waitFor(ready: () => boolean, timeoutMs = 5_000): Promise<void> {
-    if (ready()) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      const check = (): void => {
-        if (!ready()) return;
-        clearTimeout(timer);
-        this.waiters.delete(check);
-        resolve();
-      };
-      const timer = setTimeout(() => {
-        this.waiters.delete(check);
-        reject(new Error(`fake Socket Mode: condition not met within ${timeoutMs} ms`));
-      }, timeoutMs);
-      this.waiters.add(check);
-    });
+    return this.waiters.waitFor(ready, timeoutMs, () => 'fake Socket Mode');
   }
+
 
   async close(): Promise<void> {
     for (const s of this.sockets) s.destroy();
@@ -92,7 +81,7 @@ export class FakeSocketMode {
   }
 
   private notify(): void {
-    for (const w of [...this.waiters]) w();
+    this.waiters.notify();
   }
 
   private send(socket: Socket, message: Record<string, unknown>): void {
