@@ -19,16 +19,23 @@ export const CUES = {
 export type CueKind = keyof typeof CUES;
 
 /** Which cue kinds a token sequence contains (multi-word cues matched as phrases). */
+/** One-word cues by word, looked up per token; cues of several words are matched as phrases. */
+const WORD_CUES = new Map<string, CueKind[]>();
+const PHRASE_CUES: Array<[CueKind, string]> = [];
+for (const [kind, words] of Object.entries(CUES) as Array<[CueKind, readonly string[]]>) {
+  for (const word of words) {
+    if (word.includes(' ')) PHRASE_CUES.push([kind, ` ${word} `]);
+    else WORD_CUES.set(word, [...(WORD_CUES.get(word) ?? []), kind]);
+  }
+}
+
 export function findCues(tokens: readonly string[]): Set<CueKind> {
   const found = new Set<CueKind>();
-  const text = ` ${tokens.join(' ')} `;
-  for (const [kind, words] of Object.entries(CUES) as Array<[CueKind, readonly string[]]>) {
-    for (const word of words) {
-      if (text.includes(` ${word} `)) {
-        found.add(kind);
-        break;
-      }
-    }
+  for (const token of tokens) {
+    const kinds = WORD_CUES.get(token);
+    if (kinds) for (const kind of kinds) found.add(kind);
   }
+  const text = ` ${tokens.join(' ')} `;
+  for (const [kind, phrase] of PHRASE_CUES) if (!found.has(kind) && text.includes(phrase)) found.add(kind);
   return found;
 }

@@ -107,8 +107,10 @@ const FALLBACK_CHARS = 300;
 const FIELD_VALUE_CHARS = 100;
 
 /** Escapes the three characters Slack reserves for markup (https://docs.slack.dev/messaging/formatting-message-text). */
+const MRKDWN_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;' };
+
 export function escapeMrkdwn(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return /[&<>]/.test(text) ? text.replace(/[&<>]/g, (c) => MRKDWN_ESCAPES[c]!) : text;
 }
 
 export function unescapeMrkdwn(text: string): string {
@@ -125,8 +127,16 @@ function plain(text: string): PlainText {
 
 /** Code points, so that a cut never falls inside a surrogate pair (an emoji, a rare letter). */
 function truncatePlain(text: string, max: number): string {
-  const chars = Array.from(text);
-  return chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`;
+  // UTF-16 units are never fewer than code points: a text this short needs no counting.
+  if (text.length <= max) return text;
+  let points = 0;
+  let keptEnd = 0; // UTF-16 index just after the first max - 1 code points
+  for (const ch of text) {
+    points += 1;
+    if (points > max) return `${text.slice(0, keptEnd)}…`;
+    if (points < max) keptEnd += ch.length;
+  }
+  return text;
 }
 
 /**
