@@ -10,7 +10,10 @@
  * thread: on Slack's servers it costs the bot nothing, so it must not share the bot's thread here.
  * Loopback only, bounded: 2,000 events, 32 in flight, median of 3 rounds.
  */
+import { writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
+import { Session, type Profiler } from 'node:inspector/promises';
+import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { App, HTTPReceiver } from '@slack/bolt';
@@ -28,7 +31,7 @@ import { sql } from 'kysely';
 import { openStore } from '../src/store/database.js';
 import { ProcessedEvents } from '../src/store/events.js';
 import { FakeSlackApi } from '../test/channels/slack/fakeSlackApi.js';
-import { median, report } from './stats.js';
+import { cpuMs, median, report } from './stats.js';
 
 const EVENTS = 2_000;
 const CONCURRENCY = 32;
@@ -54,6 +57,8 @@ interface RunCommand {
 interface RunResult {
   id: number;
   seconds: number;
+  /** How busy Slack's side (this worker's thread) was: near 1, it, not the bot, set the pace. */
+  slackBusy: number;
   notAcknowledged: number;
   lost: number;
   duplicated: number;
@@ -102,9 +107,13 @@ async function slackSide(): Promise<void> {
       const expected = command.expected ? new Map(command.expected) : null;
       const want = expected ? [...expected.values()].reduce((a, b) => a + b, 0) : 0;
       const started = performance.now();
+      const elu = performance.eventLoopUtilization();
       const statuses = await sendAll(command.url, command.requests);
-      if (expected) await api.waitFor(() => api.callsOf('chat.postMessage').length >= want, 120_000);
+      if (expected) await api.waitFor(() => api.countOf('chat.postMessage') >= want, 120_000);
       const seconds = (performance.now() - started) / 1000;
+      const slackBusy = performance.eventLoopUtilization(elu).utilization;
+      // The clock has stopped: the bot's side reads its own thread's figures now, not after the wait below.
+      port.postMessage({ id: command.id, timed: true });
       let lost = 0;
       let duplicated = 0;
       if (expected) {
@@ -122,7 +131,7 @@ async function slackSide(): Promise<void> {
         }
         for (const [ts, count] of got) if (!expected.has(ts)) duplicated += count;
       }
-      const result: RunResult = { id: command.id, seconds, notAcknowledged: statuses.filter((s) => s !== 200).length, lost, duplicated };
+      const result: RunResult = { id: command.id, seconds, slackBusy, notAcknowledged: statuses.filter((s) => s !== 200).length, lost, duplicated };
       port.postMessage(result);
     })();
   });
@@ -134,14 +143,18 @@ if (!isMainThread && (workerData as { role?: string } | null)?.role === WORKER_R
 // ---------------------------------------------------------------- the bot's side (main thread)
 
 class SlackSide {
-  private pending = new Map<number, (r: RunResult) => void>();
+  private pending = new Map<number, { done: (r: RunResult) => void; timed: () => void }>();
   private nextId = 0;
   private constructor(
     private readonly worker: Worker,
     readonly apiUrl: string,
   ) {
-    worker.on('message', (m: RunResult) => {
-      this.pending.get(m.id)?.(m);
+    worker.on('message', (m: RunResult | { id: number; timed: true }) => {
+      if ('timed' in m) {
+        this.pending.get(m.id)?.timed();
+        return;
+      }
+      this.pending.get(m.id)?.done(m);
       this.pending.delete(m.id);
     });
   }
@@ -160,11 +173,12 @@ class SlackSide {
     return new SlackSide(worker, apiUrl);
   }
 
-  run(url: string, requests: SlackRequest[], expected: Array<[string, number]> | null): Promise<RunResult> {
+  /** `onTimed` runs when the clock stops, before the worker's last checks. */
+  run(url: string, requests: SlackRequest[], expected: Array<[string, number]> | null, onTimed: () => void): Promise<RunResult> {
     this.nextId += 1;
     const id = this.nextId;
     return new Promise((resolve) => {
-      this.pending.set(id, resolve);
+      this.pending.set(id, { done: resolve, timed: onTimed });
       const command: RunCommand = { id, url, requests, expected };
       this.worker.postMessage(command);
     });
@@ -173,6 +187,62 @@ class SlackSide {
   async stop(): Promise<void> {
     this.worker.postMessage('exit');
     await new Promise((r) => this.worker.once('exit', r));
+  }
+}
+
+/**
+ * BENCH_SLACK_PROFILE=file.cpuprofile: a CPU profile of the bot's thread during the full-path
+ * rounds only (not the bare app, the warm-up or the load building), for Chrome DevTools.
+ */
+class FullPathProfiler {
+  private running = false;
+  private constructor(
+    private readonly session: Session,
+    private readonly file: string,
+  ) {}
+
+  static async fromEnv(): Promise<FullPathProfiler | undefined> {
+    const file = process.env['BENCH_SLACK_PROFILE'];
+    if (!file) return undefined;
+    const session = new Session();
+    session.connect();
+    await session.post('Profiler.enable');
+    return new FullPathProfiler(session, file);
+  }
+
+  /** Each full round is profiled on its own; the last one is saved (the earlier ones are warm-up). */
+  private profiles: Profiler.Profile[] = [];
+
+  private get heap(): boolean {
+    return this.file.endsWith('.heapprofile');
+  }
+
+  async resume(): Promise<void> {
+    if (this.heap) await this.session.post('HeapProfiler.startSampling', { samplingInterval: 4096, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+    else await this.session.post('Profiler.start');
+    this.running = true;
+  }
+
+  async pause(): Promise<void> {
+    if (!this.running) return;
+    if (this.heap) {
+      const { profile } = await this.session.post('HeapProfiler.stopSampling');
+      this.profiles.push(profile as unknown as Profiler.Profile);
+    } else {
+      const { profile } = await this.session.post('Profiler.stop');
+      this.profiles.push(profile);
+    }
+    this.running = false;
+  }
+
+  async reset(): Promise<void> {
+    this.profiles = [];
+  }
+
+  async save(): Promise<void> {
+    const last = this.profiles.at(-1);
+    if (last) writeFileSync(this.file, JSON.stringify(last));
+    this.session.disconnect();
   }
 }
 
@@ -249,21 +319,37 @@ export async function benchSlack(): Promise<Record<string, number>> {
   let lost = 0;
   let duplicated = 0;
   let notAcknowledged = 0;
-  const bareBusy: number[] = [];
+  const profiler = await FullPathProfiler.fromEnv();
+  const busy = { bare: [] as number[], full: [] as number[], slackBare: [] as number[], slackFull: [] as number[] };
+  const cpu = { bare: [] as number[], full: [] as number[], mainBare: [] as number[], mainFull: [] as number[] };
+  /** One round against `url`; the bot's side is measured until the clock stops, not during the worker's last checks. */
+  const round = async (kind: 'bare' | 'full', url: string, requests: SlackRequest[], expected: Array<[string, number]> | null): Promise<RunResult> => {
+    const profiled = profiler !== undefined && kind === 'full';
+    if (profiled) await profiler.resume();
+    const elu = performance.eventLoopUtilization();
+    const cpuBefore = cpuMs();
+    let paused = Promise.resolve();
+    const r = await slack.run(url, requests, expected, () => {
+      busy[kind].push(performance.eventLoopUtilization(elu).utilization);
+      const cpuAfter = cpuMs();
+      const perEvent = (ms: number): number => (ms * 1000) / requests.length;
+      cpu[kind].push(perEvent(cpuAfter.process - cpuBefore.process));
+      if (cpuAfter.mainThread !== undefined && cpuBefore.mainThread !== undefined) cpu[kind === 'bare' ? 'mainBare' : 'mainFull'].push(perEvent(cpuAfter.mainThread - cpuBefore.mainThread));
+      if (profiled) paused = profiler.pause();
+    });
+    await paused;
+    busy[kind === 'bare' ? 'slackBare' : 'slackFull'].push(r.slackBusy);
+    return r;
+  };
   const runBare = async (n: number): Promise<number> => {
     const { requests } = buildLoad(assistant, questions, n);
-    const elu = performance.eventLoopUtilization();
-    const r = await slack.run(bare.url, requests, null);
-    bareBusy.push(performance.eventLoopUtilization(elu).utilization);
+    const r = await round('bare', bare.url, requests, null);
     if (r.notAcknowledged > 0) throw new Error(`bare Bolt: ${r.notAcknowledged} requests not acknowledged with 200`);
     return n / r.seconds;
   };
-  const fullBusy: number[] = [];
   const runFull = async (n: number): Promise<number> => {
     const { requests, expected } = buildLoad(assistant, questions, n);
-    const elu = performance.eventLoopUtilization();
-    const r = await slack.run(full.url, requests, expected);
-    fullBusy.push(performance.eventLoopUtilization(elu).utilization);
+    const r = await round('full', full.url, requests, expected);
     lost += r.lost;
     duplicated += r.duplicated;
     notAcknowledged += r.notAcknowledged;
@@ -274,14 +360,15 @@ export async function benchSlack(): Promise<Record<string, number>> {
   await runBare(400);
   await runFull(400);
   lost = duplicated = notAcknowledged = 0;
-  bareBusy.length = 0;
-  fullBusy.length = 0;
+  await profiler?.reset();
+  for (const list of Object.values(busy)) list.length = 0;
   const bareRates: number[] = [];
   const fullRates: number[] = [];
   for (let r = 0; r < ROUNDS; r += 1) {
     bareRates.push(await runBare(EVENTS));
     fullRates.push(await runFull(EVENTS));
   }
+  await profiler?.save();
   await bare.close();
   await full.close();
   await channel.stop?.();
@@ -302,8 +389,15 @@ export async function benchSlack(): Promise<Record<string, number>> {
     'slack.bare_bolt_ms_per_event': 1000 / bareRate,
     'slack.full_path_ms_per_event': 1000 / fullRate,
     // How busy the bot's thread was: near 1, the bot was the bottleneck; lower, Slack's side or the machine was.
-    'slack.bare_bolt_thread_busy': median(bareBusy),
-    'slack.full_path_thread_busy': median(fullBusy),
+    'slack.bare_bolt_thread_busy': median(busy.bare),
+    'slack.full_path_thread_busy': median(busy.full),
+    'slack.slack_side_busy_during_bare': median(busy.slackBare),
+    'slack.slack_side_busy_during_full': median(busy.slackFull),
+    // CPU per event: the bot's thread, and the whole process (Slack's side and the GC threads included).
+    'slack.bare_bolt_main_thread_cpu_us_per_event': median(cpu.mainBare),
+    'slack.full_path_main_thread_cpu_us_per_event': median(cpu.mainFull),
+    'slack.bare_bolt_process_cpu_us_per_event': median(cpu.bare),
+    'slack.full_path_process_cpu_us_per_event': median(cpu.full),
     'slack.turn_and_render_ms_per_event': turnMs,
     'slack.dedup_write_ms_per_event': dedupMs,
   };
@@ -311,6 +405,7 @@ export async function benchSlack(): Promise<Record<string, number>> {
     `${EVENTS} signed app_mention events (+${EVENTS / RETRY_EVERY} Slack retries), ${CONCURRENCY} in flight, Slack's side in a worker thread, median of ${ROUNDS} rounds`,
     `full path ${fullRate.toFixed(0)} events/s (ack, dedup, turn, Block Kit, chat.postMessage) vs bare Bolt ack-only ${bareRate.toFixed(0)} events/s: ratio ${(fullRate / bareRate).toFixed(2)} (target ≥ 0.50)`,
     `per event: bare Bolt ${(1000 / bareRate).toFixed(2)} ms, full path ${(1000 / fullRate).toFixed(2)} ms, of which the assistant's answer and its rendering ${turnMs.toFixed(2)} ms and the dedup write ${dedupMs.toFixed(2)} ms (each measured alone)`,
+    `CPU per event (${cpus().length} cores): bot thread ${median(cpu.mainBare).toFixed(0)} µs bare vs ${median(cpu.mainFull).toFixed(0)} µs full; whole process ${median(cpu.bare).toFixed(0)} µs vs ${median(cpu.full).toFixed(0)} µs`,
     `replies lost ${lost}, duplicated ${duplicated}, requests not acknowledged ${notAcknowledged} (target 0 each)`,
   ]);
   return figures;

@@ -1,28 +1,20 @@
 /**
- * Where a reply goes: a message in a conversation or thread (chat.postMessage, through the Web API
- * client, which waits out 429 answers for as long as Retry-After says), or the response_url of a
- * slash command or a click (ephemeral answers, sharing, deleting an ephemeral message).
+ * Where a reply goes: a message in a conversation or thread (chat.postMessage, through the
+ * ChatPoster, which waits out 429 answers for as long as Retry-After says), or the response_url of
+ * a slash command or a click (ephemeral answers, sharing, deleting an ephemeral message).
  */
-import type { webApi } from '@slack/bolt';
 import { SLACK_LIMITS, type SlackMessage } from '../../reply/blockKit.js';
+import type { ChatPoster } from './chatPoster.js';
 
 export type Deliver = (message: SlackMessage) => Promise<void>;
 
-export function postToConversation(client: webApi.WebClient, channel: string, threadTs: string | undefined): Deliver {
+export function postToConversation(poster: ChatPoster, channel: string, threadTs: string | undefined): Deliver {
   return async (message) => {
-    await client.chat.postMessage({
-      channel,
-      ...(threadTs ? { thread_ts: threadTs } : {}),
-      text: message.text,
-      blocks: message.blocks,
-      // The answer is the PDTA's text; link previews would only push it off a phone's screen.
-      unfurl_links: false,
-      unfurl_media: false,
-    });
+    await poster.postMessage({ channel, threadTs, text: message.text, blocks: message.blocks });
   };
 }
 
-/** Slack's answer when the app is not a member of the conversation (it was never invited there). */
+/** Slack's answer when the app is not a member of the conversation (it was never invited there); from the ChatPoster or a WebClient. */
 export function isNotInConversation(error: unknown): boolean {
   if (typeof error !== 'object' || error === null || !('data' in error)) return false;
   const data = (error as { data?: { error?: unknown } }).data;
@@ -33,8 +25,8 @@ export function isNotInConversation(error: unknown): boolean {
  * Posts in the conversation; where the app was never invited (a button on a /pdta answer shared in a
  * channel the app is not in), the answer goes privately to the person who clicked, with a hint.
  */
-export function postToConversationOrPrivately(client: webApi.WebClient, channel: string, threadTs: string | undefined, responseUrl: string, hint: string): Deliver {
-  const post = postToConversation(client, channel, threadTs);
+export function postToConversationOrPrivately(poster: ChatPoster, channel: string, threadTs: string | undefined, responseUrl: string, hint: string): Deliver {
+  const post = postToConversation(poster, channel, threadTs);
   let hinted = false;
   return async (message) => {
     try {

@@ -16,6 +16,7 @@ import { handleFollowupButton, isFollowupButtonValue, type FollowupButtonResult 
 import type { Logger } from '../../logging.js';
 import { escapeMrkdwn, renderBlockKit, renderReplyBlocks, type RenderOptions } from '../../reply/blockKit.js';
 import type { Lang, Reply } from '../../reply/model.js';
+import type { ChatPoster } from './chatPoster.js';
 import { postToConversation, postToConversationOrPrivately, respondWith, type Deliver } from './delivery.js';
 import type { UpcomingReminder, UpcomingRemindersSource } from './home.js';
 import { FOLLOWUP_RECORDED_BY, FOLLOWUP_SAVE_FAILED, NOT_IN_CHANNEL } from './messages.js';
@@ -114,6 +115,7 @@ export interface SlackFollowupDeps {
   chat: FollowupChat;
   turns: SlackTurns;
   once: FirstDelivery;
+  poster: ChatPoster;
   logger: Logger;
 }
 
@@ -237,11 +239,11 @@ export class SlackFollowup {
           const opened = await client.conversations.open({ users: userId });
           const dm = opened.channel?.id;
           if (!dm) throw new Error('conversations.open returned no channel');
-          deliver = postToConversation(client, dm, undefined);
+          deliver = postToConversation(this.d.poster, dm, undefined);
         } else if (!result.ok || body.container['is_ephemeral'] === true || channel === undefined) {
           deliver = ephemeral;
         } else {
-          deliver = postToConversationOrPrivately(client, channel, threadTs, body.response_url, NOT_IN_CHANNEL[lang]);
+          deliver = postToConversationOrPrivately(this.d.poster, channel, threadTs, body.response_url, NOT_IN_CHANNEL[lang]);
         }
         await this.deliverAll(deliver, result.reply, result.ok ? { leadContext: FOLLOWUP_RECORDED_BY[lang](userId) } : {});
         this.d.logger.info({ ok: result.ok, verb: value.split(':')[2] }, 'slack follow-up button answered');

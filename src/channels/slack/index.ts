@@ -14,6 +14,7 @@ import type { ConversationService } from '../../server/conversationService.js';
 import type { Route } from '../../server/httpServer.js';
 import type { Channel, ChannelDeps } from '../channel.js';
 import { boltLogger } from './boltLogger.js';
+import { UndiciChatPoster, WEB_API_RETRY } from './chatPoster.js';
 import { isEnrolmentSubmission, SlackFollowup } from './followup.js';
 import type { UpcomingRemindersSource } from './home.js';
 import { SLACK_BODY_LIMIT, SLACK_EVENTS_PATH, slackEventsRoute } from './httpRoute.js';
@@ -35,12 +36,6 @@ export interface SlackChannelOptions {
   now?: () => Date;
 }
 
-/**
- * Web API retries: a 429 is waited out for its Retry-After (the client pauses all its calls meanwhile),
- * then retried; network failures and 5xx are retried a few times, quickly, because a reply that
- * arrives minutes late is no longer an answer.
- */
-export const WEB_API_RETRY: webApi.RetryOptions = { retries: 5, factor: 2, minTimeout: 200, maxTimeout: 5_000, randomize: true };
 
 /** Slack forgets to retry after minutes; a day of processed ids is plenty. */
 const PROCESSED_TTL_MS = 24 * 60 * 60 * 1000;
@@ -99,8 +94,10 @@ export async function createSlackChannel(deps: ChannelDeps, options: SlackChanne
   const logger = deps.logger.child({ channel: 'slack' });
   const slackLogger = boltLogger(logger);
   const now = options.now ?? (() => new Date());
+  const slackApiUrl = config.SLACK_API_URL ? (config.SLACK_API_URL.endsWith('/') ? config.SLACK_API_URL : `${config.SLACK_API_URL}/`) : undefined;
+  // The WebClient (Bolt's `client`) for the rare calls; answers go through the lighter ChatPoster.
   const clientOptions: webApi.WebClientOptions = {
-    ...(config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL.endsWith('/') ? config.SLACK_API_URL : `${config.SLACK_API_URL}/` } : {}),
+    ...(slackApiUrl ? { slackApiUrl } : {}),
     retryConfig: WEB_API_RETRY,
     rejectRateLimitedCalls: false,
     timeout: 30_000,
@@ -120,7 +117,7 @@ export async function createSlackChannel(deps: ChannelDeps, options: SlackChanne
       processBeforeResponse: false,
       bodyLimit: SLACK_BODY_LIMIT,
       // Every request reaches this receiver only through httpRoute.ts, which has already verified
-      // the signature with Bolt's own verifySlackRequest: checking it twice costs a second HMAC.
+      // the signature: checking it twice would cost a second HMAC.
       signatureVerification: false,
     });
     receiver = httpReceiver;
@@ -143,13 +140,15 @@ export async function createSlackChannel(deps: ChannelDeps, options: SlackChanne
   });
   app.use(acknowledgeFirstExceptEnrolmentForm(acknowledgeFirst()));
   app.use(refuseOtherTeams(config.SLACK_TEAM_IDS, logger));
+  const poster = new UndiciChatPoster({ token: botToken, ...(slackApiUrl ? { apiUrl: slackApiUrl } : {}), logger });
   const turns = new SlackTurns(deps.service, logger);
   const processed = new ProcessedEvents(deps.store.db);
   const once = new FirstDelivery(processed, logger, now);
-  const followup = options.followup ? new SlackFollowup({ chat: new FollowupChat(options.followup), turns, once, logger }) : undefined;
+  const followup = options.followup ? new SlackFollowup({ chat: new FollowupChat(options.followup), turns, once, poster, logger }) : undefined;
   const reminders = options.reminders ?? followup?.homeSource();
   registerListeners(app, {
     assistant: deps.assistant,
+    poster,
     turns,
     once,
     logger,
@@ -197,6 +196,7 @@ export async function createSlackChannel(deps: ChannelDeps, options: SlackChanne
       }
       const unanswered = await turns.drain(SHUTDOWN_DRAIN_MS);
       if (unanswered > 0) logger.error({ unanswered }, 'slack stopped with acknowledged questions still unanswered');
+      await poster.close();
     },
   };
 }

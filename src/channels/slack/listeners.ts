@@ -11,6 +11,7 @@ import type { Logger } from '../../logging.js';
 import { REPLY_ACTION_ID_PREFIX } from '../../reply/blockKit.js';
 import type { Lang, Reply } from '../../reply/model.js';
 import type { TurnRequest } from '../../server/conversationService.js';
+import type { ChatPoster } from './chatPoster.js';
 import { postToConversation, postToConversationOrPrivately, postToResponseUrl, respondWith } from './delivery.js';
 import type { SlackFollowup } from './followup.js';
 import { homeView, type UpcomingRemindersSource } from './home.js';
@@ -22,6 +23,8 @@ import type { SlackTurns, TurnDelivery } from './turns.js';
 
 export interface ListenerDeps {
   assistant: Assistant;
+  /** Answers in a conversation (chat.postMessage); the listener's WebClient does the rest. */
+  poster: ChatPoster;
   turns: SlackTurns;
   once: FirstDelivery;
   logger: Logger;
@@ -67,7 +70,7 @@ export function registerListeners(app: App, d: ListenerDeps): void {
     // there too), the conversation itself, as message.im answers it.
     const threadTs = isDirect(event.channel) ? event.thread_ts : (event.thread_ts ?? event.ts);
     const text = toPlainText(event.text);
-    const deliver = postToConversation(client, event.channel, threadTs);
+    const deliver = postToConversation(d.poster, event.channel, threadTs);
     const user = event.user;
     await d.turns.run(
       { channel: 'slack', conversationId: event.channel, threadId: threadTs, userRef: user, input: { text } },
@@ -82,7 +85,7 @@ export function registerListeners(app: App, d: ListenerDeps): void {
     if (event.bot_id || event.user === context.botUserId) return;
     if (!(await d.once.check(body, context))) return;
     const text = toPlainText(event.text);
-    const deliver = postToConversation(client, event.channel, event.thread_ts);
+    const deliver = postToConversation(d.poster, event.channel, event.thread_ts);
     const user = event.user;
     await d.turns.run(
       { channel: 'slack', conversationId: event.channel, threadId: event.thread_ts, userRef: user, input: { text } },
@@ -148,7 +151,7 @@ export function registerListeners(app: App, d: ListenerDeps): void {
     const threadTs = stringField(message, 'thread_ts') ?? (isDirect(channel) ? undefined : message?.ts);
     await d.turns.run(
       { ...base, conversationId: channel, threadId: threadTs },
-      { deliver: postToConversationOrPrivately(client, channel, threadTs, body.response_url, NOT_IN_CHANNEL[lang]) },
+      { deliver: postToConversationOrPrivately(d.poster, channel, threadTs, body.response_url, NOT_IN_CHANNEL[lang]) },
     );
   });
 
@@ -166,7 +169,7 @@ async function answerInDirectMessage(client: webApi.WebClient, d: ListenerDeps, 
   const opened = await client.conversations.open({ users: base.userRef });
   const channel = opened.channel?.id;
   if (!channel) throw new Error('conversations.open returned no channel');
-  await d.turns.run({ ...base, conversationId: channel }, { deliver: postToConversation(client, channel, undefined) });
+  await d.turns.run({ ...base, conversationId: channel }, { deliver: postToConversation(d.poster, channel, undefined) });
 }
 
 function stringField(value: unknown, key: string): string | undefined {

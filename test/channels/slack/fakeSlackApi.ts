@@ -24,6 +24,8 @@ export interface ResponseUrlCall {
 
 export class FakeSlackApi {
   readonly calls: ApiCall[] = [];
+  private readonly counts = new Map<string, number>();
+  private readonly failures = new Map<string, { remaining: number; status: number; body: string }>();
   readonly responses: ResponseUrlCall[] = [];
   /** Rate-limited answers still to give, per method, with their Retry-After in seconds. */
   private readonly rateLimits = new Map<string, { remaining: number; retryAfterS: number }>();
@@ -66,8 +68,15 @@ export class FakeSlackApi {
     this.rateLimits.set(method, { remaining: times, retryAfterS });
   }
 
+  /** The next `times` calls of `method` get HTTP `status` with `body` (a 5xx, a proxy's page, …). */
+  fail(method: string, times: number, status: number, body = ''): void {
+    this.failures.set(method, { remaining: times, status, body });
+  }
+
   reset(): void {
+    this.failures.clear();
     this.calls.length = 0;
+    this.counts.clear();
     this.responses.length = 0;
     this.rateLimits.clear();
     this.channelErrors.clear();
@@ -75,6 +84,11 @@ export class FakeSlackApi {
 
   callsOf(method: string): ApiCall[] {
     return this.calls.filter((c) => c.method === method);
+  }
+
+  /** How many calls of `method` arrived, without a scan (a waitFor condition runs after every call). */
+  countOf(method: string): number {
+    return this.counts.get(method) ?? 0;
   }
 
   /** Resolves when `ready()` holds, checked after every call received; rejects after `timeoutMs`. */
@@ -120,10 +134,19 @@ export class FakeSlackApi {
       this.notify();
       return;
     }
+    const failure = this.failures.get(method);
+    if (failure && failure.remaining > 0) {
+      failure.remaining -= 1;
+      res.writeHead(failure.status, { 'content-type': 'text/html' }).end(failure.body);
+      this.calls.push({ method: `${method}#${failure.status}`, params: {}, authorization: req.headers.authorization, at: Date.now() });
+      this.notify();
+      return;
+    }
     const params: Record<string, unknown> = (req.headers['content-type'] ?? '').startsWith('application/json')
       ? (JSON.parse(raw || '{}') as Record<string, unknown>)
       : Object.fromEntries(new URLSearchParams(raw));
     this.calls.push({ method, params, authorization: req.headers.authorization, at: Date.now() });
+    this.counts.set(method, this.countOf(method) + 1);
     const body = this.answer(method, params);
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     this.notify();

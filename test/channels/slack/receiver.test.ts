@@ -6,7 +6,7 @@
 import { request } from 'node:http';
 import { verifySlackRequest } from '@slack/bolt';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { slackSignature } from '../../../src/channels/slack/signature.js';
+import { isSlackSignatureValid, slackSignature } from '../../../src/channels/slack/signature.js';
 import { loadAssistant } from '../../../src/engine/loadAssistant.js';
 import { openStore, type Store } from '../../../src/store/database.js';
 import { appMention, BOT_USER, SIGNING_SECRET, startHarness, type Harness } from './harness.js';
@@ -53,7 +53,18 @@ describe('Slack’s documented signature example', () => {
     expect(slackSignature(DOC.secret, DOC.timestamp, DOC.body)).toBe(DOC.signature);
   });
 
-  it('is accepted by Bolt’s verifier at the example’s time', () => {
+  it('is accepted by our verifier, and refused with the body, timestamp, secret or signature changed', () => {
+    expect(isSlackSignatureValid(DOC.secret, DOC.timestamp, DOC.body, DOC.signature)).toBe(true);
+    expect(isSlackSignatureValid(DOC.secret, DOC.timestamp, `${DOC.body}&x=1`, DOC.signature)).toBe(false);
+    expect(isSlackSignatureValid(DOC.secret, DOC.timestamp + 1, DOC.body, DOC.signature)).toBe(false);
+    expect(isSlackSignatureValid(`${DOC.secret}x`, DOC.timestamp, DOC.body, DOC.signature)).toBe(false);
+    for (const bad of ['', 'v0=', DOC.signature.slice(0, -2), `${DOC.signature}00`, DOC.signature.toUpperCase(), `v1=${DOC.signature.slice(3)}`, `v0=${'z'.repeat(64)}`]) {
+      expect(isSlackSignatureValid(DOC.secret, DOC.timestamp, DOC.body, bad)).toBe(false);
+    }
+    expect(isSlackSignatureValid(DOC.secret, Number.NaN, DOC.body, DOC.signature)).toBe(false);
+  });
+
+  it('is accepted by Bolt’s verifier at the example’s time (both sides agree with Slack’s own SDK)', () => {
     expect(() =>
       verifySlackRequest({
         signingSecret: DOC.secret,
