@@ -6,6 +6,11 @@
  * same load. The full path's clock stops when the stand-in has every reply, not at the last ack,
  * and every event must be answered exactly once, including the 5% re-sent as Slack retries.
  *
+ * Two more apps put the figure in context. The floor: a Bolt app that posts a fixed reply to
+ * every mention, with nothing else (no dedup, no answer); no app that answers can beat it, so the
+ * gap between it and the full path is what answering costs. And the full path with conversation
+ * memory, as `pdta serve` runs it (each turn loads and saves its thread's snapshot).
+ *
  * Slack's side (the load generator, which also signs, and the Web API stand-in) runs in a worker
  * thread: on Slack's servers it costs the bot nothing, so it must not share the bot's thread here.
  * Loopback only, bounded: 2,000 events, 32 in flight, median of 3 rounds.
@@ -18,6 +23,7 @@ import { fileURLToPath } from 'node:url';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { App, HTTPReceiver } from '@slack/bolt';
 import { destination, pino } from 'pino';
+import { UndiciChatPoster } from '../src/channels/slack/chatPoster.js';
 import { createSlackChannel } from '../src/channels/slack/index.js';
 import { slackSignedHeaders } from '../src/channels/slack/signature.js';
 import { loadConfig } from '../src/config.js';
@@ -25,7 +31,12 @@ import type { Assistant } from '../src/engine/assistant.js';
 import { loadEvalCases } from '../src/engine/evaluation.js';
 import { openAssistant } from '../src/engine/openAssistant.js';
 import { renderBlockKit } from '../src/reply/blockKit.js';
-import { StatelessConversationService } from '../src/server/conversationService.js';
+import { StatelessConversationService, type ConversationService } from '../src/server/conversationService.js';
+import { SqlConversationSnapshots } from '../src/server/conversationSnapshots.js';
+import { TurnConversationService } from '../src/server/turnConversationService.js';
+import { runTurn } from '../src/engine/turn.js';
+import { DosingAudit } from '../src/store/audit.js';
+import { ConversationStore } from '../src/store/conversations.js';
 import { startHttpServer, type Route } from '../src/server/httpServer.js';
 import { sql } from 'kysely';
 import { openStore } from '../src/store/database.js';
@@ -191,8 +202,9 @@ class SlackSide {
 }
 
 /**
- * BENCH_SLACK_PROFILE=file.cpuprofile: a CPU profile of the bot's thread during the full-path
- * rounds only (not the bare app, the warm-up or the load building), for Chrome DevTools.
+ * BENCH_SLACK_PROFILE=file.cpuprofile (or .heapprofile, sampled allocations): a profile of the bot's
+ * thread during the full-path rounds only (not the warm-up or the load building), for Chrome
+ * DevTools; BENCH_SLACK_PROFILE_APP=memory or bare profiles those rounds instead.
  */
 class FullPathProfiler {
   private running = false;
@@ -249,7 +261,10 @@ class FullPathProfiler {
 let round = 0;
 
 /** Events as Slack would send them; the expected replies are rendered here, outside the timed part. */
-function buildLoad(assistant: Assistant, questions: readonly string[], n: number): { requests: SlackRequest[]; expected: Array<[string, number]> } {
+/** How many Slack messages a question's answer takes, as the assistant alone answers it, or as the first turn of a conversation. */
+type MessagesFor = (question: string) => number;
+
+function buildLoad(questions: readonly string[], n: number, messagesFor: MessagesFor): { requests: SlackRequest[]; expected: Array<[string, number]> } {
   round += 1;
   const requests: SlackRequest[] = [];
   const expected: Array<[string, number]> = [];
@@ -267,20 +282,37 @@ function buildLoad(assistant: Assistant, questions: readonly string[], n: number
       event: { type: 'app_mention', user: 'U0DOCTOR', text: `<@${BOT_USER}> ${q}`, ts, event_ts: ts, channel: 'C0BENCH', team: 'T0BENCH' },
     });
     requests.push({ body, retry: 0 });
-    expected.push([ts, renderBlockKit(assistant.ask(q)).length]);
+    expected.push([ts, messagesFor(q)]);
     // Slack re-sends an event it thinks was lost; the retry arrives a little later.
     if (i % RETRY_EVERY === 7) requests.push({ body, retry: 1 });
   }
   return { requests, expected };
 }
 
-async function bareBolt(): Promise<{ url: string; close(): Promise<void> }> {
+/** A fixed one-message reply: what the floor app posts for every mention. */
+const FIXED_REPLY = { text: 'ok', blocks: [{ type: 'section' as const, text: { type: 'mrkdwn' as const, text: 'ok', verbatim: true as const } }] };
+
+/**
+ * A bare Bolt app that only acknowledges; with `postTo`, one that also posts a fixed reply in the
+ * thread of every mention (no dedup, no answer): the floor under any app that answers, since every
+ * answer costs at least that post.
+ */
+async function bareBolt(postTo?: string): Promise<{ url: string; close(): Promise<void> }> {
   const receiver = new HTTPReceiver({ signingSecret: SECRET, processBeforeResponse: false });
   const app = new App({ receiver, authorize: async () => ({ botToken: 'xoxb-bench', botUserId: BOT_USER }) });
-  app.event('app_mention', async () => undefined);
+  const poster = postTo ? new UndiciChatPoster({ token: 'xoxb-bench', apiUrl: postTo, logger: pino({ level: 'silent' }) }) : undefined;
+  app.event('app_mention', async ({ event }) => {
+    await poster?.postMessage({ channel: event.channel, threadTs: event.ts, ...FIXED_REPLY });
+  });
   const route: Route = { method: 'POST', path: '/slack/events', handler: (req, res) => receiver.requestListener(req, res) };
   const server = await startHttpServer({ host: '127.0.0.1', port: 0, routes: () => [route], onError: () => undefined });
-  return { url: server.url, close: () => server.close() };
+  return {
+    url: server.url,
+    close: async () => {
+      await server.close();
+      await poster?.close();
+    },
+  };
 }
 
 /** Where the bot's time goes per event, measured alone on this thread: the engine and the dedup write. */
@@ -311,20 +343,49 @@ export async function benchSlack(): Promise<Record<string, number>> {
   // Logs are formatted as in production (info, one line per turn) and thrown away.
   const logger = pino({ level: 'info' }, destination({ dest: '/dev/null', sync: false }));
   const config = loadConfig({ SLACK_SIGNING_SECRET: SECRET, SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_API_URL: slack.apiUrl });
-  const channel = await createSlackChannel({ config, assistant, service: new StatelessConversationService(assistant), store, logger });
-  if (!channel) throw new Error('Slack channel not configured');
-  const full = await startHttpServer({ host: '127.0.0.1', port: 0, routes: () => channel.routes, onError: () => undefined });
+  const slackApp = async (service: ConversationService): Promise<{ url: string; close(): Promise<void> }> => {
+    const channel = await createSlackChannel({ config, assistant, service, store, logger });
+    if (!channel) throw new Error('Slack channel not configured');
+    const server = await startHttpServer({ host: '127.0.0.1', port: 0, routes: () => channel.routes, onError: () => undefined });
+    return {
+      url: server.url,
+      close: async () => {
+        await server.close();
+        await channel.stop?.();
+      },
+    };
+  };
+  // The channel's own figure: each turn is the assistant's answer (conversation memory is measured
+  // by the conversations benchmark). Then the same with memory, as `pdta serve` runs it: each turn
+  // loads and saves the thread's snapshot in the store and writes the dosing audit.
+  const full = await slackApp(new StatelessConversationService(assistant));
+  const audit = new DosingAudit(store.db);
+  const withMemory = await slackApp(
+    new TurnConversationService({
+      assistant,
+      snapshots: new SqlConversationSnapshots(new ConversationStore(store.db, { serverDatabase: store.engine === 'postgres' }), 60 * 60_000),
+      audit: (entry) => audit.recordDosing(entry),
+    }),
+  );
   const bare = await bareBolt();
+  const floor = await bareBolt(slack.apiUrl);
+  const answerMessages: MessagesFor = (q) => renderBlockKit(assistant.ask(q)).length;
+  const firstTurnMessages: MessagesFor = (q) => runTurn(assistant, null, { text: q }).replies.reduce((n, reply) => n + renderBlockKit(reply).length, 0);
 
   let lost = 0;
   let duplicated = 0;
   let notAcknowledged = 0;
   const profiler = await FullPathProfiler.fromEnv();
-  const busy = { bare: [] as number[], full: [] as number[], slackBare: [] as number[], slackFull: [] as number[] };
-  const cpu = { bare: [] as number[], full: [] as number[], mainBare: [] as number[], mainFull: [] as number[] };
+  type App = 'bare' | 'floor' | 'full' | 'memory';
+  const apps: App[] = ['bare', 'floor', 'full', 'memory'];
+  const perApp = (): Record<App, number[]> => ({ bare: [], floor: [], full: [], memory: [] });
+  const busy = perApp();
+  const slackBusy = perApp();
+  const cpu = perApp();
+  const mainCpu = perApp();
   /** One round against `url`; the bot's side is measured until the clock stops, not during the worker's last checks. */
-  const round = async (kind: 'bare' | 'full', url: string, requests: SlackRequest[], expected: Array<[string, number]> | null): Promise<RunResult> => {
-    const profiled = profiler !== undefined && kind === 'full';
+  const round = async (kind: App, url: string, requests: SlackRequest[], expected: Array<[string, number]> | null): Promise<RunResult> => {
+    const profiled = profiler !== undefined && kind === (process.env['BENCH_SLACK_PROFILE_APP'] ?? 'full');
     if (profiled) await profiler.resume();
     const elu = performance.eventLoopUtilization();
     const cpuBefore = cpuMs();
@@ -334,22 +395,34 @@ export async function benchSlack(): Promise<Record<string, number>> {
       const cpuAfter = cpuMs();
       const perEvent = (ms: number): number => (ms * 1000) / requests.length;
       cpu[kind].push(perEvent(cpuAfter.process - cpuBefore.process));
-      if (cpuAfter.mainThread !== undefined && cpuBefore.mainThread !== undefined) cpu[kind === 'bare' ? 'mainBare' : 'mainFull'].push(perEvent(cpuAfter.mainThread - cpuBefore.mainThread));
+      if (cpuAfter.mainThread !== undefined && cpuBefore.mainThread !== undefined) mainCpu[kind].push(perEvent(cpuAfter.mainThread - cpuBefore.mainThread));
       if (profiled) paused = profiler.pause();
     });
     await paused;
-    busy[kind === 'bare' ? 'slackBare' : 'slackFull'].push(r.slackBusy);
+    slackBusy[kind].push(r.slackBusy);
     return r;
   };
   const runBare = async (n: number): Promise<number> => {
-    const { requests } = buildLoad(assistant, questions, n);
+    const { requests } = buildLoad(questions, n, answerMessages);
     const r = await round('bare', bare.url, requests, null);
     if (r.notAcknowledged > 0) throw new Error(`bare Bolt: ${r.notAcknowledged} requests not acknowledged with 200`);
     return n / r.seconds;
   };
-  const runFull = async (n: number): Promise<number> => {
-    const { requests, expected } = buildLoad(assistant, questions, n);
-    const r = await round('full', full.url, requests, expected);
+  const runFloor = async (n: number): Promise<number> => {
+    const { requests } = buildLoad(questions, n, () => 1);
+    // No dedup here: a retried event is posted again, so each request is one message.
+    const perThread = new Map<string, number>();
+    for (const { body } of requests) {
+      const ts = (JSON.parse(body) as { event: { ts: string } }).event.ts;
+      perThread.set(ts, (perThread.get(ts) ?? 0) + 1);
+    }
+    const r = await round('floor', floor.url, requests, [...perThread]);
+    if (r.lost + r.duplicated + r.notAcknowledged > 0) throw new Error('floor app: replies lost, duplicated or not acknowledged');
+    return n / r.seconds;
+  };
+  const runFull = async (n: number, app: 'full' | 'memory' = 'full'): Promise<number> => {
+    const { requests, expected } = buildLoad(questions, n, app === 'full' ? answerMessages : firstTurnMessages);
+    const r = await round(app, app === 'full' ? full.url : withMemory.url, requests, expected);
     lost += r.lost;
     duplicated += r.duplicated;
     notAcknowledged += r.notAcknowledged;
@@ -358,54 +431,65 @@ export async function benchSlack(): Promise<Record<string, number>> {
 
   // Warm-up: JIT, connection pools, the store's first inserts.
   await runBare(400);
+  await runFloor(400);
   await runFull(400);
+  await runFull(400, 'memory');
   lost = duplicated = notAcknowledged = 0;
   await profiler?.reset();
-  for (const list of Object.values(busy)) list.length = 0;
-  const bareRates: number[] = [];
-  const fullRates: number[] = [];
+  for (const app of apps) for (const list of [busy, slackBusy, cpu, mainCpu]) list[app].length = 0;
+  const rates = perApp();
   for (let r = 0; r < ROUNDS; r += 1) {
-    bareRates.push(await runBare(EVENTS));
-    fullRates.push(await runFull(EVENTS));
+    rates.bare.push(await runBare(EVENTS));
+    rates.floor.push(await runFloor(EVENTS));
+    rates.full.push(await runFull(EVENTS));
+    rates.memory.push(await runFull(EVENTS, 'memory'));
   }
   await profiler?.save();
   await bare.close();
+  await floor.close();
   await full.close();
-  await channel.stop?.();
+  await withMemory.close();
   await slack.stop();
   if (databaseUrl) await sql`drop schema if exists ${sql.id(schema)} cascade`.execute(store.db);
   await store.close();
   const { turnMs, dedupMs } = await costBreakdown(assistant, questions);
 
-  const bareRate = median(bareRates);
-  const fullRate = median(fullRates);
-  const figures = {
+  const bareRate = median(rates.bare);
+  const floorRate = median(rates.floor);
+  const fullRate = median(rates.full);
+  const memoryRate = median(rates.memory);
+  const us = (values: number[]): string => `${median(values).toFixed(0)} µs`;
+  const figures: Record<string, number> = {
     'slack.bare_bolt_ack_events_per_s': bareRate,
     'slack.full_path_events_per_s': fullRate,
     'slack.full_vs_bare_ratio': fullRate / bareRate,
+    'slack.floor_post_only_events_per_s': floorRate,
+    'slack.floor_vs_bare_ratio': floorRate / bareRate,
+    'slack.with_memory_events_per_s': memoryRate,
+    'slack.with_memory_vs_bare_ratio': memoryRate / bareRate,
     'slack.lost_replies': lost,
     'slack.duplicated_replies': duplicated,
     'slack.not_acknowledged': notAcknowledged,
     'slack.bare_bolt_ms_per_event': 1000 / bareRate,
     'slack.full_path_ms_per_event': 1000 / fullRate,
-    // How busy the bot's thread was: near 1, the bot was the bottleneck; lower, Slack's side or the machine was.
-    'slack.bare_bolt_thread_busy': median(busy.bare),
-    'slack.full_path_thread_busy': median(busy.full),
-    'slack.slack_side_busy_during_bare': median(busy.slackBare),
-    'slack.slack_side_busy_during_full': median(busy.slackFull),
-    // CPU per event: the bot's thread, and the whole process (Slack's side and the GC threads included).
-    'slack.bare_bolt_main_thread_cpu_us_per_event': median(cpu.mainBare),
-    'slack.full_path_main_thread_cpu_us_per_event': median(cpu.mainFull),
-    'slack.bare_bolt_process_cpu_us_per_event': median(cpu.bare),
-    'slack.full_path_process_cpu_us_per_event': median(cpu.full),
     'slack.turn_and_render_ms_per_event': turnMs,
     'slack.dedup_write_ms_per_event': dedupMs,
   };
+  for (const app of apps) {
+    // How busy the bot's thread and Slack's side were (near 1: that side set the pace), and CPU per
+    // event on the bot's thread and in the whole process (Slack's side and the GC threads included).
+    figures[`slack.${app}.bot_thread_busy`] = median(busy[app]);
+    figures[`slack.${app}.slack_side_busy`] = median(slackBusy[app]);
+    figures[`slack.${app}.bot_thread_cpu_us_per_event`] = median(mainCpu[app]);
+    figures[`slack.${app}.process_cpu_us_per_event`] = median(cpu[app]);
+  }
   report('Slack channel', figures, [
     `${EVENTS} signed app_mention events (+${EVENTS / RETRY_EVERY} Slack retries), ${CONCURRENCY} in flight, Slack's side in a worker thread, median of ${ROUNDS} rounds`,
     `full path ${fullRate.toFixed(0)} events/s (ack, dedup, turn, Block Kit, chat.postMessage) vs bare Bolt ack-only ${bareRate.toFixed(0)} events/s: ratio ${(fullRate / bareRate).toFixed(2)} (target ≥ 0.50)`,
+    `floor: a Bolt app that posts a fixed reply to every mention (no dedup, no answer) ${floorRate.toFixed(0)} events/s, ratio ${(floorRate / bareRate).toFixed(2)}; no app that answers can go faster here`,
+    `with conversation memory as \`pdta serve\` runs it (snapshot loaded and saved, dosing audit): ${memoryRate.toFixed(0)} events/s, ratio ${(memoryRate / bareRate).toFixed(2)}`,
     `per event: bare Bolt ${(1000 / bareRate).toFixed(2)} ms, full path ${(1000 / fullRate).toFixed(2)} ms, of which the assistant's answer and its rendering ${turnMs.toFixed(2)} ms and the dedup write ${dedupMs.toFixed(2)} ms (each measured alone)`,
-    `CPU per event (${cpus().length} cores): bot thread ${median(cpu.mainBare).toFixed(0)} µs bare vs ${median(cpu.mainFull).toFixed(0)} µs full; whole process ${median(cpu.bare).toFixed(0)} µs vs ${median(cpu.full).toFixed(0)} µs`,
+    `CPU per event on the bot's thread (${cpus().length} cores): bare ${us(mainCpu.bare)}, floor ${us(mainCpu.floor)}, full ${us(mainCpu.full)}, with memory ${us(mainCpu.memory)}; whole process: ${us(cpu.bare)}, ${us(cpu.floor)}, ${us(cpu.full)}, ${us(cpu.memory)}`,
     `replies lost ${lost}, duplicated ${duplicated}, requests not acknowledged ${notAcknowledged} (target 0 each)`,
   ]);
   return figures;

@@ -12,7 +12,7 @@ import { FakeSlackApi } from './fakeSlackApi.js';
 const TOKEN = 'xoxb-poster-test';
 /** Quick retries, so the failures below take milliseconds. */
 const FAST: RetryPolicy = { retries: 3, factor: 2, minTimeout: 5, maxTimeout: 20, randomize: false };
-const MESSAGE = { text: 'Neridronato – dose', blocks: [{ type: 'section' as const, text: { type: 'mrkdwn' as const, text: '*Neridronato* 2 mg/kg' } }] };
+const MESSAGE = { text: 'Neridronato – dose', blocks: [{ type: 'section' as const, text: { type: 'mrkdwn' as const, text: '*Neridronato* 2 mg/kg', verbatim: true as const } }] };
 
 let api: FakeSlackApi;
 const logger = createLogger('silent');
