@@ -91,8 +91,16 @@ function retryAfterMs(header: string | string[] | undefined): number {
   return (Number.isFinite(seconds) && seconds >= 0 ? seconds : 1) * 1000;
 }
 
+interface SlackAnswer {
+  ok?: unknown;
+  error?: unknown;
+  ts?: unknown;
+  warning?: unknown;
+  response_metadata?: { warnings?: unknown };
+}
+
 /** A 200 whose body is not Slack's JSON (a proxy's page, say) is read as an unreadable answer. */
-async function readAnswer(body: Dispatcher.ResponseData['body']): Promise<{ ok?: unknown; error?: unknown; ts?: unknown }> {
+async function readAnswer(body: Dispatcher.ResponseData['body']): Promise<SlackAnswer> {
   const text = await body.text();
   try {
     const parsed: unknown = JSON.parse(text);
@@ -149,6 +157,7 @@ export class UndiciChatPoster implements ChatPoster {
         lastStatus = res.statusCode;
         if (res.statusCode === 200) {
           const answer = await readAnswer(res.body);
+          this.logWarnings(answer);
           if (answer.ok === true && typeof answer.ts === 'string') return answer.ts;
           throw new SlackPlatformError('chat.postMessage', { ok: false, error: typeof answer.error === 'string' ? answer.error : 'unreadable_answer' });
         }
@@ -169,6 +178,13 @@ export class UndiciChatPoster implements ChatPoster {
       if (attempt < attempts) await this.sleep(this.backoff(attempt));
     }
     throw new SlackUnavailableError('chat.postMessage', attempts, lastStatus, lastError === undefined ? undefined : { cause: lastError });
+  }
+
+  /** Slack's warnings (a deprecation, a malformed field it fixed up): logged as the WebClient does. */
+  private logWarnings(answer: SlackAnswer): void {
+    const listed = answer.response_metadata?.warnings;
+    const warnings = [...(typeof answer.warning === 'string' ? [answer.warning] : []), ...(Array.isArray(listed) ? listed : [])];
+    if (warnings.length > 0) this.logger.warn({ method: 'chat.postMessage', warnings }, 'slack web api warnings');
   }
 
   private backoff(attempt: number): number {

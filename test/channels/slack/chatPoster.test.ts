@@ -6,6 +6,7 @@
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SlackPlatformError, SlackUnavailableError, UndiciChatPoster, type RetryPolicy } from '../../../src/channels/slack/chatPoster.js';
+import { pino } from 'pino';
 import { createLogger } from '../../../src/logging.js';
 import { FakeSlackApi } from './fakeSlackApi.js';
 
@@ -155,6 +156,16 @@ describe('chat.postMessage through the ChatPoster', () => {
     expect(error).toBeInstanceOf(SlackUnavailableError);
     expect((error as SlackUnavailableError).attempts).toBe(4);
     expect((error as Error).cause).toMatchObject({ code: 'ECONNREFUSED' });
+  });
+
+  it('logs the warnings Slack attaches to an answer', async () => {
+    const lines: string[] = [];
+    const captured = pino({ level: 'warn' }, { write: (line: string) => void lines.push(line) });
+    api.fail('chat.postMessage', 1, 200, JSON.stringify({ ok: true, ts: '1700000000.000001', warning: 'superfluous_charset', response_metadata: { warnings: ['superfluous_charset'] } }));
+    const p = new UndiciChatPoster({ token: TOKEN, apiUrl: api.apiUrl, logger: captured, retry: FAST });
+    await expect(p.postMessage({ channel: 'C1', ...MESSAGE })).resolves.toBe('1700000000.000001');
+    await p.close();
+    expect(lines.map((l) => JSON.parse(l) as Record<string, unknown>)).toEqual([expect.objectContaining({ msg: 'slack web api warnings', warnings: ['superfluous_charset', 'superfluous_charset'] })]);
   });
 
   it('closes twice without complaint', async () => {
