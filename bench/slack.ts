@@ -6,8 +6,9 @@
  * same load. The full path's clock stops when the stand-in has every reply, not at the last ack,
  * and every event must be answered exactly once, including the 5% re-sent as Slack retries.
  *
- * Two more apps put the figure in context. The floor: a Bolt app that posts a fixed reply to
- * every mention, with nothing else (no dedup, no answer); no app that answers can beat it, so the
+ * Two more apps put the figure in context. The floor: a Bolt app that posts one typical answer,
+ * rendered beforehand, to every mention, with nothing else (no dedup, no answer to compute); no
+ * app that answers can beat it, so the
  * gap between it and the full path is what answering costs. And the full path with conversation
  * memory, as `pdta serve` runs it (each turn loads and saves its thread's snapshot).
  *
@@ -30,7 +31,7 @@ import { loadConfig } from '../src/config.js';
 import type { Assistant } from '../src/engine/assistant.js';
 import { loadEvalCases } from '../src/engine/evaluation.js';
 import { openAssistant } from '../src/engine/openAssistant.js';
-import { renderBlockKit } from '../src/reply/blockKit.js';
+import { renderBlockKit, type SlackMessage } from '../src/reply/blockKit.js';
 import { StatelessConversationService, type ConversationService } from '../src/server/conversationService.js';
 import { SqlConversationSnapshots } from '../src/server/conversationSnapshots.js';
 import { TurnConversationService } from '../src/server/turnConversationService.js';
@@ -258,6 +259,13 @@ class FullPathProfiler {
   }
 }
 
+/** The answer message of median size among the evaluation questions: what the floor app posts. */
+function typicalMessage(assistant: Assistant, questions: readonly string[]): SlackMessage {
+  const messages = questions.flatMap((q) => renderBlockKit(assistant.ask(q)));
+  const size = (m: SlackMessage): number => JSON.stringify(m).length;
+  return messages.sort((a, b) => size(a) - size(b))[Math.floor(messages.length / 2)]!;
+}
+
 let round = 0;
 
 /** Events as Slack would send them; the expected replies are rendered here, outside the timed part. */
@@ -289,20 +297,17 @@ function buildLoad(questions: readonly string[], n: number, messagesFor: Message
   return { requests, expected };
 }
 
-/** A fixed one-message reply: what the floor app posts for every mention. */
-const FIXED_REPLY = { text: 'ok', blocks: [{ type: 'section' as const, text: { type: 'mrkdwn' as const, text: 'ok', verbatim: true as const } }] };
-
 /**
- * A bare Bolt app that only acknowledges; with `postTo`, one that also posts a fixed reply in the
+ * A bare Bolt app that only acknowledges; with `floor`, one that also posts that message in the
  * thread of every mention (no dedup, no answer): the floor under any app that answers, since every
- * answer costs at least that post.
+ * answer costs at least such a post.
  */
-async function bareBolt(postTo?: string): Promise<{ url: string; close(): Promise<void> }> {
+async function bareBolt(floor?: { apiUrl: string; reply: SlackMessage }): Promise<{ url: string; close(): Promise<void> }> {
   const receiver = new HTTPReceiver({ signingSecret: SECRET, processBeforeResponse: false });
   const app = new App({ receiver, authorize: async () => ({ botToken: 'xoxb-bench', botUserId: BOT_USER }) });
-  const poster = postTo ? new UndiciChatPoster({ token: 'xoxb-bench', apiUrl: postTo, logger: pino({ level: 'silent' }) }) : undefined;
+  const poster = floor ? new UndiciChatPoster({ token: 'xoxb-bench', apiUrl: floor.apiUrl, logger: pino({ level: 'silent' }) }) : undefined;
   app.event('app_mention', async ({ event }) => {
-    await poster?.postMessage({ channel: event.channel, threadTs: event.ts, ...FIXED_REPLY });
+    if (floor) await poster?.postMessage({ channel: event.channel, threadTs: event.ts, ...floor.reply });
   });
   const route: Route = { method: 'POST', path: '/slack/events', handler: (req, res) => receiver.requestListener(req, res) };
   const server = await startHttpServer({ host: '127.0.0.1', port: 0, routes: () => [route], onError: () => undefined });
@@ -368,7 +373,7 @@ export async function benchSlack(): Promise<Record<string, number>> {
     }),
   );
   const bare = await bareBolt();
-  const floor = await bareBolt(slack.apiUrl);
+  const floor = await bareBolt({ apiUrl: slack.apiUrl, reply: typicalMessage(assistant, questions) });
   const answerMessages: MessagesFor = (q) => renderBlockKit(assistant.ask(q)).length;
   const firstTurnMessages: MessagesFor = (q) => runTurn(assistant, null, { text: q }).replies.reduce((n, reply) => n + renderBlockKit(reply).length, 0);
 
@@ -486,7 +491,7 @@ export async function benchSlack(): Promise<Record<string, number>> {
   report('Slack channel', figures, [
     `${EVENTS} signed app_mention events (+${EVENTS / RETRY_EVERY} Slack retries), ${CONCURRENCY} in flight, Slack's side in a worker thread, median of ${ROUNDS} rounds`,
     `full path ${fullRate.toFixed(0)} events/s (ack, dedup, turn, Block Kit, chat.postMessage) vs bare Bolt ack-only ${bareRate.toFixed(0)} events/s: ratio ${(fullRate / bareRate).toFixed(2)} (target ≥ 0.50)`,
-    `floor: a Bolt app that posts a fixed reply to every mention (no dedup, no answer) ${floorRate.toFixed(0)} events/s, ratio ${(floorRate / bareRate).toFixed(2)}; no app that answers can go faster here`,
+    `floor: a Bolt app that posts the same typical answer (median size) to every mention, with no dedup and no answer to compute: ${floorRate.toFixed(0)} events/s, ratio ${(floorRate / bareRate).toFixed(2)}; no app that answers can go faster here`,
     `with conversation memory as \`pdta serve\` runs it (snapshot loaded and saved, dosing audit): ${memoryRate.toFixed(0)} events/s, ratio ${(memoryRate / bareRate).toFixed(2)}`,
     `per event: bare Bolt ${(1000 / bareRate).toFixed(2)} ms, full path ${(1000 / fullRate).toFixed(2)} ms, of which the assistant's answer and its rendering ${turnMs.toFixed(2)} ms and the dedup write ${dedupMs.toFixed(2)} ms (each measured alone)`,
     `CPU per event on the bot's thread (${cpus().length} cores): bare ${us(mainCpu.bare)}, floor ${us(mainCpu.floor)}, full ${us(mainCpu.full)}, with memory ${us(mainCpu.memory)}; whole process: ${us(cpu.bare)}, ${us(cpu.floor)}, ${us(cpu.full)}, ${us(cpu.memory)}`,
