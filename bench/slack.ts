@@ -25,7 +25,9 @@ import { isMainThread, parentPort, Worker, workerData } from 'node:worker_thread
 import { App, HTTPReceiver } from '@slack/bolt';
 import { destination, pino } from 'pino';
 import { UndiciChatPoster } from '../src/channels/slack/chatPoster.js';
-import { createSlackChannel } from '../src/channels/slack/index.js';
+import { createSlackChannel, type SlackChannelOptions } from '../src/channels/slack/index.js';
+import { FollowupService } from '../src/followup/service.js';
+import { coordinatorPredicate, scheduleSettingsFromConfig } from '../src/followup/settings.js';
 import { slackSignedHeaders } from '../src/channels/slack/signature.js';
 import { loadConfig } from '../src/config.js';
 import type { Assistant } from '../src/engine/assistant.js';
@@ -348,8 +350,8 @@ export async function benchSlack(): Promise<Record<string, number>> {
   // Logs are formatted as in production (info, one line per turn) and thrown away.
   const logger = pino({ level: 'info' }, destination({ dest: '/dev/null', sync: false }));
   const config = loadConfig({ SLACK_SIGNING_SECRET: SECRET, SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_API_URL: slack.apiUrl });
-  const slackApp = async (service: ConversationService): Promise<{ url: string; close(): Promise<void> }> => {
-    const channel = await createSlackChannel({ config, assistant, service, store, logger });
+  const slackApp = async (service: ConversationService, options: SlackChannelOptions = {}): Promise<{ url: string; close(): Promise<void> }> => {
+    const channel = await createSlackChannel({ config, assistant, service, store, logger }, options);
     if (!channel) throw new Error('Slack channel not configured');
     const server = await startHttpServer({ host: '127.0.0.1', port: 0, routes: () => channel.routes, onError: () => undefined });
     return {
@@ -362,7 +364,8 @@ export async function benchSlack(): Promise<Record<string, number>> {
   };
   // The channel's own figure: each turn is the assistant's answer (conversation memory is measured
   // by the conversations benchmark). Then the same with memory, as `pdta serve` runs it: each turn
-  // loads and saves the thread's snapshot in the store and writes the dosing audit.
+  // loads and saves the thread's snapshot in the store and writes the dosing audit, and the
+  // follow-up registry's listeners and command check are wired in.
   const full = await slackApp(new StatelessConversationService(assistant));
   const audit = new DosingAudit(store.db);
   const withMemory = await slackApp(
@@ -371,6 +374,14 @@ export async function benchSlack(): Promise<Record<string, number>> {
       snapshots: new SqlConversationSnapshots(new ConversationStore(store.db, { serverDatabase: store.engine === 'postgres' }), 60 * 60_000),
       audit: (entry) => audit.recordDosing(entry),
     }),
+    {
+      followup: new FollowupService({
+        db: store.db,
+        content: assistant.catalog.content,
+        isCoordinator: coordinatorPredicate(config.COORDINATOR_USER_IDS),
+        settings: scheduleSettingsFromConfig(config),
+      }),
+    },
   );
   const bare = await bareBolt();
   const floor = await bareBolt({ apiUrl: slack.apiUrl, reply: typicalMessage(assistant, questions) });
@@ -492,7 +503,7 @@ export async function benchSlack(): Promise<Record<string, number>> {
     `${EVENTS} signed app_mention events (+${EVENTS / RETRY_EVERY} Slack retries), ${CONCURRENCY} in flight, Slack's side in a worker thread, median of ${ROUNDS} rounds`,
     `full path ${fullRate.toFixed(0)} events/s (ack, dedup, turn, Block Kit, chat.postMessage) vs bare Bolt ack-only ${bareRate.toFixed(0)} events/s: ratio ${(fullRate / bareRate).toFixed(2)} (target ≥ 0.50)`,
     `floor: a Bolt app that posts the same typical answer (median size) to every mention, with no dedup and no answer to compute: ${floorRate.toFixed(0)} events/s, ratio ${(floorRate / bareRate).toFixed(2)}; no app that answers can go faster here`,
-    `with conversation memory as \`pdta serve\` runs it (snapshot loaded and saved, dosing audit): ${memoryRate.toFixed(0)} events/s, ratio ${(memoryRate / bareRate).toFixed(2)}`,
+    `with conversation memory as \`pdta serve\` runs it (snapshot loaded and saved, dosing audit, follow-up registry wired): ${memoryRate.toFixed(0)} events/s, ratio ${(memoryRate / bareRate).toFixed(2)}`,
     `per event: bare Bolt ${(1000 / bareRate).toFixed(2)} ms, full path ${(1000 / fullRate).toFixed(2)} ms, of which the assistant's answer and its rendering ${turnMs.toFixed(2)} ms and the dedup write ${dedupMs.toFixed(2)} ms (each measured alone)`,
     `CPU per event on the bot's thread (${cpus().length} cores): bare ${us(mainCpu.bare)}, floor ${us(mainCpu.floor)}, full ${us(mainCpu.full)}, with memory ${us(mainCpu.memory)}; whole process: ${us(cpu.bare)}, ${us(cpu.floor)}, ${us(cpu.full)}, ${us(cpu.memory)}`,
     `replies lost ${lost}, duplicated ${duplicated}, requests not acknowledged ${notAcknowledged} (target 0 each)`,
