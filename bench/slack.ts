@@ -24,7 +24,8 @@ import { fileURLToPath } from 'node:url';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { App, HTTPReceiver } from '@slack/bolt';
 import { destination, pino } from 'pino';
-import { UndiciChatPoster } from '../src/channels/slack/chatPoster.js';
+import { WebClient } from '@slack/web-api';
+import { UndiciChatPoster, WEB_API_RETRY } from '../src/channels/slack/chatPoster.js';
 import { createSlackChannel, type SlackChannelOptions } from '../src/channels/slack/index.js';
 import { FollowupService } from '../src/followup/service.js';
 import { coordinatorPredicate, scheduleSettingsFromConfig } from '../src/followup/settings.js';
@@ -323,6 +324,31 @@ async function bareBolt(floor?: { apiUrl: string; reply: SlackMessage }): Promis
 }
 
 /** Where the bot's time goes per event, measured alone on this thread: the engine and the dedup write. */
+/**
+ * The bot thread's busy time per chat.postMessage of a typical answer to the stand-in, through
+ * @slack/web-api's WebClient and through the ChatPoster the app uses (docs/slack.md says why).
+ */
+async function postCost(apiUrl: string, message: SlackMessage): Promise<{ webClientMs: number; posterMs: number }> {
+  const n = 2_000;
+  const client = new WebClient('xoxb-bench', { slackApiUrl: apiUrl, retryConfig: WEB_API_RETRY, rejectRateLimitedCalls: false, timeout: 30_000 });
+  const poster = new UndiciChatPoster({ token: 'xoxb-bench', apiUrl, logger: pino({ level: 'silent' }) });
+  const busyPerPost = async (post: (i: number) => Promise<unknown>): Promise<number> => {
+    let next = 0;
+    const run = async (): Promise<void> => {
+      while (next < n) await post((next += 1));
+    };
+    await Promise.all(Array.from({ length: CONCURRENCY }, run)); // warm-up
+    next = 0;
+    const elu = performance.eventLoopUtilization();
+    await Promise.all(Array.from({ length: CONCURRENCY }, run));
+    return performance.eventLoopUtilization(elu).active / n;
+  };
+  const webClientMs = await busyPerPost((i) => client.chat.postMessage({ channel: 'C0COST', thread_ts: `1.${i}`, text: message.text, blocks: message.blocks, unfurl_links: false, unfurl_media: false }));
+  const posterMs = await busyPerPost((i) => poster.postMessage({ channel: 'C0COST', threadTs: `1.${i}`, ...message }));
+  await poster.close();
+  return { webClientMs, posterMs };
+}
+
 async function costBreakdown(assistant: Assistant, questions: readonly string[]): Promise<{ turnMs: number; dedupMs: number }> {
   const n = 2_000;
   let started = performance.now();
@@ -461,6 +487,7 @@ export async function benchSlack(): Promise<Record<string, number>> {
     rates.memory.push(await runFull(EVENTS, 'memory'));
   }
   await profiler?.save();
+  const { webClientMs, posterMs } = await postCost(slack.apiUrl, typicalMessage(assistant, questions));
   await bare.close();
   await floor.close();
   await full.close();
@@ -490,6 +517,8 @@ export async function benchSlack(): Promise<Record<string, number>> {
     'slack.full_path_ms_per_event': 1000 / fullRate,
     'slack.turn_and_render_ms_per_event': turnMs,
     'slack.dedup_write_ms_per_event': dedupMs,
+    'slack.post_webclient_ms_per_call': webClientMs,
+    'slack.post_chatposter_ms_per_call': posterMs,
   };
   for (const app of apps) {
     // How busy the bot's thread and Slack's side were (near 1: that side set the pace), and CPU per
@@ -506,6 +535,7 @@ export async function benchSlack(): Promise<Record<string, number>> {
     `with conversation memory as \`pdta serve\` runs it (snapshot loaded and saved, dosing audit, follow-up registry wired): ${memoryRate.toFixed(0)} events/s, ratio ${(memoryRate / bareRate).toFixed(2)}`,
     `per event: bare Bolt ${(1000 / bareRate).toFixed(2)} ms, full path ${(1000 / fullRate).toFixed(2)} ms, of which the assistant's answer and its rendering ${turnMs.toFixed(2)} ms and the dedup write ${dedupMs.toFixed(2)} ms (each measured alone)`,
     `CPU per event on the bot's thread (${cpus().length} cores): bare ${us(mainCpu.bare)}, floor ${us(mainCpu.floor)}, full ${us(mainCpu.full)}, with memory ${us(mainCpu.memory)}; whole process: ${us(cpu.bare)}, ${us(cpu.floor)}, ${us(cpu.full)}, ${us(cpu.memory)}`,
+    `chat.postMessage of a typical answer, bot thread busy per call: WebClient ${webClientMs.toFixed(3)} ms, ChatPoster ${posterMs.toFixed(3)} ms`,
     `replies lost ${lost}, duplicated ${duplicated}, requests not acknowledged ${notAcknowledged} (target 0 each)`,
   ]);
   return figures;

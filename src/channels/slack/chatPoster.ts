@@ -2,10 +2,10 @@
  * chat.postMessage for answers: JSON over one keep-alive undici pool to the Web API.
  *
  * Every answer is one or more chat.postMessage calls, the hottest call the app makes. Through
- * @slack/web-api's WebClient each call costs about 0.2 ms of CPU (fetch and its web streams, a
- * queue, a retry wrapper, the blocks form-encoded, the body serialised for a debug line nobody
- * prints); through undici's pool about 0.035 ms (bench/slack.ts measures the whole path). The
- * WebClient stays for the rare calls (views.publish, conversations.open, views.open).
+ * @slack/web-api's WebClient each call kept the bot's thread busy about 0.26 ms (fetch and its web
+ * streams, a queue, a retry wrapper, the blocks form-encoded, the body serialised for a debug line
+ * nobody prints); through undici's pool about 0.03 ms (`npm run bench -- slack` measures both).
+ * The WebClient stays for the rare calls (views.publish, conversations.open, views.open).
  *
  * It keeps the WebClient's promises: a 429 is waited out for its Retry-After, and every post waits
  * with it, since Slack counts the app's calls, not one conversation's; 5xx answers and network

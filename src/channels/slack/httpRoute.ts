@@ -2,8 +2,7 @@
  * POST /slack/events on our one HTTP server: Bolt's own HTTPReceiver (its signature check, its
  * ack, its retry headers) behind a guard that refuses what Bolt would mishandle. The guard reads
  * the body once, within a limit, and checks, in this order: size (413), signature and timestamp
- * (401, so an unsigned caller learns nothing more), media type (415)
- * and shape (400). Bolt would answer a signed body of `null` with an unhandled rejection, and an
+ * (401, so an unsigned caller learns nothing more), media type (415) and shape (400). Bolt would answer a signed body of `null` with an unhandled rejection, and an
  * unrecognised one with a 3-second wait and a 404.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';

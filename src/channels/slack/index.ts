@@ -36,7 +36,6 @@ export interface SlackChannelOptions {
   now?: () => Date;
 }
 
-
 /** Slack forgets to retry after minutes; a day of processed ids is plenty. */
 const PROCESSED_TTL_MS = 24 * 60 * 60 * 1000;
 const PURGE_EVERY_MS = 60 * 60 * 1000;
