@@ -27,6 +27,7 @@ import { destination, pino } from 'pino';
 import { WebClient } from '@slack/web-api';
 import { UndiciChatPoster, WEB_API_RETRY } from '../src/channels/slack/chatPoster.js';
 import { createSlackChannel, type SlackChannelOptions } from '../src/channels/slack/index.js';
+import { toPlainText } from '../src/channels/slack/slackText.js';
 import { FollowupService } from '../src/followup/service.js';
 import { coordinatorPredicate, scheduleSettingsFromConfig } from '../src/followup/settings.js';
 import { slackSignedHeaders } from '../src/channels/slack/signature.js';
@@ -393,6 +394,18 @@ export async function benchSlack(): Promise<Record<string, number>> {
   // loads and saves the thread's snapshot in the store and writes the dosing audit, and the
   // follow-up registry's listeners and command check are wired in.
   const full = await slackApp(new StatelessConversationService(assistant));
+  // The same path with every reply looked up instead of computed: what the path costs without the
+  // assistant's answer (a lookup is not an assistant; it only separates the two costs).
+  const precomputedReplies = new Map(questions.map((q) => [toPlainText(`<@${BOT_USER}> ${q}`), [assistant.ask(q)]]));
+  let lookupMisses = 0;
+  const precomputed = await slackApp({
+    handle: async (request) => {
+      const replies = precomputedReplies.get('text' in request.input ? request.input.text : '');
+      if (replies) return replies;
+      lookupMisses += 1;
+      return [assistant.ask('text' in request.input ? request.input.text : request.input.action)];
+    },
+  });
   const audit = new DosingAudit(store.db);
   const withMemory = await slackApp(
     new TurnConversationService({
@@ -418,9 +431,9 @@ export async function benchSlack(): Promise<Record<string, number>> {
   let duplicated = 0;
   let notAcknowledged = 0;
   const profiler = await FullPathProfiler.fromEnv();
-  type App = 'bare' | 'floor' | 'full' | 'memory';
-  const apps: App[] = ['bare', 'floor', 'full', 'memory'];
-  const perApp = (): Record<App, number[]> => ({ bare: [], floor: [], full: [], memory: [] });
+  type App = 'bare' | 'floor' | 'precomputed' | 'full' | 'memory';
+  const apps: App[] = ['bare', 'floor', 'precomputed', 'full', 'memory'];
+  const perApp = (): Record<App, number[]> => ({ bare: [], floor: [], precomputed: [], full: [], memory: [] });
   const busy = perApp();
   const slackBusy = perApp();
   const cpu = perApp();
@@ -462,9 +475,10 @@ export async function benchSlack(): Promise<Record<string, number>> {
     if (r.lost + r.duplicated + r.notAcknowledged > 0) throw new Error('floor app: replies lost, duplicated or not acknowledged');
     return n / r.seconds;
   };
-  const runFull = async (n: number, app: 'full' | 'memory' = 'full'): Promise<number> => {
-    const { requests, expected } = buildLoad(questions, n, app === 'full' ? answerMessages : firstTurnMessages);
-    const r = await round(app, app === 'full' ? full.url : withMemory.url, requests, expected);
+  const urls = { full: full.url, precomputed: precomputed.url, memory: withMemory.url };
+  const runFull = async (n: number, app: 'full' | 'precomputed' | 'memory' = 'full'): Promise<number> => {
+    const { requests, expected } = buildLoad(questions, n, app === 'memory' ? firstTurnMessages : answerMessages);
+    const r = await round(app, urls[app], requests, expected);
     lost += r.lost;
     duplicated += r.duplicated;
     notAcknowledged += r.notAcknowledged;
@@ -475,6 +489,7 @@ export async function benchSlack(): Promise<Record<string, number>> {
   await runBare(400);
   await runFloor(400);
   await runFull(400);
+  await runFull(400, 'precomputed');
   await runFull(400, 'memory');
   lost = duplicated = notAcknowledged = 0;
   await profiler?.reset();
@@ -483,14 +498,17 @@ export async function benchSlack(): Promise<Record<string, number>> {
   for (let r = 0; r < ROUNDS; r += 1) {
     rates.bare.push(await runBare(EVENTS));
     rates.floor.push(await runFloor(EVENTS));
+    rates.precomputed.push(await runFull(EVENTS, 'precomputed'));
     rates.full.push(await runFull(EVENTS));
     rates.memory.push(await runFull(EVENTS, 'memory'));
   }
   await profiler?.save();
+  if (lookupMisses > 0) throw new Error(`precomputed app: ${lookupMisses} messages missed the lookup`);
   const { webClientMs, posterMs } = await postCost(slack.apiUrl, typicalMessage(assistant, questions));
   await bare.close();
   await floor.close();
   await full.close();
+  await precomputed.close();
   await withMemory.close();
   await slack.stop();
   if (databaseUrl) await sql`drop schema if exists ${sql.id(schema)} cascade`.execute(store.db);
@@ -500,7 +518,11 @@ export async function benchSlack(): Promise<Record<string, number>> {
   const bareRate = median(rates.bare);
   const floorRate = median(rates.floor);
   const fullRate = median(rates.full);
+  const precomputedRate = median(rates.precomputed);
   const memoryRate = median(rates.memory);
+  // The target in wall time per event, and what is left of it once the floor's own post is paid.
+  const targetUs = 1e6 / (0.5 * bareRate);
+  const budgetUs = targetUs - 1e6 / floorRate;
   const us = (values: number[]): string => `${median(values).toFixed(0)} µs`;
   const figures: Record<string, number> = {
     'slack.bare_bolt_ack_events_per_s': bareRate,
@@ -508,6 +530,9 @@ export async function benchSlack(): Promise<Record<string, number>> {
     'slack.full_vs_bare_ratio': fullRate / bareRate,
     'slack.floor_post_only_events_per_s': floorRate,
     'slack.floor_vs_bare_ratio': floorRate / bareRate,
+    'slack.precomputed_events_per_s': precomputedRate,
+    'slack.precomputed_vs_bare_ratio': precomputedRate / bareRate,
+    'slack.budget_above_floor_us_per_event': budgetUs,
     'slack.with_memory_events_per_s': memoryRate,
     'slack.with_memory_vs_bare_ratio': memoryRate / bareRate,
     'slack.lost_replies': lost,
@@ -532,9 +557,11 @@ export async function benchSlack(): Promise<Record<string, number>> {
     `${EVENTS} signed app_mention events (+${EVENTS / RETRY_EVERY} Slack retries), ${CONCURRENCY} in flight, Slack's side in a worker thread, median of ${ROUNDS} rounds`,
     `full path ${fullRate.toFixed(0)} events/s (ack, dedup, turn, Block Kit, chat.postMessage) vs bare Bolt ack-only ${bareRate.toFixed(0)} events/s: ratio ${(fullRate / bareRate).toFixed(2)} (target ≥ 0.50)`,
     `floor: a Bolt app that posts the same typical answer (median size) to every mention, with no dedup and no answer to compute: ${floorRate.toFixed(0)} events/s, ratio ${(floorRate / bareRate).toFixed(2)}; no app that answers can go faster here`,
+    `the full path with every reply looked up instead of computed: ${precomputedRate.toFixed(0)} events/s, ratio ${(precomputedRate / bareRate).toFixed(2)}; the difference from the full path is the assistant's answer`,
+    `budget: the target allows ${targetUs.toFixed(0)} µs per event, the floor takes ${(1e6 / floorRate).toFixed(0)} µs of it, which leaves ${budgetUs.toFixed(0)} µs for dedup, the answer, Block Kit and logging; the answer and its rendering alone take ${(turnMs * 1000).toFixed(0)} µs`,
     `with conversation memory as \`pdta serve\` runs it (snapshot loaded and saved, dosing audit, follow-up registry wired): ${memoryRate.toFixed(0)} events/s, ratio ${(memoryRate / bareRate).toFixed(2)}`,
     `per event: bare Bolt ${(1000 / bareRate).toFixed(2)} ms, full path ${(1000 / fullRate).toFixed(2)} ms, of which the assistant's answer and its rendering ${turnMs.toFixed(2)} ms and the dedup write ${dedupMs.toFixed(2)} ms (each measured alone)`,
-    `CPU per event on the bot's thread (${cpus().length} cores): bare ${us(mainCpu.bare)}, floor ${us(mainCpu.floor)}, full ${us(mainCpu.full)}, with memory ${us(mainCpu.memory)}; whole process: ${us(cpu.bare)}, ${us(cpu.floor)}, ${us(cpu.full)}, ${us(cpu.memory)}`,
+    `CPU per event on the bot's thread (${cpus().length} cores): ${apps.map((a) => `${a} ${us(mainCpu[a])}`).join(', ')}; whole process: ${apps.map((a) => us(cpu[a])).join(', ')}`,
     `chat.postMessage of a typical answer, bot thread busy per call: WebClient ${webClientMs.toFixed(3)} ms, ChatPoster ${posterMs.toFixed(3)} ms`,
     `replies lost ${lost}, duplicated ${duplicated}, requests not acknowledged ${notAcknowledged} (target 0 each)`,
   ]);
