@@ -423,7 +423,8 @@ export async function benchSlack(): Promise<Record<string, number>> {
     },
   );
   const bare = await bareBolt();
-  const floor = await bareBolt({ apiUrl: slack.apiUrl, reply: typicalMessage(assistant, questions) });
+  const typical = typicalMessage(assistant, questions);
+  const floor = await bareBolt({ apiUrl: slack.apiUrl, reply: typical });
   const answerMessages: MessagesFor = (q) => renderBlockKit(assistant.ask(q)).length;
   const firstTurnMessages: MessagesFor = (q) => runTurn(assistant, null, { text: q }).replies.reduce((n, reply) => n + renderBlockKit(reply).length, 0);
 
@@ -504,7 +505,7 @@ export async function benchSlack(): Promise<Record<string, number>> {
   }
   await profiler?.save();
   if (lookupMisses > 0) throw new Error(`precomputed app: ${lookupMisses} messages missed the lookup`);
-  const { webClientMs, posterMs } = await postCost(slack.apiUrl, typicalMessage(assistant, questions));
+  const { webClientMs, posterMs } = await postCost(slack.apiUrl, typical);
   await bare.close();
   await floor.close();
   await full.close();
