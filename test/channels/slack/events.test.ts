@@ -178,16 +178,22 @@ describe('Slack retries', () => {
   });
 });
 
+/** A service whose answers wait until `release()` is called: a turn still running. */
+function heldService(): { service: ConversationService; release: () => void } {
+  let release!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  const service: ConversationService = {
+    handle: async (request: TurnRequest): Promise<Reply[]> => {
+      await gate;
+      return new StatelessConversationService(assistant).handle(request);
+    },
+  };
+  return { service, release };
+}
+
 describe('acknowledgement comes before the work', () => {
   it('acks within Slack’s 3 seconds even when the answer takes longer', async () => {
-    let release!: () => void;
-    const gate = new Promise<void>((r) => (release = r));
-    const slow: ConversationService = {
-      handle: async (request: TurnRequest): Promise<Reply[]> => {
-        await gate;
-        return new StatelessConversationService(assistant).handle(request);
-      },
-    };
+    const { service: slow, release } = heldService();
     const api = await new FakeSlackApi().start();
     const slowBot = await startHarness({ assistant, store, service: slow, api });
     try {
@@ -207,14 +213,7 @@ describe('acknowledgement comes before the work', () => {
   });
 
   it('on shutdown, questions already acknowledged are still answered', async () => {
-    let release!: () => void;
-    const gate = new Promise<void>((r) => (release = r));
-    const slow: ConversationService = {
-      handle: async (request: TurnRequest): Promise<Reply[]> => {
-        await gate;
-        return new StatelessConversationService(assistant).handle(request);
-      },
-    };
+    const { service: slow, release } = heldService();
     const api = await new FakeSlackApi().start();
     const bot = await startHarness({ assistant, store, service: slow, api });
     try {
