@@ -30,7 +30,7 @@ import { createSlackChannel, type SlackChannelOptions } from '../src/channels/sl
 import { toPlainText } from '../src/channels/slack/slackText.js';
 import { FollowupService } from '../src/followup/service.js';
 import { coordinatorPredicate, scheduleSettingsFromConfig } from '../src/followup/settings.js';
-import { slackSignedHeaders } from '../src/channels/slack/signature.js';
+import { slackSignedHeaders } from '../test/channels/slack/slackSigner.js';
 import { loadConfig } from '../src/config.js';
 import type { Assistant } from '../src/engine/assistant.js';
 import { loadEvalCases } from '../src/engine/evaluation.js';

@@ -55,12 +55,24 @@ export const ConfigSchema = z.object({
   SLACK_APP_TOKEN: optionalString,
   SLACK_TEAM_IDS: list,
   SLACK_API_URL: optionalString.pipe(z.url('must be a URL').optional()),
+  /**
+   * Where Slack's response_urls live. A command's or a click's answer is posted only to a
+   * response_url under this address; tests point it at their stand-in, never the request body.
+   */
+  SLACK_HOOKS_URL: optionalString.pipe(z.url('must be a URL').default('https://hooks.slack.com/')),
   MicrosoftAppId: optionalString,
   MicrosoftAppPassword: optionalString,
   MicrosoftAppTenantId: optionalString,
   MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).optional(),
   TEAMS_TENANT_IDS: list,
-  COORDINATOR_USER_IDS: list,
+  /**
+   * Care coordinators, each with its platform: `slack:U0123ABCD` (a Slack user id) or
+   * `teams:<Azure AD object id>`. A bare id is refused rather than guessed: a Slack id must never
+   * authorise a Teams activity, nor the reverse.
+   */
+  COORDINATOR_USER_IDS: list.pipe(
+    z.array(z.string().regex(/^(slack|teams):[^\s:][^\s]*$/, 'each entry must name its platform, e.g. slack:U0123ABCD or teams:<Azure AD object id>')),
+  ),
   /** Follow-up reminders (docs/followup.md): days before the due date, and the hour (Europe/Rome) they go out. */
   REMINDER_LEAD_DAYS: wholeNumber(0, 90, 7),
   REMINDER_HOUR: wholeNumber(0, 23, 9),
@@ -82,10 +94,15 @@ export class ConfigError extends Error {
 const SECRET = /SECRET|TOKEN|PASSWORD|DATABASE_URL/i;
 
 function describeIssue(issue: z.core.$ZodIssue, env: NodeJS.ProcessEnv): string {
-  const name = issue.path.map(String).join('.');
+  const name = String(issue.path[0] ?? '');
   const value = env[name];
-  const shown = value !== undefined && !SECRET.test(name) && value.length <= 80 ? ` (got ${JSON.stringify(value)})` : '';
-  return `${name}: ${issue.message}${shown}`;
+  // A list's entry (COORDINATOR_USER_IDS.1) is named by its position and shown alone.
+  const index = issue.path[1];
+  const entry = typeof index === 'number' ? value?.split(',').map((x) => x.trim()).filter(Boolean)[index] : undefined;
+  const where = entry !== undefined && typeof index === 'number' ? `${name} (entry ${index + 1})` : name;
+  const got = entry ?? value;
+  const shown = got !== undefined && !SECRET.test(name) && got.length <= 80 ? ` (got ${JSON.stringify(got)})` : '';
+  return `${where}: ${issue.message}${shown}`;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {

@@ -18,18 +18,39 @@ export function scheduleSettingsFromConfig(config: Config): ScheduleSettings {
   };
 }
 
-/** Whether a platform user may enrol patients and act on reminders. */
+/** The platforms whose authenticated users may act on the registry. */
+export const PLATFORMS = ['slack', 'teams'] as const;
+export type Platform = (typeof PLATFORMS)[number];
+
+/**
+ * Who acts on the registry, as the registry and its audit know them: the platform and the
+ * platform's user id ("slack:U0123ABCD", "teams:<Azure AD object id>"), so that one platform's
+ * id never passes for a user of the other (a Teams activity claiming a Slack coordinator's id).
+ */
+export function platformUser(platform: Platform, userId: string): string {
+  return `${platform}:${userId}`;
+}
+
+/**
+ * The actor of a request no platform authenticated (the Teams endpoint in local mode, for the Bot
+ * Framework Emulator): never a coordinator, whatever id it claims.
+ */
+export const UNAUTHENTICATED_USER = 'unauthenticated';
+
+/** Whether a platform user (`platformUser()`) may enrol patients and act on reminders. */
 export type CoordinatorPredicate = (userRef: string) => boolean | Promise<boolean>;
 
 /**
- * Coordinators are the users listed in COORDINATOR_USER_IDS, and, when the channel supplies
- * `isCoordinatorChannelMember` (membership of the coordinators' Slack channel or Teams team),
- * the members of that channel.
+ * Coordinators are the users listed in COORDINATOR_USER_IDS (each entry `slack:…` or `teams:…`),
+ * and, when `isSlackChannelMember` is supplied, the members of the coordinators' Slack channel
+ * (asked with the bare Slack user id, for Slack users only).
  */
 export function coordinatorPredicate(
-  userIds: readonly string[],
-  isCoordinatorChannelMember?: (userRef: string) => Promise<boolean>,
+  platformUserIds: readonly string[],
+  isSlackChannelMember?: (slackUserId: string) => Promise<boolean>,
 ): CoordinatorPredicate {
-  const listed = new Set(userIds);
-  return async (userRef) => listed.has(userRef) || (isCoordinatorChannelMember !== undefined && (await isCoordinatorChannelMember(userRef)));
+  const listed = new Set(platformUserIds);
+  const slack = `${platformUser('slack', '')}`;
+  return async (userRef) =>
+    listed.has(userRef) || (isSlackChannelMember !== undefined && userRef.startsWith(slack) && (await isSlackChannelMember(userRef.slice(slack.length))));
 }

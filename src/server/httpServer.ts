@@ -172,3 +172,13 @@ export async function startHttpServer(options: {
       })),
   };
 }
+
+/**
+ * A client on this machine that came through no proxy: a reverse proxy on the same host connects
+ * from loopback too, but says whom it forwards for.
+ */
+export function isLocalClient(req: IncomingMessage): boolean {
+  if (req.headers['forwarded'] !== undefined || req.headers['x-forwarded-for'] !== undefined || req.headers['x-real-ip'] !== undefined) return false;
+  const address = (req.socket.remoteAddress ?? '').replace(/^::ffff:/, '');
+  return address === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(address);
+}

@@ -23,7 +23,7 @@ import { renderPathwaySvg } from '../pathway/pathwaySvg.js';
 import type { Lang } from '../reply/model.js';
 import { openStore, type Store } from '../store/database.js';
 import type { ConversationService } from './conversationService.js';
-import { SqlConversationSnapshots } from './conversationSnapshots.js';
+import { MemoryConversationSnapshots, SqlConversationSnapshots } from './conversationSnapshots.js';
 import { TurnConversationService } from './turnConversationService.js';
 import { ConversationStore } from '../store/conversations.js';
 import { DosingAudit } from '../store/audit.js';
@@ -63,14 +63,9 @@ export interface ServeOptions {
 /** A readiness probe must answer before the load balancer's own timeout (typically 1 to 5 s). */
 const STORE_PING_TIMEOUT_MS = 2_000;
 
-function platformConfigured(config: Config): boolean {
-  return Boolean(config.SLACK_SIGNING_SECRET || config.SLACK_APP_TOKEN || config.MicrosoftAppId);
-}
-
 /**
- * The playground has no login. auto: served when no platform is configured (a developer's machine)
- * or when the server listens on loopback only; a production bot listening on the network needs
- * PLAYGROUND=on to expose it.
+ * The playground has no login. auto: served only when the server listens on loopback (a
+ * developer's machine), whatever else is configured; anywhere else it takes PLAYGROUND=on.
  */
 export function playgroundEnabled(config: Config): boolean {
   switch (config.PLAYGROUND) {
@@ -79,7 +74,7 @@ export function playgroundEnabled(config: Config): boolean {
     case 'off':
       return false;
     case 'auto':
-      return !platformConfigured(config) || isLoopbackHost(config.HOST);
+      return isLoopbackHost(config.HOST);
     default: {
       const never: never = config.PLAYGROUND;
       return never;
@@ -207,6 +202,7 @@ export async function serve(options: ServeOptions = {}): Promise<Served> {
   let store: Store | undefined;
   let tracked: TrackedConversationService | undefined;
   let followup: FollowupService | undefined;
+  let unauthenticatedTeams: TrackedConversationService | undefined;
   let reminders: RunningDispatcher | undefined;
   const operational: Route[] = [
     pathwayRoute(svgs),
@@ -280,6 +276,14 @@ export async function serve(options: ServeOptions = {}): Promise<Served> {
       audit: (entry) => audit.recordDosing(entry),
     });
     tracked = new TrackedConversationService(options.decorateService ? options.decorateService(service) : service, logger);
+    // Teams in local mode takes activities no platform authenticated: their conversations are kept
+    // in memory, and no dosing audit is written in the name of an id nobody vouched for.
+    if (!config.MicrosoftAppId) {
+      unauthenticatedTeams = new TrackedConversationService(
+        new TurnConversationService({ assistant, snapshots: new MemoryConversationSnapshots(config.CONVERSATION_TTL_MINUTES * 60_000), audit: async () => undefined }),
+        logger,
+      );
+    }
     const clock = options.followup?.clock;
     const settings = followupModule.scheduleSettingsFromConfig(config);
     followup = new followupModule.FollowupService({
@@ -290,9 +294,15 @@ export async function serve(options: ServeOptions = {}): Promise<Served> {
       ...(clock ? { clock } : {}),
     });
     const deps = { config, assistant, service: tracked, store, logger };
-    const [slack, teams] = await Promise.all([createSlackChannel(deps, { followup }), createTeamsChannel(deps, { followup })]);
+    const [slack, teams] = await Promise.all([
+      createSlackChannel(deps, { followup }),
+      createTeamsChannel(unauthenticatedTeams ? { ...deps, service: unauthenticatedTeams } : deps, { followup }),
+    ]);
     channels = [slack, teams].filter((c): c is Channel => c !== null);
-    if (playground) channels.unshift(createWebChannel({ service: tracked, logger, contentVersion: assistant.contentVersion }));
+    if (playground) {
+      channels.unshift(createWebChannel({ service: tracked, logger, contentVersion: assistant.contentVersion, localClientsOnly: config.PLAYGROUND === 'auto' }));
+      if (!isLoopbackHost(config.HOST)) logger.warn({ host: config.HOST }, 'the playground (/ and /api/chat) has no login and is open to every client that reaches this address (PLAYGROUND=on)');
+    }
     for (const c of channels) await c.start?.();
     // After the channels: Teams reminders go through the Teams channel's proactive messages.
     reminders = startReminders(config, followupModule, {
@@ -335,7 +345,8 @@ export async function serve(options: ServeOptions = {}): Promise<Served> {
       () => logger.info('follow-up reminders stopped'),
       (error: unknown) => logger.error({ err: error }, 'reminder dispatcher stop failed'),
     );
-    const left = await turns.drain(timeoutMs);
+    const [left, leftLocal] = await Promise.all([turns.drain(timeoutMs), unauthenticatedTeams?.drain(timeoutMs) ?? 0]);
+    if (leftLocal > 0) logger.warn({ turnsLeft: leftLocal }, 'shutdown timeout reached with local Teams turns still in flight');
     if (left > 0) logger.warn({ turnsLeft: left }, 'shutdown timeout reached with turns still in flight');
     // The drained turns' responses are written by now; their connections are idle and can go.
     server.server.closeIdleConnections();

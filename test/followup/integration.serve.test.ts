@@ -40,7 +40,7 @@ function start(logs: LogCapture): Promise<Served> {
       SLACK_BOT_TOKEN: 'xoxb-serve-test',
       SLACK_API_URL: standIn.url,
       REMINDER_SLACK_CHANNEL: CHANNEL,
-      COORDINATOR_USER_IDS: 'U0COORD01',
+      COORDINATOR_USER_IDS: 'slack:U0COORD01',
     },
     logger: logs.logger,
     followup: { clock: clock.now, pollMs: 50, planEveryMs: 100 },
@@ -65,13 +65,17 @@ describe('pdta serve with REMINDER_SLACK_CHANNEL', () => {
       const before = await metric(served.url);
 
       // Coordinators: COORDINATOR_USER_IDS and the members of the reminders' channel.
-      expect(await served.followup.isCoordinator('U0COORD01')).toBe(true);
-      expect(await served.followup.isCoordinator('U0MEMBER1')).toBe(true);
-      expect(await served.followup.isCoordinator('U0STRANGER')).toBe(false);
+      expect(await served.followup.isCoordinator('slack:U0COORD01')).toBe(true);
+      expect(await served.followup.isCoordinator('slack:U0MEMBER1')).toBe(true);
+      expect(await served.followup.isCoordinator('slack:U0STRANGER')).toBe(false);
+      // Identities are per platform: a Slack coordinator's id on a Teams activity is nobody.
+      expect(await served.followup.isCoordinator('teams:U0COORD01')).toBe(false);
+      expect(await served.followup.isCoordinator('teams:U0MEMBER1')).toBe(false);
+      expect(await served.followup.isCoordinator('U0COORD01')).toBe(false);
       expect(standIn.membersCalls).toBe(1); // read once, then kept
 
       // Phosphate metabolism due 11 March: first reminder on 4 March at 09:00, already past.
-      await served.followup.enrol('U0MEMBER1', { code: 'TC-0200', lastExamsOn: '2025-09-11', therapy: null });
+      await served.followup.enrol('slack:U0MEMBER1', { code: 'TC-0200', lastExamsOn: '2025-09-11', therapy: null });
       // The dispatcher plans every planEveryMs by its clock, which stands still until moved.
       clock.advance(1_000);
       await waitFor('the reminder in Slack', async () => (itemReminders('TC-0200').length > 0 ? true : undefined), 10_000, 50);

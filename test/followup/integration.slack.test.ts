@@ -10,7 +10,7 @@ import { loadAssistant } from '../../src/engine/loadAssistant.js';
 import { reminderSlackMessage } from '../../src/followup/slackTransport.js';
 import { reminderReply } from '../../src/followup/message.js';
 import { FollowupService } from '../../src/followup/service.js';
-import { coordinatorPredicate } from '../../src/followup/settings.js';
+import { coordinatorPredicate, platformUser } from '../../src/followup/settings.js';
 import { openStore, type Store } from '../../src/store/database.js';
 import { blocksOf, type ApiCall } from '../channels/slack/fakeSlackApi.js';
 import { BOT_USER, TEAM, appMention, buttonClick, directMessage, eventEnvelope, messageTs, slashCommand, startHarness, type Harness } from '../channels/slack/harness.js';
@@ -31,7 +31,7 @@ beforeAll(async () => {
     db: store.db,
     content: content(),
     clock: clock.now,
-    isCoordinator: coordinatorPredicate([COORDINATOR, OTHER_COORDINATOR]),
+    isCoordinator: coordinatorPredicate([platformUser('slack', COORDINATOR), platformUser('slack', OTHER_COORDINATOR)]),
   });
   h = await startHarness({ assistant: loadAssistant(), store, channelOptions: { followup: service } });
 });
@@ -103,7 +103,7 @@ describe('registry commands typed to the app', () => {
     expect(text).toContain('10 aprile 2026'); // neridronate, every 3 months since 10 January
     const p = await patient('TC-0042');
     expect(p).toMatchObject({ lastExamsOn: '2026-03-01', therapy: { therapyId: 'therapy.neridronate', since: '2026-01-10' } });
-    expect((await service.audit({ code: 'TC-0042' }))[0]).toMatchObject({ actor: COORDINATOR, action: 'enrol' });
+    expect((await service.audit({ code: 'TC-0042' }))[0]).toMatchObject({ actor: platformUser('slack', COORDINATOR), action: 'enrol' });
   });
 
   it('in English with /pdta, privately; "aggiorna" in a mention, in the thread', async () => {
@@ -201,7 +201,7 @@ describe('/pdta iscrivi: the enrolment modal', () => {
 
 describe('the reminder buttons', () => {
   it('"Fatto" records today as done, schedules the next from it and says so in the reminder’s thread; a second press is refused privately', async () => {
-    await service.enrol(COORDINATOR, { code: 'TC-0050', lastExamsOn: '2025-09-11', therapy: null });
+    await service.enrol(platformUser('slack', COORDINATOR), { code: 'TC-0050', lastExamsOn: '2025-09-11', therapy: null });
     const item = (await patient('TC-0050'))!.items.find((i) => i.ruleId === 'followup.phosphate-metabolism')!;
     expect(item.dueOn).toBe('2026-03-11');
     // The button exactly as the reminder carries it.
@@ -222,7 +222,7 @@ describe('the reminder buttons', () => {
     expect(text).toContain('Prossima scadenza: 4 settembre 2026');
     const items = (await patient('TC-0050'))!.items.filter((i) => i.ruleId === 'followup.phosphate-metabolism');
     expect(items.map((i) => [i.dueOn, i.status])).toEqual([['2026-09-04', 'open']]);
-    expect((await service.audit({ code: 'TC-0050' }))[0]).toMatchObject({ actor: COORDINATOR, action: 'done', itemId: item.id });
+    expect((await service.audit({ code: 'TC-0050' }))[0]).toMatchObject({ actor: platformUser('slack', COORDINATOR), action: 'done', itemId: item.id });
 
     h.api.reset();
     await h.postForm(buttonClick(done, { channel: REMINDERS_CHANNEL, messageTs: reminderTs, responseUrl: h.api.responseUrl('done2'), user: OTHER_COORDINATOR }));
@@ -233,7 +233,7 @@ describe('the reminder buttons', () => {
   });
 
   it('a non-coordinator’s press is refused privately and changes nothing', async () => {
-    await service.enrol(COORDINATOR, { code: 'TC-0051', lastExamsOn: '2025-09-11', therapy: null });
+    await service.enrol(platformUser('slack', COORDINATOR), { code: 'TC-0051', lastExamsOn: '2025-09-11', therapy: null });
     const item = (await patient('TC-0051'))!.items[0]!;
     await h.postForm(
       buttonClick({ action_id: 'pdta:followup:snooze', value: `pdta:followup:snooze:${item.id}` }, { channel: REMINDERS_CHANNEL, responseUrl: h.api.responseUrl('snz'), user: DOCTOR }),
@@ -247,7 +247,7 @@ describe('the reminder buttons', () => {
 
 describe('upcoming reminders', () => {
   it('the Home tab lists a coordinator’s next 30 days, and tells anyone else it is for coordinators', async () => {
-    await service.enrol(COORDINATOR, { code: 'TC-0060', lastExamsOn: '2025-09-20', therapy: null });
+    await service.enrol(platformUser('slack', COORDINATOR), { code: 'TC-0060', lastExamsOn: '2025-09-20', therapy: null });
     await h.postEvent(eventEnvelope({ type: 'app_home_opened', user: COORDINATOR, channel: 'D0COORD01', tab: 'home', event_ts: messageTs() }));
     await h.api.waitFor(() => h.api.callsOf('views.publish').length === 1);
     const home = String(h.api.callsOf('views.publish')[0]!.params['view']);
@@ -263,7 +263,7 @@ describe('upcoming reminders', () => {
   });
 
   it('"promemoria della settimana" lists what falls due in 7 days, overdue included', async () => {
-    await service.enrol(COORDINATOR, { code: 'TC-0070', lastExamsOn: '2025-09-08', therapy: null });
+    await service.enrol(platformUser('slack', COORDINATOR), { code: 'TC-0070', lastExamsOn: '2025-09-08', therapy: null });
     await h.postEvent(directMessage('promemoria della settimana', { user: COORDINATOR, channel: 'D0COORD01' }));
     await h.api.waitFor(() => h.api.callsOf('chat.postMessage').length === 1);
     const text = textOf(h.api.callsOf('chat.postMessage')[0]);

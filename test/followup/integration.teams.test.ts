@@ -11,36 +11,41 @@ import { loadConfig } from '../../src/config.js';
 import { createDispatcher } from '../../src/followup/dispatcher.js';
 import { reminderTransportsFromConfig } from '../../src/followup/index.js';
 import { FollowupService } from '../../src/followup/service.js';
-import { coordinatorPredicate } from '../../src/followup/settings.js';
+import { coordinatorPredicate, platformUser } from '../../src/followup/settings.js';
 import type { AdaptiveCard, SubmitAction } from '../../src/reply/adaptiveCard.js';
 import { openStore, type Store } from '../../src/store/database.js';
 import { CHANNEL_ID, DOCTOR, channelMessage, personalConversation, personalMessage, submit } from '../channels/teams/support/activities.js';
 import { ConnectorStandIn, type Recorded } from '../channels/teams/support/connectorStandIn.js';
+import { BotFrameworkStandIn } from '../channels/teams/support/botFramework.js';
 import { startTeams, type Harness } from '../channels/teams/support/harness.js';
 import { TestClock, content, quietLogger } from './fixtures.js';
 
 const FAST_RETRY = { baseDelayMs: 20, maxDelayMs: 2_000, deadlineMs: 5_000 };
 /** The doctor of the activities is the coordinator here: Teams users are known by their Azure AD object id. */
 const COORDINATOR_AAD = DOCTOR.aadObjectId;
+const COORDINATOR = platformUser('teams', COORDINATOR_AAD);
 const NURSE = { id: '29:1NurseTeamsUserIdAbCdEf', name: 'Infermiere', aadObjectId: 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee' };
 
 let store: Store;
 let standIn: ConnectorStandIn;
 let service: FollowupService;
 let teams: Harness;
+let botFramework: BotFrameworkStandIn;
 const clock = new TestClock('2026-03-04');
 
 beforeAll(async () => {
   store = await openStore({ memory: true });
   standIn = await ConnectorStandIn.start();
-  service = new FollowupService({ db: store.db, content: content(), clock: clock.now, isCoordinator: coordinatorPredicate([COORDINATOR_AAD]) });
-  teams = await startTeams({ store, channel: { retry: FAST_RETRY, followup: service } });
+  botFramework = BotFrameworkStandIn.start();
+  service = new FollowupService({ db: store.db, content: content(), clock: clock.now, isCoordinator: coordinatorPredicate([COORDINATOR]) });
+  teams = await startTeams({ store, botFramework, channel: { retry: FAST_RETRY, followup: service } });
 });
 
 afterAll(async () => {
   await teams?.close();
   await standIn?.close();
   await store?.close();
+  botFramework?.close();
 });
 
 beforeEach(() => standIn.reset());
@@ -75,7 +80,7 @@ describe('registry commands typed to the bot', () => {
     expect(text).toContain('TC-0101 iscritto al follow-up');
     expect(text).toContain('1 giugno 2026'); // zoledronate, yearly since 1 June 2025
     expect(await patient('TC-0101')).toMatchObject({ lastExamsOn: '2026-03-01', therapy: { therapyId: 'therapy.zoledronate' } });
-    expect((await service.audit({ code: 'TC-0101' }))[0]).toMatchObject({ actor: COORDINATOR_AAD, action: 'enrol' });
+    expect((await service.audit({ code: 'TC-0101' }))[0]).toMatchObject({ actor: COORDINATOR, action: 'enrol' });
   });
 
   it('a non-coordinator is refused and nothing is written', async () => {
@@ -88,7 +93,7 @@ describe('registry commands typed to the bot', () => {
   });
 
   it('"promemoria della settimana" in a channel lists what falls due in 7 days', async () => {
-    await service.enrol(COORDINATOR_AAD, { code: 'TC-0103', lastExamsOn: '2025-09-08', therapy: null });
+    await service.enrol(COORDINATOR, { code: 'TC-0103', lastExamsOn: '2025-09-08', therapy: null });
     const card = await say(channelMessage('promemoria della settimana', o()));
     expect(JSON.stringify(card)).toContain('TC-0103');
   });
@@ -138,7 +143,7 @@ describe('reminders in a Teams channel', () => {
     // The bot must have seen the channel to post there: any message in it stores the reference.
     await teams.post(channelMessage('ciao', o()));
     standIn.reset();
-    await service.enrol(COORDINATOR_AAD, { code: 'TC-0110', lastExamsOn: '2025-09-11', therapy: null });
+    await service.enrol(COORDINATOR, { code: 'TC-0110', lastExamsOn: '2025-09-11', therapy: null });
     const config = loadConfig({ REMINDER_TEAMS_CONVERSATION_ID: CHANNEL_ID });
     const transports = reminderTransportsFromConfig(config, { sendProactive: teams.channel.sendProactive });
     expect(transports.map((t) => t.target)).toEqual(['teams']);

@@ -40,10 +40,12 @@ describe('loadConfig', () => {
 describe('the playground', () => {
   const config = (env: Record<string, string>) => loadConfig(env);
 
-  it('is on for a developer: nothing configured, or listening on loopback', () => {
+  it('is on for a developer listening on loopback, whatever is configured', () => {
     expect(playgroundEnabled(config({}))).toBe(true);
-    expect(playgroundEnabled(config({ HOST: '0.0.0.0' }))).toBe(true);
     expect(playgroundEnabled(config({ SLACK_SIGNING_SECRET: 's', SLACK_BOT_TOKEN: 'xoxb' }))).toBe(true);
+    // It has no login: on a network address it takes PLAYGROUND=on, even with no platform configured.
+    expect(playgroundEnabled(config({ HOST: '0.0.0.0' }))).toBe(false);
+    expect(playgroundEnabled(config({ HOST: '0.0.0.0', SLACK_BOT_TOKEN: 'xoxb', REMINDER_SLACK_CHANNEL: 'C0REM' }))).toBe(false);
   });
 
   it('is off for a bot listening on the network, unless asked for', () => {

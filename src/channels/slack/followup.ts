@@ -13,6 +13,7 @@
 import type { App, BlockAction, ButtonAction, types, ViewSubmitAction, webApi } from '@slack/bolt';
 import { FORM_TEXT, NO_THERAPY_VALUE, problemsByField, type ChatOutcome, type FollowupChat, type FormField } from '../../followup/chat.js';
 import { handleFollowupButton, isFollowupButtonValue, type FollowupButtonResult } from '../../followup/buttons.js';
+import { platformUser } from '../../followup/settings.js';
 import type { Logger } from '../../logging.js';
 import { escapeMrkdwn, renderBlockKit, renderReplyBlocks, type RenderOptions } from '../../reply/blockKit.js';
 import type { Lang, Reply } from '../../reply/model.js';
@@ -148,7 +149,7 @@ export class SlackFollowup {
   async text(input: { text: string; userRef: string; deliver: Deliver; client: webApi.WebClient; triggerId?: string }): Promise<boolean | null> {
     let outcome: ChatOutcome | null;
     try {
-      outcome = await this.d.chat.handleText(input.text, input.userRef);
+      outcome = await this.d.chat.handleText(input.text, platformUser('slack', input.userRef));
     } catch (error) {
       return this.failed(input.deliver, error, 'slack follow-up command failed');
     }
@@ -190,7 +191,7 @@ export class SlackFollowup {
       };
       let result: Awaited<ReturnType<FollowupChat['submitForm']>>;
       try {
-        result = await this.d.chat.submitForm(body.user.id, fields, lang);
+        result = await this.d.chat.submitForm(platformUser('slack', body.user.id), fields, lang);
       } catch (error) {
         this.d.logger.error({ err: error }, 'slack follow-up form not saved');
         await ack({ response_action: 'errors', errors: { code: FOLLOWUP_SAVE_FAILED[lang] } });
@@ -227,7 +228,7 @@ export class SlackFollowup {
     return this.d.turns.track(`${channel ?? `home:${userId}`}:${threadTs ?? ''}`, async () => {
       let result: FollowupButtonResult;
       try {
-        result = await handleFollowupButton(this.d.chat.service, { value, userRef: userId });
+        result = await handleFollowupButton(this.d.chat.service, { value, userRef: platformUser('slack', userId) });
       } catch (error) {
         return this.failed(ephemeral, error, 'slack follow-up button failed');
       }
@@ -258,7 +259,7 @@ export class SlackFollowup {
   homeSource(): UpcomingRemindersSource {
     return async (userRef) => {
       try {
-        const items = await this.d.chat.upcomingFor(userRef, HOME_REMINDER_DAYS);
+        const items = await this.d.chat.upcomingFor(platformUser('slack', userRef), HOME_REMINDER_DAYS);
         if (items === 'coordinators-only') return items;
         const today = this.d.chat.service.today();
         const lang = this.lang;

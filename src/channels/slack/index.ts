@@ -19,7 +19,7 @@ import { isEnrolmentSubmission, SlackFollowup } from './followup.js';
 import type { UpcomingRemindersSource } from './home.js';
 import { SLACK_BODY_LIMIT, SLACK_EVENTS_PATH, slackEventsRoute } from './httpRoute.js';
 import { registerListeners } from './listeners.js';
-import { acknowledgeFirst, FirstDelivery, refuseOtherTeams } from './middleware.js';
+import { acknowledgeFirst, FirstDelivery, refuseForeignResponseUrls, refuseOtherTeams } from './middleware.js';
 import { SlackTurns } from './turns.js';
 
 export { SLACK_EVENTS_PATH } from './httpRoute.js';
@@ -115,9 +115,8 @@ export async function createSlackChannel(deps: ChannelDeps, options: SlackChanne
       // The ack goes out as soon as ack() is called; the turn runs after it.
       processBeforeResponse: false,
       bodyLimit: SLACK_BODY_LIMIT,
-      // Every request reaches this receiver only through httpRoute.ts, which has already verified
-      // the signature: checking it twice would cost a second HMAC.
-      signatureVerification: false,
+      // Bolt's own signature check stays on (its default), although httpRoute.ts has verified with
+      // Bolt's verifySlackRequest already: see there why.
     });
     receiver = httpReceiver;
     route = slackEventsRoute({ receiver: httpReceiver, signingSecret, logger, refuseEvents: () => isDraining(deps.service) });
@@ -139,6 +138,7 @@ export async function createSlackChannel(deps: ChannelDeps, options: SlackChanne
   });
   app.use(acknowledgeFirstExceptEnrolmentForm(acknowledgeFirst()));
   app.use(refuseOtherTeams(config.SLACK_TEAM_IDS, logger));
+  app.use(refuseForeignResponseUrls(config.SLACK_HOOKS_URL, logger));
   const poster = new UndiciChatPoster({ token: botToken, ...(slackApiUrl ? { apiUrl: slackApiUrl } : {}), logger });
   const turns = new SlackTurns(deps.service, logger);
   const processed = new ProcessedEvents(deps.store.db);

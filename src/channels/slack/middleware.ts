@@ -2,6 +2,7 @@
  * Global middleware, in the order Bolt runs it for every request:
  * 1. acknowledge at once (Slack wants an answer within 3 s; the work happens after it);
  * 2. refuse a workspace outside SLACK_TEAM_IDS (acknowledged, so Slack does not retry it, and logged);
+ * 3. refuse a request whose response_url is not on Slack's hooks host (SLACK_HOOKS_URL);
  * Then each listener asks FirstDelivery whether this is the first delivery of the request: the
  * first instance to record its id in the store does the work; a retry, or a second delivery of the
  * same message, is dropped, whichever instance it reaches.
@@ -38,6 +39,44 @@ export function refuseOtherTeams(allowed: readonly string[], logger: Logger): Mi
         logger.warn({ teamId, enterpriseId, type: requestType(args.body) }, 'slack request from a workspace not in SLACK_TEAM_IDS ignored');
         return;
       }
+    }
+    await args.next();
+  };
+}
+
+/** The response URLs a request carries: a command's or a click's `response_url`, a modal's `response_urls`. */
+function responseUrlsOf(body: unknown): unknown[] {
+  const b = record(body);
+  const urls: unknown[] = [];
+  if ('response_url' in b) urls.push(b['response_url']);
+  if (Array.isArray(b['response_urls'])) for (const r of b['response_urls']) urls.push(record(r)['response_url']);
+  return urls;
+}
+
+/** True when `url` is an https address under `hooksBase` (Slack's https://hooks.slack.com/ unless configured). */
+export function isSlackHooksUrl(url: unknown, hooksBase: URL): boolean {
+  if (typeof url !== 'string') return false;
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return false;
+  }
+  return parsed.origin === hooksBase.origin && parsed.pathname.startsWith(hooksBase.pathname) && parsed.username === '' && parsed.password === '';
+}
+
+/**
+ * The listeners answer commands and clicks by posting to the request's response_url. A signed
+ * request from Slack always carries one on Slack's hooks host; anything else would make this server
+ * post wherever the body points, so the request is dropped (it is already acknowledged) and logged
+ * without the address.
+ */
+export function refuseForeignResponseUrls(hooksUrl: string, logger: Logger): Middleware<AnyMiddlewareArgs> {
+  const base = new URL(hooksUrl);
+  return async (args: Args) => {
+    if (!responseUrlsOf(args.body).every((url) => isSlackHooksUrl(url, base))) {
+      logger.warn({ type: requestType(args.body) }, 'slack request with a response_url outside SLACK_HOOKS_URL ignored');
+      return;
     }
     await args.next();
   };

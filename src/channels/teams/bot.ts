@@ -4,6 +4,7 @@
  * (outgoing.ts); no clinical logic lives here.
  */
 import { ActivityTypes, type TurnContext } from 'botbuilder';
+import { platformUser, UNAUTHENTICATED_USER } from '../../followup/settings.js';
 import type { Logger } from '../../logging.js';
 import type { ConversationService, TurnRequest } from '../../server/conversationService.js';
 import { botWasAdded, botWasRemoved, conversationType, localeLang, tenantOf, turnRequestOf, userRefOf } from './activity.js';
@@ -22,6 +23,11 @@ export interface TeamsBotDeps {
   logger: Logger;
   /** Follow-up registry commands, the enrolment card and the reminder buttons; absent when not wired. */
   followup?: TeamsFollowup;
+  /**
+   * False in local mode (no MicrosoftAppId, no token checked): the activity's ids are only claims,
+   * so its sender is never a coordinator and nothing about it is stored (conversation references).
+   */
+  authenticated: boolean;
 }
 
 export function tenantAllowed(allowed: ReadonlySet<string>, tenantId: string | undefined): boolean {
@@ -63,11 +69,12 @@ export function createTurnHandler(deps: TeamsBotDeps): (context: TurnContext) =>
         return;
       }
     }
-    await bestEffort('save the conversation reference', () => deps.references.remember(activity));
+    if (deps.authenticated) await bestEffort('save the conversation reference', () => deps.references.remember(activity));
     const request = turnRequestOf(activity);
     try {
       // The registry's commands and buttons first: they are not questions for the assistant.
-      const followed = deps.followup ? await deps.followup.handle(activity, userRefOf(activity)) : null;
+      const actor = deps.authenticated ? platformUser('teams', userRefOf(activity)) : UNAUTHENTICATED_USER;
+      const followed = deps.followup ? await deps.followup.handle(activity, actor) : null;
       if (followed !== null) {
         for (const reply of followed) await deps.sender.send(context, reply, 'reply');
         logger.debug({ conversationType: conversationType(activity), ms: Math.round(performance.now() - started) }, 'Teams follow-up turn answered');
@@ -90,12 +97,12 @@ export function createTurnHandler(deps: TeamsBotDeps): (context: TurnContext) =>
     const activity = context.activity;
     if (botWasRemoved(activity)) {
       // Uninstalled: reminders must stop trying this conversation.
-      await bestEffort('forget the conversation reference', () => deps.references.forget(activity.conversation.id));
+      if (deps.authenticated) await bestEffort('forget the conversation reference', () => deps.references.forget(activity.conversation.id));
       logger.info({ conversationType: conversationType(activity) }, 'Teams app removed from a conversation');
       return;
     }
     if (!botWasAdded(activity)) return;
-    await bestEffort('save the conversation reference', () => deps.references.remember(activity));
+    if (deps.authenticated) await bestEffort('save the conversation reference', () => deps.references.remember(activity));
     const request: TurnRequest = {
       channel: 'teams',
       conversationId: activity.conversation.id,

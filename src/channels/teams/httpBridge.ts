@@ -8,7 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CloudAdapter, Request as BotRequest, Response as BotResponse, TurnContext } from 'botbuilder';
 import { z } from 'zod';
 import type { Logger } from '../../logging.js';
-import { HttpError, readBody, sendJson, type RouteHandler } from '../../server/httpServer.js';
+import { HttpError, isLocalClient, readBody, sendJson, type RouteHandler } from '../../server/httpServer.js';
 
 /** A Teams activity is a few KB; a card message at most 28 KB. Anything far larger is not one. */
 export const MAX_ACTIVITY_BYTES = 256 * 1024;
@@ -114,6 +114,10 @@ export function createActivityRoute(options: ActivityRouteOptions): RouteHandler
       // The adapter would refuse it too, after logging a stack trace to the console per request.
       logger.warn({ activityType: envelope.data.type }, 'Teams request without a token refused');
       throw new HttpError(401, 'unauthorized', { 'www-authenticate': 'Bearer' });
+    }
+    if (!options.authRequired && !isLocalClient(req)) {
+      logger.warn({ activityType: envelope.data.type }, 'Teams local mode: request from another machine or through a proxy refused');
+      throw new HttpError(403, 'without MicrosoftAppId the Teams endpoint only answers a Bot Framework Emulator on this machine');
     }
     if (!options.authRequired && !options.serviceUrlAllowed(new URL(envelope.data.serviceUrl))) {
       logger.warn({ activityType: envelope.data.type }, 'Teams local mode: activity with a non-loopback serviceUrl refused');

@@ -4,9 +4,15 @@
  * for the follow-up reminders.
  *
  * Authentication is botbuilder's, configured from its own environment names (MicrosoftAppId,
- * MicrosoftAppPassword, MicrosoftAppTenantId, MicrosoftAppType). Without an app id the channel runs
- * in local mode for the Bot Framework Emulator: no token is checked, and in exchange the bot only
- * posts back to loopback service URLs. With an app id, a request without a valid token gets 401.
+ * MicrosoftAppPassword, MicrosoftAppTenantId, MicrosoftAppType). With an app id, a request without
+ * a valid token gets 401. Without one the channel runs in local mode, for the Bot Framework
+ * Emulator on this machine: no token is checked, so in exchange
+ * - the endpoint exists only when HOST is loopback, and answers only clients on this machine that
+ *   came through no proxy;
+ * - the bot posts back only to loopback service URLs;
+ * - the sender is never a care coordinator (no registry command or reminder button acts), and
+ *   nothing of the activity is stored: delivered ids are kept in memory, conversation references
+ *   not at all (`pdta serve` also gives it a conversation service that keeps snapshots in memory).
  */
 import { CloudAdapter } from 'botbuilder';
 import { FollowupChat } from '../../followup/chat.js';
@@ -14,10 +20,11 @@ import type { FollowupService } from '../../followup/service.js';
 import type { Reply } from '../../reply/model.js';
 import type { Route } from '../../server/httpServer.js';
 import { ConversationRefs } from '../../store/conversationRefs.js';
+import { isLoopbackHost } from '../../config.js';
 import type { Channel, ChannelDeps } from '../channel.js';
 import { TeamsBotFrameworkAuthentication } from './authentication.js';
 import { createTurnHandler, tenantAllowed } from './bot.js';
-import { createDeliveryLog } from './deliveryLog.js';
+import { createDeliveryLog, ProcessDeliveryLog } from './deliveryLog.js';
 import { TeamsChannelError } from './errors.js';
 import { TeamsFollowup } from './followup.js';
 import { createActivityRoute, isLoopbackUrl } from './httpBridge.js';
@@ -80,20 +87,25 @@ export async function createTeamsChannel(deps: ChannelDeps, options: TeamsChanne
   const logic = createTurnHandler({
     service: deps.service,
     references,
-    deliveries: createDeliveryLog(deps.store, CHANNEL, now),
+    deliveries: mode === 'authenticated' ? createDeliveryLog(deps.store, CHANNEL, now) : new ProcessDeliveryLog(now),
     sender,
     allowedTenants,
     logger,
+    authenticated: mode === 'authenticated',
     ...(options.followup ? { followup: new TeamsFollowup(new FollowupChat(options.followup), logger) } : {}),
   });
 
-  const routes: Route[] = [
-    {
-      method: 'POST',
-      path: MESSAGES_PATH,
-      handler: createActivityRoute({ adapter, logic, authRequired: mode === 'authenticated', serviceUrlAllowed: isLoopbackUrl, logger }),
-    },
-  ];
+  // Unauthenticated on a network address would let anyone post as anyone: then there is no endpoint.
+  const endpointOn = mode === 'authenticated' || isLoopbackHost(config.HOST);
+  const routes: Route[] = endpointOn
+    ? [
+        {
+          method: 'POST',
+          path: MESSAGES_PATH,
+          handler: createActivityRoute({ adapter, logic, authRequired: mode === 'authenticated', serviceUrlAllowed: isLoopbackUrl, logger }),
+        },
+      ]
+    : [];
 
   async function sendProactive(conversationId: string, replies: Reply[]): Promise<ProactiveResult> {
     const stored = await references.find(conversationId);
@@ -128,8 +140,10 @@ export async function createTeamsChannel(deps: ChannelDeps, options: TeamsChanne
     return { activityIds };
   }
 
-  if (mode === 'local') {
-    logger.warn('Teams channel in local mode (no MicrosoftAppId): requests are not authenticated; only a local Bot Framework Emulator is answered');
+  if (mode === 'local' && endpointOn) {
+    logger.warn('Teams channel in local mode (no MicrosoftAppId): requests are not authenticated; only a Bot Framework Emulator on this machine is answered, and it never acts on the follow-up registry');
+  } else if (mode === 'local') {
+    logger.info({ path: MESSAGES_PATH }, 'Teams endpoint off: no MicrosoftAppId, and HOST is not loopback (unauthenticated requests are taken only on this machine)');
   }
 
   return { name: 'teams', mode, routes, sendProactive };

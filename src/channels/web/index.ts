@@ -14,7 +14,7 @@ import { renderAdaptiveCard, type AdaptiveCard } from '../../reply/adaptiveCard.
 import { renderBlockKit, type SlackMessage } from '../../reply/blockKit.js';
 import type { Reply } from '../../reply/model.js';
 import type { ConversationService } from '../../server/conversationService.js';
-import { HttpError, readBody, sendJson, type Route } from '../../server/httpServer.js';
+import { HttpError, isLocalClient, readBody, sendJson, type Route, type RouteHandler } from '../../server/httpServer.js';
 import { countError } from '../../server/metrics.js';
 import type { Channel } from '../channel.js';
 import { MAX_CHAT_BODY_BYTES, parseChatRequest, type ChatRequest } from './chatRequest.js';
@@ -66,7 +66,13 @@ function renderPreviews(replies: Reply[], logger: Logger): Pick<ChatResponse, 's
   return { slack: safely('slack', (r) => renderBlockKit(r)), teams: safely('teams', (r) => renderAdaptiveCard(r)) };
 }
 
-export function createWebChannel(deps: { service: ConversationService; logger: Logger; contentVersion: string }): Channel {
+export function createWebChannel(deps: {
+  service: ConversationService;
+  logger: Logger;
+  contentVersion: string;
+  /** PLAYGROUND=auto: the page and its API answer only clients on this machine that came through no proxy. */
+  localClientsOnly?: boolean;
+}): Channel {
   const { service, logger } = deps;
   const bundle = readAdaptiveCardsBundle(logger);
   const pages = {
@@ -124,10 +130,17 @@ export function createWebChannel(deps: { service: ConversationService; logger: L
     sendJson(res, 200, body, { 'cache-control': 'no-store', ...SECURITY_HEADERS });
   };
 
+  const local = (handler: RouteHandler): RouteHandler =>
+    deps.localClientsOnly
+      ? (req, res) => {
+          if (!isLocalClient(req)) throw new HttpError(403, 'the playground answers only this machine (PLAYGROUND=on opens it to the network)');
+          return handler(req, res);
+        }
+      : handler;
   const routes: Route[] = [
-    { method: 'GET', path: '/', handler: page },
-    { method: 'GET', path: ADAPTIVECARDS_PATH, handler: vendor },
-    { method: 'POST', path: '/api/chat', handler: chat },
+    { method: 'GET', path: '/', handler: local(page) },
+    { method: 'GET', path: ADAPTIVECARDS_PATH, handler: local(vendor) },
+    { method: 'POST', path: '/api/chat', handler: local(chat) },
   ];
   return { name: 'web', routes };
 }

@@ -42,6 +42,11 @@ export class FakeSlackApi {
     return `${this.url}/api/`;
   }
 
+  /** What SLACK_HOOKS_URL is set to, so that the channel posts to this stand-in's response_urls. */
+  get hooksUrl(): string {
+    return `${this.url}/response/`;
+  }
+
   responseUrl(id: string): string {
     return `${this.url}/response/${id}`;
   }

@@ -6,7 +6,7 @@
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { createSlackChannel, type SlackChannelOptions } from '../../../src/channels/slack/index.js';
-import { slackSignedHeaders } from '../../../src/channels/slack/signature.js';
+import { slackSignedHeaders } from './slackSigner.js';
 import type { Channel } from '../../../src/channels/channel.js';
 import { loadConfig } from '../../../src/config.js';
 import type { Assistant } from '../../../src/engine/assistant.js';
@@ -73,6 +73,7 @@ export async function startHarness(options: {
     SLACK_SIGNING_SECRET: SIGNING_SECRET,
     SLACK_BOT_TOKEN: BOT_TOKEN,
     SLACK_API_URL: api.apiUrl,
+    SLACK_HOOKS_URL: api.hooksUrl,
     ...options.env,
   });
   const service = options.service ?? new StatelessConversationService(options.assistant);

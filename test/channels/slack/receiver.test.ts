@@ -1,12 +1,12 @@
 /**
- * What reaches POST /slack/events: Slack's documented signature example as a known answer (our
- * signer, Bolt's verifier, and the whole receiver at the example's own time), stale, future and
+ * What reaches POST /slack/events: Slack's documented signature example as a known answer (the
+ * tests' signer, Bolt's verifier, and the whole receiver at the example's own time), stale, future and
  * forged requests refused with 401, and garbage refused with a 4xx without bringing anything down.
  */
 import { request } from 'node:http';
 import { verifySlackRequest } from '@slack/bolt';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { isSlackSignatureValid, slackSignature } from '../../../src/channels/slack/signature.js';
+import { slackSignature } from './slackSigner.js';
 import { loadAssistant } from '../../../src/engine/loadAssistant.js';
 import { openStore, type Store } from '../../../src/store/database.js';
 import { appMention, BOT_USER, SIGNING_SECRET, startHarness, type Harness } from './harness.js';
@@ -51,17 +51,6 @@ const now = (): number => Math.floor(Date.now() / 1000);
 describe('Slack’s documented signature example', () => {
   it('is what our signer computes', () => {
     expect(slackSignature(DOC.secret, DOC.timestamp, DOC.body)).toBe(DOC.signature);
-  });
-
-  it('is accepted by our verifier, and refused with the body, timestamp, secret or signature changed', () => {
-    expect(isSlackSignatureValid(DOC.secret, DOC.timestamp, DOC.body, DOC.signature)).toBe(true);
-    expect(isSlackSignatureValid(DOC.secret, DOC.timestamp, `${DOC.body}&x=1`, DOC.signature)).toBe(false);
-    expect(isSlackSignatureValid(DOC.secret, DOC.timestamp + 1, DOC.body, DOC.signature)).toBe(false);
-    expect(isSlackSignatureValid(`${DOC.secret}x`, DOC.timestamp, DOC.body, DOC.signature)).toBe(false);
-    for (const bad of ['', 'v0=', DOC.signature.slice(0, -2), `${DOC.signature}00`, DOC.signature.toUpperCase(), `v1=${DOC.signature.slice(3)}`, `v0=${'z'.repeat(64)}`]) {
-      expect(isSlackSignatureValid(DOC.secret, DOC.timestamp, DOC.body, bad)).toBe(false);
-    }
-    expect(isSlackSignatureValid(DOC.secret, Number.NaN, DOC.body, DOC.signature)).toBe(false);
   });
 
   it('is accepted by Bolt’s verifier at the example’s time (both sides agree with Slack’s own SDK)', () => {
@@ -128,9 +117,10 @@ describe('signature and timestamp', () => {
     expect(await res.json()).toEqual({ challenge: 'c-123' });
   });
 
-  it('answers Slack’s ssl_check (unsigned by design) and nothing else rides on it', async () => {
-    const res = await h.post('ssl_check=1&token=x&command=%2Fpdta&text=ciao', { contentType: 'application/x-www-form-urlencoded', unsigned: true });
+  it('answers Slack’s ssl_check (unsigned by design) with an empty 200', async () => {
+    const res = await h.post('ssl_check=1&token=x', { contentType: 'application/x-www-form-urlencoded', unsigned: true });
     expect(res.status).toBe(200);
+    expect(await res.text()).toBe('');
   });
 });
 

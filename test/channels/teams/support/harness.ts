@@ -11,6 +11,7 @@ import { loadAssistant } from '../../../../src/engine/loadAssistant.js';
 import { StatelessConversationService, type ConversationService } from '../../../../src/server/conversationService.js';
 import { startHttpServer, type RunningServer } from '../../../../src/server/httpServer.js';
 import type { Store } from '../../../../src/store/database.js';
+import type { BotFrameworkStandIn } from './botFramework.js';
 
 let sharedAssistant: Assistant | undefined;
 export function assistant(): Assistant {
@@ -22,6 +23,7 @@ export interface Harness {
   channel: TeamsChannel;
   /** Every log line, parsed. */
   logs: Array<Record<string, unknown>>;
+  /** Posts an activity; with a Bot Framework stand-in, with the token the Bot Connector would send. */
   post(activity: unknown, init?: { headers?: Record<string, string>; rawBody?: string }): Promise<Response>;
   close(): Promise<void>;
 }
@@ -31,6 +33,8 @@ export async function startTeams(options: {
   env?: Record<string, string>;
   channel?: TeamsChannelOptions;
   service?: ConversationService;
+  /** Authenticated mode: the app id from the stand-in, and every post carries its token. */
+  botFramework?: BotFrameworkStandIn;
 }): Promise<Harness> {
   const logs: Array<Record<string, unknown>> = [];
   const sink = new Writable({
@@ -40,7 +44,7 @@ export async function startTeams(options: {
     },
   });
   const logger = pino({ level: 'debug', redact: { paths: ['text', 'message', '*.text'], censor: '[redacted]' } }, sink);
-  const config = loadConfig({ LOG_LEVEL: 'debug', ...options.env });
+  const config = loadConfig({ LOG_LEVEL: 'debug', ...options.botFramework?.env(), ...options.env });
   const service = options.service ?? new StatelessConversationService(assistant());
   const channel = await createTeamsChannel({ config, assistant: assistant(), service, store: options.store, logger }, options.channel);
   const server: RunningServer = await startHttpServer({
@@ -56,7 +60,11 @@ export async function startTeams(options: {
     post: (activity, init = {}) =>
       fetch(`${server.url}/api/messages`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', ...init.headers },
+        headers: {
+          'content-type': 'application/json',
+          ...(options.botFramework && typeof activity === 'object' && activity !== null ? options.botFramework.authorization(activity) : {}),
+          ...init.headers,
+        },
         body: init.rawBody ?? JSON.stringify(activity),
       }),
     close: () => server.close(),
