@@ -123,10 +123,10 @@ function pathwayRoute(svgs: Record<Lang, string>): Route {
 type FollowupModule = typeof import('../followup/index.js');
 
 /**
- * Who may change the registry: COORDINATOR_USER_IDS (Slack and Teams ids alike), and, when
- * reminders go to a Slack channel, that channel's members (read with conversations.members, kept
- * for 5 minutes; needs channels:read, or groups:read for a private channel). Teams has no such
- * membership check: there only COORDINATOR_USER_IDS counts (Azure AD object ids).
+ * Who may change the registry: COORDINATOR_USER_IDS (each `slack:…` or `teams:…`), and, when
+ * reminders go to a Slack channel, that channel's Slack members (read with conversations.members,
+ * kept for 5 minutes; needs channels:read, or groups:read for a private channel). Teams has no
+ * such membership check: there only the `teams:` entries count (Azure AD object ids).
  */
 function coordinators(config: Config, followup: FollowupModule, logger: Logger): CoordinatorPredicate {
   const membership =

@@ -1,7 +1,8 @@
 /**
  * Socket Mode (SLACK_APP_TOKEN set): the app opens a connection through apps.connections.open,
  * acknowledges each envelope over the WebSocket, answers through the Web API, and answers a
- * redelivered envelope once. Slack's side is played on loopback.
+ * redelivered envelope once, and posts only to response_urls on Slack's hooks host. Slack's side is
+ * played on loopback.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadAssistant } from '../../../src/engine/loadAssistant.js';
@@ -56,5 +57,18 @@ describe('Socket Mode', () => {
     await socket.waitFor(() => socket.received.some((m) => m['envelope_id'] === 'env-3'));
     await api.waitFor(() => api.responses.some((r) => r.id === 'sm1'));
     expect(api.responses.find((r) => r.id === 'sm1')!.body).toMatchObject({ response_type: 'ephemeral' });
+  });
+
+  it('acknowledges but never answers a command whose response_url is not Slack’s', async () => {
+    const elsewhere = await new FakeSlackApi().start();
+    try {
+      socket.push({ envelope_id: 'env-4', type: 'slash_commands', accepts_response_payload: true, payload: slashCommand('acetazolamide adulto', elsewhere.responseUrl('sm2')) });
+      await socket.waitFor(() => socket.received.some((m) => m['envelope_id'] === 'env-4'));
+      await new Promise((r) => setTimeout(r, 300));
+      expect(elsewhere.responses).toEqual([]);
+      expect(api.responses.filter((r) => r.id !== 'sm1')).toEqual([]);
+    } finally {
+      await elsewhere.close();
+    }
   });
 });
