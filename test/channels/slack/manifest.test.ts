@@ -70,8 +70,34 @@ describe('slack/manifest.yml', () => {
     expect(text).toMatch(/Socket Mode:[\s\S]*SLACK_APP_TOKEN/);
   });
 
+
   it('describes the app in Italian and English', () => {
     expect(manifest.display_information.long_description).toMatch(/calcinosi tumorale/);
     expect(manifest.display_information.long_description).toMatch(/tumoral calcinosis/);
+  });
+});
+
+describe('slack/manifest.socket.yml', () => {
+  const socketText = readFileSync(fileURLToPath(new URL('../../../slack/manifest.socket.yml', import.meta.url)), 'utf8');
+  const socket = parse(socketText) as Record<string, unknown>;
+
+  /** The HTTP manifest as Socket Mode needs it: without request URLs, with socket_mode_enabled. */
+  function withoutUrls(value: unknown): unknown {
+    if (Array.isArray(value)) return value.map(withoutUrls);
+    if (typeof value !== 'object' || value === null) return value;
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([key]) => key !== 'url' && key !== 'request_url')
+        .map(([key, v]) => [key, key === 'socket_mode_enabled' ? true : withoutUrls(v)]),
+    );
+  }
+
+  it('is the HTTP manifest with the request URLs removed and Socket Mode on', () => {
+    expect(socket).toEqual(withoutUrls(parse(text)));
+    expect(socketText).not.toContain('https://pdta.example.org');
+  });
+
+  it('says how to get the app-level token it needs', () => {
+    expect(socketText).toMatch(/connections:write[\s\S]*SLACK_APP_TOKEN/);
   });
 });
