@@ -17,7 +17,8 @@ export function buildProgram(io: { out: (s: string) => void; err: (s: string) =>
   const program = new Command('pdta')
     .description('Assistant for the Tuscan PDTA for tumoral calcinosis (RCO230)')
     .exitOverride()
-    .configureOutput({ writeOut: io.out, writeErr: io.err });
+    // Every error line starts "pdta:", commander's own ("error: unknown option") included.
+    .configureOutput({ writeOut: io.out, writeErr: io.err, outputError: (text, write) => write(text.replace(/^error: /, 'pdta: ')) });
 
   program
     .command('ask')
@@ -31,7 +32,8 @@ export function buildProgram(io: { out: (s: string) => void; err: (s: string) =>
       const { openAssistant } = await import('./engine/openAssistant.js');
       const { renderPlainText } = await import('./reply/plainText.js');
       const reply = (await openAssistant()).ask(message, opts.lang ? { lang: opts.lang } : {});
-      io.out(opts.json ? JSON.stringify(reply) + '\n' : renderPlainText(reply) + '\n');
+      const { terminalWidth, wrapForTerminal } = await import('./channels/console/wrap.js');
+      io.out(opts.json ? JSON.stringify(reply) + '\n' : wrapForTerminal(renderPlainText(reply), terminalWidth(process.stdout)) + '\n');
     });
 
   program
@@ -45,7 +47,9 @@ export function buildProgram(io: { out: (s: string) => void; err: (s: string) =>
       const { runChat } = await import('./channels/console/chat.js');
       const { TurnConversationService } = await import('./server/turnConversationService.js');
       const { MemoryConversationSnapshots, SqlConversationSnapshots } = await import('./server/conversationSnapshots.js');
+      const { terminalWidth } = await import('./channels/console/wrap.js');
       const assistant = await openAssistant();
+      const width = terminalWidth(process.stdout);
       const chat = {
         conversationId: opts.conversation ?? 'terminal',
         input: process.stdin,
@@ -53,6 +57,7 @@ export function buildProgram(io: { out: (s: string) => void; err: (s: string) =>
         interactive: process.stdin.isTTY === true,
         json: opts.json === true,
         ...(opts.lang ? { lang: opts.lang } : {}),
+        ...(width !== undefined ? { width } : {}),
       };
       if (opts.conversation === undefined) {
         const service = new TurnConversationService({ assistant, snapshots: new MemoryConversationSnapshots(), audit: async () => undefined });
