@@ -7,7 +7,8 @@
  *
  * CI installs Chromium (.ci/run); where /usr/bin/chromium is absent the suite is skipped, saying so.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -49,8 +50,14 @@ describe.skipIf(!hasChromium)(`the playground in Chromium${hasChromium ? '' : ` 
     await server?.stop();
   });
 
-  async function open(viewport: { width: number; height: number }, options: { isMobile?: boolean } = {}): Promise<Page> {
-    const context = await browser.newContext({ viewport, locale: 'it-IT', ...(options.isMobile ? { isMobile: true, hasTouch: true } : {}) });
+  async function open(viewport: { width: number; height: number }, options: { isMobile?: boolean; bypassCSP?: boolean } = {}): Promise<Page> {
+    const context = await browser.newContext({
+      viewport,
+      locale: 'it-IT',
+      ...(options.isMobile ? { isMobile: true, hasTouch: true } : {}),
+      // Only to inject axe-core: the page's own policy allows no script but its own.
+      ...(options.bypassCSP ? { bypassCSP: true } : {}),
+    });
     const page = await context.newPage();
     page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
     page.on('console', (message) => {
@@ -158,5 +165,98 @@ describe.skipIf(!hasChromium)(`the playground in Chromium${hasChromium ? '' : ` 
     await page.screenshot({ path: join(artifacts, 'playground-phone.png') });
     expect(problems).toEqual([]);
     await page.context().close();
+  });
+
+  it('on a 390×844 phone, a reply is shown from its first line, not scrolled past it', async () => {
+    const page = await open({ width: 390, height: 844 }, { isMobile: true });
+    for (const question of ['differenza con la tendinite calcifica?', 'neridronato bambino 18 kg']) {
+      const before = await page.locator('.reply').count();
+      await ask(page, question);
+      const reply = page.locator('.reply').nth(before);
+      const top = await reply.boundingBox();
+      expect(top, question).not.toBeNull();
+      // The reply's top (its kind and first line) is on screen, below the header's edge.
+      expect(top!.y, question).toBeGreaterThanOrEqual(0);
+      expect(top!.y + 40, question).toBeLessThanOrEqual(844);
+    }
+    expect(await page.locator('.reply').last().textContent()).toContain('36 mg');
+    // The header fits one row on a phone, and the input's placeholder is not clipped.
+    const header = await page.locator('header.top').boundingBox();
+    expect(header!.height).toBeLessThanOrEqual(64);
+    const placeholderFits = await page.locator('#message').evaluate((node) => {
+      const t = node as unknown as { scrollWidth: number; clientWidth: number };
+      return t.scrollWidth <= t.clientWidth;
+    });
+    expect(placeholderFits).toBe(true);
+    await page.screenshot({ path: join(artifacts, 'playground-phone-390.png') });
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
+
+  it('every tab is reached and shown from the keyboard (WAI-ARIA tabs)', async () => {
+    const page = await open({ width: 1280, height: 900 });
+    await ask(page, 'neridronato bambino 18 kg');
+    await page.locator('#tab-teams').focus();
+    const selected = async (): Promise<string | null> => page.locator('[role=tab][aria-selected=true]').getAttribute('id');
+    const focused = async (): Promise<string | null> => page.evaluate(() => (globalThis as unknown as { document: { activeElement: { id: string } | null } }).document.activeElement?.id ?? null);
+    await page.keyboard.press('ArrowRight');
+    expect([await selected(), await focused()]).toEqual(['tab-slack', 'tab-slack']);
+    expect(await page.locator('#panel-slack').isVisible()).toBe(true);
+    // The Slack tab lays the blocks out as Slack would, with the JSON behind a toggle.
+    expect(await page.locator('#slack-view .sk-message').first().textContent()).toContain('36 mg');
+    expect(await page.locator('#slack-json').isVisible()).toBe(false);
+    await page.locator('details.slack-json summary').click();
+    expect(await page.locator('#slack-json').isVisible()).toBe(true);
+    await page.locator('#tab-slack').focus();
+    await page.keyboard.press('ArrowRight');
+    expect([await selected(), await focused()]).toEqual(['tab-pathway', 'tab-pathway']);
+    await page.keyboard.press('ArrowRight');
+    expect(await selected()).toBe('tab-teams');
+    await page.keyboard.press('End');
+    expect(await selected()).toBe('tab-pathway');
+    await page.keyboard.press('Home');
+    expect(await selected()).toBe('tab-teams');
+    await page.keyboard.press('ArrowLeft');
+    expect(await selected()).toBe('tab-pathway');
+    // One tab stop for the tab list: the selected tab.
+    expect(await page.locator('[role=tab][tabindex="0"]').count()).toBe(1);
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
+
+  it('says so when a message is empty or too long, instead of cutting it silently', async () => {
+    const page = await open({ width: 1280, height: 900 });
+    const replies = await page.locator('.reply').count();
+    await page.locator('#message').press('Enter');
+    expect(await page.locator('#composer-note').textContent()).toContain('Scrivi prima una domanda');
+    await page.locator('#message').fill('x'.repeat(4100));
+    expect(await page.locator('#message').inputValue()).toHaveLength(4100);
+    expect(await page.locator('#counter').textContent()).toContain('4100');
+    expect(await page.locator('#send').isDisabled()).toBe(true);
+    await page.locator('#message').press('Enter');
+    await page.locator('#message').fill('x'.repeat(3700));
+    expect(await page.locator('#counter').textContent()).toBe('3700 / 4000');
+    expect(await page.locator('#send').isDisabled()).toBe(false);
+    expect(await page.locator('.reply').count()).toBe(replies);
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
+
+  it('has no critical or serious accessibility violation (axe-core), on a desktop and on a phone', async () => {
+    const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+    for (const [viewport, isMobile] of [[{ width: 1280, height: 900 }, false], [{ width: 390, height: 844 }, true]] as const) {
+      const page = await open(viewport, { isMobile, bypassCSP: true });
+      await ask(page, 'neridronato bambino 18 kg');
+      await page.locator('#teams-cards .ac-adaptiveCard').first().waitFor();
+      await page.addScriptTag({ content: axeSource });
+      const violations = await page.evaluate(async () => {
+        const axe = (globalThis as unknown as { axe: { run(): Promise<{ violations: Array<{ id: string; impact: string | null; nodes: Array<{ target: unknown }> }> }> } }).axe;
+        const result = await axe.run();
+        return result.violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.slice(0, 3).map((n) => n.target) }));
+      });
+      expect(violations.filter((v) => v.impact === 'critical' || v.impact === 'serious'), JSON.stringify(violations)).toEqual([]);
+      await page.context().close();
+    }
+    expect(problems).toEqual([]);
   });
 });

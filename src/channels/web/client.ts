@@ -16,7 +16,11 @@ export const CLIENT_SCRIPT = String.raw`(function () {
       language: 'Lingua',
       auto: 'Automatica',
       newConversation: 'Nuova conversazione',
-      placeholder: 'Scrivi una domanda, es. «neridronato bambino 18 kg»',
+      placeholder: 'Scrivi una domanda…',
+      newShort: 'Nuova',
+      empty: 'Scrivi prima una domanda (o tocca un esempio).',
+      tooLong: function (n, max) { return 'Il messaggio ha ' + n + ' caratteri: il massimo è ' + max + '.'; },
+      slackJson: 'JSON (per il Block Kit Builder)',
       send: 'Invia',
       message: 'Messaggio',
       examples: 'Esempi',
@@ -31,7 +35,7 @@ export const CLIENT_SCRIPT = String.raw`(function () {
       slackTab: 'Blocchi Slack',
       pathwayTab: 'Percorso',
       teamsHelp: 'L’ultima risposta come la disegna Microsoft Teams (Adaptive Card 1.5).',
-      slackHelp: 'L’ultima risposta in Block Kit, da incollare nel Block Kit Builder di Slack.',
+      slackHelp: 'L’ultima risposta come la mostra Slack (Block Kit); il JSON sotto, per il Block Kit Builder.',
       pathwayHelp: 'I tre step dell’algoritmo del PDTA (capitolo 10).',
       openPathway: 'Apri l’immagine',
       copy: 'Copia',
@@ -46,7 +50,11 @@ export const CLIENT_SCRIPT = String.raw`(function () {
       language: 'Language',
       auto: 'Automatic',
       newConversation: 'New conversation',
-      placeholder: 'Ask a question, e.g. “neridronate child 18 kg”',
+      placeholder: 'Ask a question…',
+      newShort: 'New',
+      empty: 'Type a question first (or tap an example).',
+      tooLong: function (n, max) { return 'The message has ' + n + ' characters: the most is ' + max + '.'; },
+      slackJson: 'JSON (for the Block Kit Builder)',
       send: 'Send',
       message: 'Message',
       examples: 'Examples',
@@ -61,7 +69,7 @@ export const CLIENT_SCRIPT = String.raw`(function () {
       slackTab: 'Slack blocks',
       pathwayTab: 'Pathway',
       teamsHelp: 'The last reply as Microsoft Teams draws it (Adaptive Card 1.5).',
-      slackHelp: 'The last reply in Block Kit, ready to paste into Slack’s Block Kit Builder.',
+      slackHelp: 'The last reply as Slack lays it out (Block Kit); the JSON below, for the Block Kit Builder.',
       pathwayHelp: 'The three steps of the PDTA’s algorithm (chapter 10).',
       openPathway: 'Open the picture',
       copy: 'Copy',
@@ -76,6 +84,10 @@ export const CLIENT_SCRIPT = String.raw`(function () {
     it: ['neridronato bambino 18 kg', 'differenza con la tendinite calcifica?', 'cosa prevede lo step 2?', 'ogni quanto i controlli?'],
     en: ['neridronate child 18 kg', 'difference from calcific tendinitis?', 'what does step 2 involve?', 'how often is follow-up?']
   };
+
+  /** What POST /api/chat accepts (src/channels/web/chatRequest.ts): one limit, shown before it is reached. */
+  var MAX_MESSAGE = 4000;
+  var COUNTER_FROM = 3600;
 
   var $ = function (id) { return document.getElementById(id); };
   var state = {
@@ -118,6 +130,7 @@ export const CLIENT_SCRIPT = String.raw`(function () {
     Array.prototype.forEach.call(document.querySelectorAll('[data-i18n]'), function (node) {
       node.textContent = T[lang][node.getAttribute('data-i18n')];
     });
+    updateCounter();
     $('message').setAttribute('placeholder', T[lang].placeholder);
     $('message').setAttribute('aria-label', T[lang].message);
     var examples = $('examples');
@@ -137,10 +150,26 @@ export const CLIENT_SCRIPT = String.raw`(function () {
     transcript.scrollTop = transcript.scrollHeight;
   }
 
-  function addBubble(who, content, extraClass) {
+  /** Whether the reader is at the end of the transcript (not scrolled up to read something older). */
+  function atEnd() {
+    var transcript = $('transcript');
+    return transcript.scrollHeight - transcript.scrollTop - transcript.clientHeight < 48;
+  }
+
+  /**
+   * A new reply is read from its first line (the dose, the answer), not from its end: scrolled so
+   * that its top is in view, in the transcript and in the window. Left alone when the reader had
+   * scrolled up to read something older.
+   */
+  function showFromTop(node, follow) {
+    if (!follow || !node) return;
+    node.scrollIntoView({ block: 'start', behavior: 'auto' });
+  }
+
+  function addBubble(who, content, extraClass, keepPosition) {
     var item = el('li', { className: 'turn ' + who + (extraClass ? ' ' + extraClass : '') }, [content]);
     $('transcript').appendChild(item);
-    scrollToEnd();
+    if (!keepPosition) scrollToEnd();
     return item;
   }
 
@@ -193,14 +222,15 @@ export const CLIENT_SCRIPT = String.raw`(function () {
 
   function setBusy(busy) {
     state.busy = busy;
-    $('send').disabled = busy;
+    $('send').disabled = busy || $('message').value.length > MAX_MESSAGE;
     document.body.classList.toggle('busy', busy);
   }
 
   /** Turns of one conversation are answered in order; the playground sends one at a time. */
   function post(payload, onDone) {
     setBusy(true);
-    var pending = addBubble('bot', el('p', { className: 'thinking', text: t('thinking') }), 'pending');
+    var follow = atEnd();
+    var pending = addBubble('bot', el('p', { className: 'thinking', text: t('thinking') }), 'pending', !follow);
     fetch('/api/chat', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload) })
       .then(function (res) {
         return res.json().then(function (body) {
@@ -210,10 +240,13 @@ export const CLIENT_SCRIPT = String.raw`(function () {
       })
       .then(function (body) {
         pending.remove();
+        var first = null;
         body.replies.forEach(function (reply) {
           state.lastLang = reply.lang;
-          addBubble('bot', renderReply(reply));
+          var item = addBubble('bot', renderReply(reply), null, true);
+          if (!first) first = item;
         });
+        showFromTop(first, follow);
         state.lastTurn = body;
         applyUiLanguage();
         showPreviews(body);
@@ -233,7 +266,7 @@ export const CLIENT_SCRIPT = String.raw`(function () {
   function langFor(replyLang) { return state.lang !== 'auto' ? state.lang : (replyLang || state.lastLang || state.initialLang); }
 
   function sendText(text) {
-    if (state.busy || text.trim() === '') return;
+    if (state.busy || text.trim() === '' || text.length > MAX_MESSAGE) return;
     addBubble('user', el('p', { text: text }));
     var payload = { conversationId: state.conversationId, text: text };
     if (state.lang !== 'auto') payload.lang = state.lang;
@@ -289,13 +322,70 @@ export const CLIENT_SCRIPT = String.raw`(function () {
       };
       card.parse(json);
       var rendered = card.render();
-      if (rendered) panel.appendChild(el('div', { className: 'teams-card' }, [rendered]));
+      if (!rendered) return;
+      // The renderer marks a heading TextBlock role=heading without a level; assistive technology needs one.
+      Array.prototype.forEach.call(rendered.querySelectorAll('[role=heading]:not([aria-level])'), function (h) { h.setAttribute('aria-level', '3'); });
+      panel.appendChild(el('div', { className: 'teams-card' }, [rendered]));
     });
+  }
+
+  /**
+   * Slack's mrkdwn as Slack shows it: *bold*, _italic_, ~strike~, code spans, <url|label> links, the
+   * three escaped characters; built with DOM nodes, so nothing in it becomes markup.
+   */
+  function mrkdwn(text, parent) {
+    var unescape = function (s) { return s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&'); };
+    var pattern = /<([^>|]+)(?:\|([^>]+))?>|\*([^*\n]+)\*|_([^_\n]+)_|~([^~\n]+)~|` + '`' + String.raw`([^` + '`' + String.raw`\n]+)` + '`' + String.raw`/g;
+    var last = 0;
+    var match;
+    while ((match = pattern.exec(text)) !== null) {
+      if (match.index > last) parent.appendChild(document.createTextNode(unescape(text.slice(last, match.index))));
+      if (match[1] !== undefined) {
+        var href = unescape(match[1]);
+        parent.appendChild(/^https?:/.test(href) ? el('a', { href: href, target: '_blank', rel: 'noopener', text: unescape(match[2] || href) }) : el('span', { text: unescape(match[2] || href) }));
+      } else if (match[3] !== undefined) parent.appendChild(el('strong', { text: unescape(match[3]) }));
+      else if (match[4] !== undefined) parent.appendChild(el('em', { text: unescape(match[4]) }));
+      else if (match[5] !== undefined) parent.appendChild(el('s', { text: unescape(match[5]) }));
+      else parent.appendChild(el('code', { text: unescape(match[6]) }));
+      last = pattern.lastIndex;
+    }
+    if (last < text.length) parent.appendChild(document.createTextNode(unescape(text.slice(last))));
+    return parent;
+  }
+
+  function slackText(obj, className) {
+    var node = el('div', { className: className || 'sk-text' });
+    if (!obj) return node;
+    return obj.type === 'mrkdwn' ? mrkdwn(obj.text, node) : (node.textContent = obj.text, node);
+  }
+
+  /** One Block Kit block as Slack lays it out (the kinds the renderer emits). */
+  function slackBlock(block) {
+    switch (block.type) {
+      case 'header': return el('div', { className: 'sk-header', text: block.text.text });
+      case 'divider': return el('hr', { className: 'sk-divider' });
+      case 'section': {
+        var parts = [slackText(block.text)];
+        if (block.fields) parts.push(el('div', { className: 'sk-fields' }, block.fields.map(function (f) { return slackText(f, 'sk-field'); })));
+        return el('div', { className: 'sk-section' }, parts);
+      }
+      case 'context': return el('div', { className: 'sk-context' }, (block.elements || []).map(function (e) { return slackText(e, 'sk-context-item'); }));
+      case 'actions': return el('div', { className: 'sk-actions' }, (block.elements || []).map(function (b) {
+        return el('button', { type: 'button', className: 'sk-button', text: b.text ? b.text.text : '', onclick: function () { if (b.value) sendAction(b.value, b.text ? b.text.text : b.value, state.lastLang); } });
+      }));
+      default: return el('div', { className: 'sk-unknown', text: block.type });
+    }
   }
 
   function showSlack(turn) {
     var pre = $('slack-json');
+    var view = $('slack-view');
+    view.textContent = '';
     pre.textContent = turn ? JSON.stringify(turn.slack.length === 1 ? turn.slack[0] : turn.slack, null, 2) : t('noPreview');
+    if (!turn) { view.appendChild(el('p', { className: 'muted', text: t('noPreview') })); return; }
+    turn.slack.forEach(function (message) {
+      view.appendChild(el('div', { className: 'sk-message' }, [el('div', { className: 'sk-app', text: 'PDTA' })].concat(message.blocks.map(slackBlock))));
+    });
   }
 
   function showPreviews(turn) {
@@ -303,13 +393,37 @@ export const CLIENT_SCRIPT = String.raw`(function () {
     showSlack(turn);
   }
 
-  function selectTab(name) {
+  function selectTab(name, focus) {
     Array.prototype.forEach.call(document.querySelectorAll('[role=tab]'), function (tab) {
       var selected = tab.getAttribute('data-tab') === name;
       tab.setAttribute('aria-selected', selected ? 'true' : 'false');
       tab.tabIndex = selected ? 0 : -1;
       $('panel-' + tab.getAttribute('data-tab')).hidden = !selected;
+      if (selected && focus) tab.focus();
     });
+  }
+
+  /** The WAI-ARIA tabs pattern: one tab stop; arrow keys, Home and End move between tabs and show them. */
+  function onTabKey(event) {
+    var tabs = Array.prototype.slice.call(document.querySelectorAll('[role=tab]'));
+    var index = tabs.indexOf(event.currentTarget);
+    var next = { ArrowRight: index + 1, ArrowLeft: index - 1, Home: 0, End: tabs.length - 1 }[event.key];
+    if (next === undefined) return;
+    event.preventDefault();
+    var tab = tabs[(next + tabs.length) % tabs.length];
+    selectTab(tab.getAttribute('data-tab'), true);
+  }
+
+  /** The length, shown from COUNTER_FROM on; past MAX_MESSAGE the message says so and Send waits. */
+  function updateCounter() {
+    var n = $('message').value.length;
+    var counter = $('counter');
+    var over = n > MAX_MESSAGE;
+    counter.hidden = n < COUNTER_FROM;
+    counter.textContent = over ? t('tooLong')(n, MAX_MESSAGE) : n + ' / ' + MAX_MESSAGE;
+    counter.classList.toggle('over', over);
+    $('send').disabled = state.busy || over;
+    if (n > 0) $('composer-note').textContent = '';
   }
 
   // ----- wiring -----
@@ -318,10 +432,18 @@ export const CLIENT_SCRIPT = String.raw`(function () {
     event.preventDefault();
     var input = $('message');
     var text = input.value;
-    if (state.busy || text.trim() === '') return;
+    if (state.busy) return;
+    if (text.trim() === '') {
+      $('composer-note').textContent = t('empty');
+      input.focus();
+      return;
+    }
+    if (text.length > MAX_MESSAGE) { updateCounter(); input.focus(); return; }
     input.value = '';
+    updateCounter();
     sendText(text);
   });
+  $('message').addEventListener('input', updateCounter);
   $('message').addEventListener('keydown', function (event) {
     if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
       event.preventDefault();
@@ -342,6 +464,7 @@ export const CLIENT_SCRIPT = String.raw`(function () {
   });
   Array.prototype.forEach.call(document.querySelectorAll('[role=tab]'), function (tab) {
     tab.addEventListener('click', function () { selectTab(tab.getAttribute('data-tab')); });
+    tab.addEventListener('keydown', onTabKey);
   });
   $('copy-slack').addEventListener('click', function () {
     var text = $('slack-json').textContent;

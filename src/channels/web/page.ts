@@ -22,6 +22,15 @@ button, select, textarea { font: inherit; }
 header.top { display: flex; flex-wrap: wrap; gap: 8px 16px; align-items: center; justify-content: space-between;
   padding: 10px 16px; background: var(--accent); color: var(--accent-fg); }
 header.top h1 { font-size: 1.05rem; margin: 0; font-weight: 600; }
+.short { display: none; }
+@media (max-width: 600px) {
+  header.top { flex-wrap: nowrap; padding: 8px 12px; }
+  header.top h1 { white-space: nowrap; }
+  .long { display: none; }
+  .short { display: inline; }
+  .controls { flex-wrap: nowrap; }
+  .controls .label { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+}
 .controls { display: flex; gap: 8px; align-items: center; flex-wrap: wrap; }
 .controls label { font-size: 0.9rem; display: flex; gap: 6px; align-items: center; }
 .controls select, .controls button { border: 1px solid rgba(255,255,255,0.6); background: rgba(255,255,255,0.12); color: inherit;
@@ -33,12 +42,12 @@ main.layout { flex: 1; display: grid; grid-template-columns: minmax(0, 1fr); gap
 .chat, .inspector { background: var(--panel); border: 1px solid var(--line); border-radius: 10px; min-width: 0; }
 .chat { display: flex; flex-direction: column; height: calc(100vh - 96px); min-height: 420px; }
 @supports (height: 100dvh) { .chat { height: calc(100dvh - 96px); } }
-.transcript { list-style: none; margin: 0; padding: 12px; overflow-y: auto; flex: 1; display: flex; flex-direction: column; gap: 10px; }
+.transcript { list-style: none; margin: 0; padding: 12px; overflow-y: auto; flex: 1; display: flex; flex-direction: column; gap: 10px; scroll-padding-top: 8px; }
 .turn { max-width: 100%; overflow-wrap: anywhere; }
 .turn.user { align-self: flex-end; background: var(--user); border-radius: 12px 12px 2px 12px; padding: 6px 12px; max-width: 85%; }
 .turn.user p { margin: 0; white-space: pre-wrap; }
 .turn.user.clicked p::before { content: "▸ "; color: var(--muted); }
-.turn.bot { align-self: stretch; }
+.turn.bot { align-self: stretch; scroll-margin-top: 8px; }
 .reply { border: 1px solid var(--line); border-left: 4px solid var(--accent); border-radius: 8px; padding: 10px 12px; background: #fcfcfb; }
 .reply.kind-not-covered { border-left-color: var(--error); }
 .reply.kind-clarify { border-left-color: #6b4fbb; }
@@ -72,6 +81,10 @@ body.busy button.action { cursor: progress; }
 #composer { display: flex; gap: 8px; padding: 10px 12px; border-top: 1px solid var(--line); }
 #composer textarea { flex: 1; min-width: 0; resize: none; border: 1px solid var(--line); border-radius: 8px; padding: 8px 10px; min-height: 44px; }
 #composer button { background: var(--accent); color: var(--accent-fg); border-radius: 8px; padding: 6px 16px; }
+.composer-status { margin: 0; padding: 0 12px; min-height: 0; font-size: 0.85rem; color: var(--muted); display: flex; justify-content: space-between; gap: 8px; }
+.composer-status:has(span:not(:empty):not([hidden])) { padding-bottom: 8px; }
+#composer-note { color: var(--error); }
+#counter.over { color: var(--error); font-weight: 600; }
 .inspector { padding: 0 0 12px; display: flex; flex-direction: column; min-height: 320px; }
 .tabs { display: flex; gap: 6px; padding: 10px 12px 0; flex-wrap: wrap; border-bottom: 1px solid var(--line); }
 .tabs button { border-radius: 8px 8px 0 0; border-bottom: none; }
@@ -79,10 +92,32 @@ body.busy button.action { cursor: progress; }
 .panel { padding: 10px 12px; overflow: auto; min-width: 0; }
 .panel .help { margin: 0 0 8px; color: var(--muted); font-size: 0.9rem; }
 .muted { color: var(--muted); }
-.teams-card { border: 1px solid #e1dfdd; border-radius: 6px; margin-bottom: 10px; overflow: hidden; background: #fff; }
+.teams-card { border: 1px solid #e1dfdd; border-radius: 6px; margin-bottom: 10px; overflow: hidden; background: #fff; max-width: 100%; }
+/* The renderer lays a card's buttons in one row with inline styles; in the preview they wrap instead of running off the card. */
+.teams-card .ac-actionSet { flex-wrap: wrap !important; gap: 8px; }
+.teams-card .ac-actionSet > * { margin-left: 0 !important; max-width: 100%; }
+.teams-card .ac-pushButton { max-width: 100%; }
+.sk-message { border: 1px solid var(--line); border-radius: 6px; padding: 8px 12px; margin-bottom: 10px; background: #fff;
+  font-family: Lato, "Segoe UI", system-ui, sans-serif; font-size: 15px; color: #1d1c1d; }
+.sk-app { font-weight: 900; margin-bottom: 4px; }
+.sk-header { font-weight: 900; font-size: 1.1rem; margin: 6px 0; }
+.sk-section { margin: 6px 0; }
+.sk-text { white-space: pre-wrap; overflow-wrap: anywhere; }
+.sk-fields { display: grid; grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 6px 16px; margin-top: 6px; }
+.sk-field { white-space: pre-wrap; overflow-wrap: anywhere; }
+.sk-context { display: flex; flex-wrap: wrap; gap: 8px; font-size: 0.8rem; color: #616061; margin: 6px 0; }
+.sk-actions { display: flex; flex-wrap: wrap; gap: 8px; margin: 8px 0; }
+.sk-button { border: 1px solid #bbbabb; background: #fff; color: #1d1c1d; border-radius: 4px; padding: 4px 12px; min-height: 32px; font-weight: 700; cursor: pointer; }
+.sk-divider { border: none; border-top: 1px solid #dddddd; margin: 8px 0; }
+.sk-text code, .sk-field code { background: #f6f6f6; border: 1px solid #e0e0e0; border-radius: 3px; padding: 0 3px; color: #c01343; }
+details.slack-json { margin-top: 8px; }
+details.slack-json summary { cursor: pointer; color: var(--accent); }
 #slack-json { margin: 8px 0 0; padding: 10px; background: #1d1c1d; color: #f8f8f8; border-radius: 6px; font-size: 0.8rem;
   overflow: auto; max-height: 70vh; white-space: pre; }
-#pathway-img { width: 100%; height: auto; border: 1px solid var(--line); border-radius: 6px; background: #fff; }
+#pathway-img { display: block; width: 100%; height: auto; border: 1px solid var(--line); border-radius: 6px; background: #fff; }
+/* On a phone the whole picture would be too small to read: shown at a legible size, scrolled sideways. */
+.pathway-scroll { overflow-x: auto; max-width: 100%; }
+@media (max-width: 600px) { #pathway-img { width: 820px; max-width: none; } }
 footer.note { padding: 4px 16px 12px; font-size: 0.8rem; color: var(--muted); text-align: center; }
 `;
 
@@ -124,16 +159,16 @@ ${vendor}
 </head>
 <body>
 <header class="top">
-  <h1 data-i18n="title">${escapeXml(TEXT[lang].heading)}</h1>
+  <h1><span class="long" data-i18n="title">${escapeXml(TEXT[lang].heading)}</span><span class="short">PDTA · RCO230</span></h1>
   <div class="controls">
-    <label><span data-i18n="language">Lingua</span>
+    <label><span class="label" data-i18n="language">Lingua</span>
       <select id="lang">
         <option value="auto" data-i18n="auto">Automatica</option>
         <option value="it">Italiano</option>
         <option value="en">English</option>
       </select>
     </label>
-    <button type="button" id="new-conversation" data-i18n="newConversation">Nuova conversazione</button>
+    <button type="button" id="new-conversation"><span class="long" data-i18n="newConversation">Nuova conversazione</span><span class="short" data-i18n="newShort">Nuova</span></button>
   </div>
 </header>
 <main class="layout">
@@ -141,10 +176,11 @@ ${vendor}
     <h2 id="chat-title" class="sr-only" data-i18n="assistant">Assistente</h2>
     <ol id="transcript" class="transcript" aria-live="polite"></ol>
     <div id="examples" class="examples" aria-label="Esempi"></div>
-    <form id="composer" autocomplete="off">
-      <textarea id="message" rows="1" maxlength="1000" enterkeyhint="send"></textarea>
+    <form id="composer" autocomplete="off" novalidate>
+      <textarea id="message" rows="1" enterkeyhint="send" aria-describedby="composer-note counter"></textarea>
       <button type="submit" id="send" data-i18n="send">Invia</button>
     </form>
+    <p class="composer-status"><span id="composer-note" role="status"></span><span id="counter" role="status" hidden></span></p>
   </section>
   <aside class="inspector">
     <div class="tabs" role="tablist">
@@ -158,12 +194,16 @@ ${vendor}
     </div>
     <div class="panel" role="tabpanel" id="panel-slack" aria-labelledby="tab-slack" hidden>
       <p class="help" data-i18n="slackHelp"></p>
-      <button type="button" id="copy-slack" data-i18n="copy">Copia</button>
-      <pre id="slack-json"></pre>
+      <div id="slack-view"></div>
+      <details class="slack-json">
+        <summary data-i18n="slackJson">JSON</summary>
+        <button type="button" id="copy-slack" data-i18n="copy">Copia</button>
+        <pre id="slack-json"></pre>
+      </details>
     </div>
     <div class="panel" role="tabpanel" id="panel-pathway" aria-labelledby="tab-pathway" hidden>
       <p class="help" data-i18n="pathwayHelp"></p>
-      <img id="pathway-img" src="/pathway.svg?lang=${lang}" alt="${lang === 'it' ? 'Algoritmo del PDTA in tre step' : 'The PDTA algorithm in three steps'}">
+      <div class="pathway-scroll" tabindex="0" aria-label="${lang === 'it' ? 'Algoritmo del PDTA, scorrevole' : 'The PDTA algorithm, scrollable'}"><a id="pathway-zoom" href="/pathway.svg?lang=${lang}" target="_blank" rel="noopener"><img id="pathway-img" src="/pathway.svg?lang=${lang}" alt="${lang === 'it' ? 'Algoritmo del PDTA in tre step' : 'The PDTA algorithm in three steps'}"></a></div>
       <p><a id="pathway-link" href="/pathway.svg?lang=${lang}" target="_blank" rel="noopener" data-i18n="openPathway">Apri l’immagine</a></p>
     </div>
   </aside>
