@@ -148,16 +148,33 @@ export function buildProgram(io: { out: (s: string) => void; err: (s: string) =>
     .option('--app-id <id>', 'the bot’s Microsoft App ID (default: MicrosoftAppId)')
     .option('--out <file>', 'where to write the package', 'pdta-teams-app.zip')
     .option('--domain <host>', 'host of the messaging endpoint https://<host>/api/messages, listed in validDomains')
-    .action(async (opts: { appId?: string; out: string; domain?: string }) => {
-      const { GUID, writeAppPackage } = await import('./channels/teams/appPackage/build.js');
+    .option('--app-version <x.y.z>', 'the app version; each update uploaded to Teams must raise it (default: this package’s version)')
+    .option('--developer-name <name>', 'the publisher Teams shows, at most 32 characters')
+    .option('--website-url <https-url>', 'the publisher’s website, linked from the app’s details')
+    .option('--privacy-url <https-url>', 'the privacy statement, linked from the app’s details')
+    .option('--terms-url <https-url>', 'the terms of use, linked from the app’s details')
+    .action(async (opts: { appId?: string; out: string; domain?: string; appVersion?: string; developerName?: string; websiteUrl?: string; privacyUrl?: string; termsUrl?: string }) => {
+      const { GUID, placeholderUrls, writeAppPackage } = await import('./channels/teams/appPackage/build.js');
       // Read directly rather than through loadConfig(): packaging needs only this one value, and
       // must not fail over an unrelated setting of the server.
       const appId = (opts.appId ?? process.env['MicrosoftAppId'] ?? '').trim();
       if (appId === '') throw new UsageError('no app id: pass --app-id <Microsoft App ID> or set MicrosoftAppId');
       if (!GUID.test(appId)) throw new UsageError(`the Microsoft App ID must be a GUID, got "${appId}"`);
       try {
-        const built = await writeAppPackage(opts.out, { appId, ...(opts.domain ? { domain: opts.domain } : {}) });
-        io.out(`wrote ${opts.out} (${built.files.join(', ')})\n`);
+        const built = await writeAppPackage(opts.out, {
+          appId,
+          ...(opts.domain ? { domain: opts.domain } : {}),
+          ...(opts.appVersion ? { version: opts.appVersion } : {}),
+          ...(opts.developerName !== undefined ? { developerName: opts.developerName } : {}),
+          ...(opts.websiteUrl ? { websiteUrl: opts.websiteUrl } : {}),
+          ...(opts.privacyUrl ? { privacyUrl: opts.privacyUrl } : {}),
+          ...(opts.termsUrl ? { termsOfUseUrl: opts.termsUrl } : {}),
+        });
+        io.out(`wrote ${opts.out} (${built.files.join(', ')}), version ${String(built.manifest['version'])}\n`);
+        const placeholders = placeholderUrls(built.manifest);
+        if (placeholders.length > 0) {
+          io.err(`pdta: note: ${placeholders.join(', ')} still point at example.org; pass --website-url, --privacy-url and --terms-url before publishing to your tenant\n`);
+        }
       } catch (error) {
         if (error instanceof RangeError) throw new UsageError(error.message);
         throw error;

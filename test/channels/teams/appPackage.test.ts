@@ -9,13 +9,11 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { inflateSync } from 'node:zlib';
+import { crc32, inflateRawSync, inflateSync } from 'node:zlib';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { buildAppPackage, buildManifest, defaultSourceDir } from '../../../src/channels/teams/appPackage/build.js';
-import { crc32 } from '../../../src/channels/teams/appPackage/crc32.js';
-import { iconFiles } from '../../../src/channels/teams/appPackage/icons.js';
 import { buildProgram, main } from '../../../src/cli.js';
 
 const APP_ID = '6b1e2f55-3c1d-4b7e-9a41-0c2d5e8f9a10';
@@ -50,7 +48,7 @@ function readZip(zip: Buffer): Map<string, Buffer> {
     expect(zip.readUInt32LE(local)).toBe(0x04034b50);
     const dataStart = local + 30 + zip.readUInt16LE(local + 26) + zip.readUInt16LE(local + 28);
     const raw = zip.subarray(dataStart, dataStart + compressed);
-    const data = method === 0 ? Buffer.from(raw) : inflateSync(raw);
+    const data = method === 0 ? Buffer.from(raw) : inflateRawSync(raw);
     expect(crc32(data), `CRC of ${name}`).toBe(crc);
     files.set(name, data);
     at += 46 + nameLength + extra + comment;
@@ -189,13 +187,32 @@ describe('pdta teams package', () => {
     expect(opaque).toBeGreaterThan(50);
   });
 
-  it('ships the committed icons, which are exactly what icons.ts draws', () => {
-    const drawn = iconFiles();
+  it('ships the committed icons as they are', () => {
+    const files = readZip(readFileSync(out));
     for (const name of ['color.png', 'outline.png'] as const) {
       const committed = join(defaultSourceDir(), name);
       expect(existsSync(committed)).toBe(true);
-      expect(readFileSync(committed).equals(drawn[name]), `${name}: regenerate it from icons.ts`).toBe(true);
+      expect(files.get(name)!.equals(readFileSync(committed))).toBe(true);
     }
+  });
+
+  it('takes the version, the publisher and its addresses from flags, so nobody edits the package', async () => {
+    const file = join(work, 'publisher.zip');
+    const { out: printed } = await cli([
+      'teams', 'package', '--app-id', APP_ID, '--out', file, '--app-version', '1.4.2',
+      '--developer-name', 'ASL Toscana Centro', '--website-url', 'https://www.uslcentro.toscana.it/',
+      '--privacy-url', 'https://www.uslcentro.toscana.it/privacy', '--terms-url', 'https://www.uslcentro.toscana.it/termini',
+    ]);
+    expect(printed).toContain('version 1.4.2');
+    const manifest = JSON.parse(readZip(readFileSync(file)).get('manifest.json')!.toString('utf8')) as Record<string, unknown>;
+    expect(manifest['version']).toBe('1.4.2');
+    expect(manifest['developer']).toEqual({
+      name: 'ASL Toscana Centro',
+      websiteUrl: 'https://www.uslcentro.toscana.it/',
+      privacyUrl: 'https://www.uslcentro.toscana.it/privacy',
+      termsOfUseUrl: 'https://www.uslcentro.toscana.it/termini',
+    });
+    expect(validateManifest(manifest), JSON.stringify(validateManifest.errors)).toBe(true);
   });
 
   it('is reproducible: the same inputs give the same bytes', () => {
@@ -245,6 +262,24 @@ describe('pdta teams package, wrong usage (exit 2, one line on stderr)', () => {
     const r = await run(['teams', 'package', '--app-id', APP_ID, '--domain', 'https://bot.example.org/api/messages', '--out', join(work, 'x.zip')]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('host name');
+  });
+
+  it('with a version that is not x.y.z, a publisher name too long, or an address that is not https', async () => {
+    for (const [flag, value, words] of [
+      ['--app-version', '2', 'x.y.z'],
+      ['--developer-name', 'x'.repeat(33), '32 characters'],
+      ['--privacy-url', 'http://example.org/privacy', 'https://'],
+    ] as const) {
+      const r = await run(['teams', 'package', '--app-id', APP_ID, flag, value, '--out', join(work, 'x.zip')]);
+      expect(r.code, flag).toBe(2);
+      expect(r.stderr, flag).toContain(words);
+    }
+  });
+
+  it('says when the package still carries the template’s example.org addresses', async () => {
+    const r = await run(['teams', 'package', '--app-id', APP_ID, '--out', join(work, 'placeholder.zip')]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/^pdta: note: websiteUrl, privacyUrl, termsOfUseUrl still point at example\.org/);
   });
 
   it('takes MicrosoftAppId from the environment by default', async () => {

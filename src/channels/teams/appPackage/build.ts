@@ -2,14 +2,17 @@
  * The Teams app package: the .zip an administrator uploads in Teams (Apps › Manage your apps ›
  * Upload) or in the Teams Developer Portal. It holds, at its root, manifest.json (from
  * teams/manifest.template.json with the bot's app id filled in), the English strings (en.json) and
- * the two icons (teams/color.png, teams/outline.png; drawn by icons.ts when missing).
+ * the two icons (teams/color.png, teams/outline.png). The archive is written by fflate with a fixed
+ * timestamp, so the same inputs give the same bytes.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { iconFiles } from './icons.js';
-import { createZip, type ZipEntry } from './zip.js';
+import { zipSync, type Zippable } from 'fflate';
+
+/** Every entry's timestamp: fixed, so that a package is reproducible byte for byte. */
+const PACKAGE_TIME = new Date('2024-01-01T00:00:00Z');
 
 export const GUID = /^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$/;
 /** A host name as validDomains takes it (no scheme, no path; a leading "*." wildcard allowed). */
@@ -20,8 +23,14 @@ export interface AppPackageOptions {
   appId: string;
   /** Host of the messaging endpoint (https://<domain>/api/messages), listed in validDomains. */
   domain?: string;
-  /** The app version Teams compares on upload (x.y.z); default: this package's version. */
+  /** The app version Teams compares on upload (x.y.z); default: this package's version. An update must raise it. */
   version?: string;
+  /** The publisher Teams shows (manifest developer.name, at most 32 characters); default: the template's. */
+  developerName?: string;
+  /** https addresses Teams links to from the app's details; default: the template's placeholders. */
+  websiteUrl?: string;
+  privacyUrl?: string;
+  termsOfUseUrl?: string;
   /** Where the template, strings and icons are; default: the package's teams/ folder. */
   sourceDir?: string;
 }
@@ -85,28 +94,39 @@ export function buildManifest(options: AppPackageOptions): Record<string, unknow
     MICROSOFT_APP_ID: options.appId.toLowerCase(),
     VERSION: version,
     BOT_DOMAIN: options.domain?.toLowerCase(),
-  });
-  return manifest as Record<string, unknown>;
+  }) as Record<string, unknown>;
+  const developer = { ...(manifest['developer'] as Record<string, string>) };
+  if (options.developerName !== undefined) {
+    const name = options.developerName.trim();
+    if (name === '' || name.length > 32) throw new RangeError(`the developer name must be 1 to 32 characters, got "${options.developerName}"`);
+    developer['name'] = name;
+  }
+  for (const [key, value] of [['websiteUrl', options.websiteUrl], ['privacyUrl', options.privacyUrl], ['termsOfUseUrl', options.termsOfUseUrl]] as const) {
+    if (value === undefined) continue;
+    if (!/^https:\/\/[^\s/]+\.[^\s]+$/.test(value) || value.length > 2048) throw new RangeError(`the ${key} must be an https:// address, got "${value}"`);
+    developer[key] = value;
+  }
+  return { ...manifest, developer };
+}
+
+/** The template's placeholder addresses: a package still carrying them is not ready for a tenant's catalogue. */
+export function placeholderUrls(manifest: Record<string, unknown>): string[] {
+  const developer = manifest['developer'] as Record<string, string>;
+  return ['websiteUrl', 'privacyUrl', 'termsOfUseUrl'].filter((k) => /\.example\.org\b/.test(developer[k] ?? ''));
 }
 
 export function buildAppPackage(options: AppPackageOptions): AppPackage {
   const sourceDir = options.sourceDir ?? defaultSourceDir();
   const manifest = buildManifest({ ...options, sourceDir });
-  const drawn = iconFiles();
-  const icon = (name: 'color.png' | 'outline.png'): Buffer => {
-    const file = join(sourceDir, name);
-    return existsSync(file) ? readFileSync(file) : drawn[name];
+  const files: Record<string, Uint8Array> = {
+    'manifest.json': Buffer.from(JSON.stringify(manifest, null, 2) + '\n', 'utf8'),
+    'color.png': readFileSync(join(sourceDir, 'color.png')),
+    'outline.png': readFileSync(join(sourceDir, 'outline.png')),
   };
-  const entries: ZipEntry[] = [
-    { name: 'manifest.json', data: Buffer.from(JSON.stringify(manifest, null, 2) + '\n', 'utf8') },
-    { name: 'color.png', data: icon('color.png') },
-    { name: 'outline.png', data: icon('outline.png') },
-  ];
   const localization = manifest['localizationInfo'] as { additionalLanguages?: Array<{ file: string }> } | undefined;
-  for (const { file } of localization?.additionalLanguages ?? []) {
-    entries.push({ name: file, data: readFileSync(join(sourceDir, file)) });
-  }
-  return { zip: createZip(entries), manifest, files: entries.map((e) => e.name) };
+  for (const { file } of localization?.additionalLanguages ?? []) files[file] = readFileSync(join(sourceDir, file));
+  const zippable: Zippable = Object.fromEntries(Object.entries(files).map(([name, data]) => [name, [data, { mtime: PACKAGE_TIME }]]));
+  return { zip: Buffer.from(zipSync(zippable, { level: 9 })), manifest, files: Object.keys(files) };
 }
 
 export async function writeAppPackage(outFile: string, options: AppPackageOptions): Promise<AppPackage> {
