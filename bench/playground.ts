@@ -3,7 +3,7 @@
  * built CLI, its own process, on loopback), each a clinician's sequence of questions and button
  * clicks, every answer checked. Reports latency (p50, p99), throughput and errors, against a
  * baseline measured in the same run with the same load generator: a bare Node `http` server
- * answering JSON (DESIGN.md's reference figure, about 25,000 requests/s on this kind of machine).
+ * answering JSON (about 25,000 requests/s on this kind of machine, a reference figure for it).
  *
  * Bounded: loopback only, a fixed number of conversations, a fixed duration (override with
  * BENCH_PLAYGROUND_CONVERSATIONS, at most 1,000, and BENCH_PLAYGROUND_SECONDS, at most 300).

@@ -1,5 +1,6 @@
 /**
- * The `pdta` command (contract in DESIGN.md): ask, chat, serve, content check.
+ * The `pdta` command, a contract other tools rely on (README, "The `pdta` command"): ask, chat,
+ * serve, content, teams package and followup.
  * Exit codes: 0 success, 2 bad usage or bad input (one line on stderr), 1 internal error.
  */
 import { Command, CommanderError, Option } from 'commander';

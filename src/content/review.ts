@@ -1,6 +1,6 @@
 /**
  * content/REVIEW.md, generated from cautions.yaml so that the list the PDTA's owner reads and the
- * cautions the answers show can never drift apart (test/content/review.test.ts checks it).
+ * cautions the answers show can never drift apart (test/content/content.test.ts checks it).
  */
 import type { Content } from './schema.js';
 

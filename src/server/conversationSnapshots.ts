@@ -1,6 +1,6 @@
 /**
  * Where conversations live between turns: in PostgreSQL/PGlite for the server and the terminal,
- * in memory for `pdta chat --ephemeral` and tests. Both answer load() the same way, so a snapshot
+ * in memory for `pdta chat` without `--conversation`, for Teams in local mode, and for tests. Both answer load() the same way, so a snapshot
  * that expired or came from another machine version is reported, never silently reused.
  */
 import { CONVERSATION_MACHINE_VERSION } from '../../machines/conversation.js';

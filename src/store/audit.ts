@@ -88,7 +88,7 @@ export class DosingAudit {
 /**
  * Platform user ids are single tokens of letters, digits and a few separators. Anything with a
  * space or an @, a codice fiscale, or a bare phone number is a person's name or contact that
- * reached the audit by mistake (DESIGN.md: patients and users appear only as pseudonymous codes).
+ * reached the audit by mistake (the README's safety rules: patients appear only as pseudonymous codes).
  */
 function refusePersonalUserRef(userRef: string): void {
   const platformId = /^[A-Za-z0-9][A-Za-z0-9:._\-+/=]{0,255}$/;

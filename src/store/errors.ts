@@ -7,7 +7,7 @@ export type StoreErrorCode =
   | 'INVALID_CONFIG'
   /** A caller passed a value the store will not write (a negative TTL, an empty key). */
   | 'INVALID_INPUT'
-  /** A value looks like personal data where only a pseudonymous id belongs (DESIGN.md, clinical safety). */
+  /** A value looks like personal data where only a pseudonymous id belongs (the README's safety rules). */
   | 'PERSONAL_DATA_REFUSED'
   /** Another live process has the PGlite data directory open (two writers would lose data). */
   | 'DATA_DIR_IN_USE'

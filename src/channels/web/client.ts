@@ -5,7 +5,7 @@
  * become markup. The Teams preview uses the adaptivecards browser bundle from /vendor/.
  *
  * Kept as a string rather than a compiled module: the server serves it verbatim and the page's
- * Content-Security-Policy allows exactly this script by its hash. test/server/web.test.ts parses it.
+ * Content-Security-Policy allows exactly this script by its hash. test/server/playgroundPage.test.ts parses it.
  */
 export const CLIENT_SCRIPT = String.raw`(function () {
   'use strict';
