@@ -3,7 +3,7 @@
  * ChatPoster, which waits out 429 answers for as long as Retry-After says), or the response_url of
  * a slash command or a click (ephemeral answers, sharing, deleting an ephemeral message).
  */
-import { SLACK_LIMITS, type SlackMessage } from '../../reply/blockKit.js';
+import { escapeMrkdwn, SLACK_LIMITS, type SlackMessage } from '../../reply/blockKit.js';
 import type { ChatPoster } from './chatPoster.js';
 
 export type Deliver = (message: SlackMessage) => Promise<void>;
@@ -33,7 +33,7 @@ export function postToConversationOrPrivately(poster: ChatPoster, channel: strin
       await post(message);
     } catch (error) {
       if (!isNotInConversation(error)) throw error;
-      const blocks = hinted || message.blocks.length >= SLACK_LIMITS.blocksPerMessage ? message.blocks : [...message.blocks, { type: 'context' as const, elements: [{ type: 'mrkdwn' as const, text: hint, verbatim: true as const }] }];
+      const blocks = hinted || message.blocks.length >= SLACK_LIMITS.blocksPerMessage ? message.blocks : [...message.blocks, { type: 'context' as const, elements: [{ type: 'mrkdwn' as const, text: escapeMrkdwn(hint), verbatim: true as const }] }];
       hinted = true;
       await postToResponseUrl(responseUrl, { response_type: 'ephemeral', replace_original: false, text: message.text, blocks });
     }

@@ -26,8 +26,17 @@ export type UpcomingRemindersSource = (userRef: string) => Promise<UpcomingRemin
 /** Lines shown; a busy month is a list for `pdta followup upcoming`, not for a Home tab. */
 export const HOME_MAX_REMINDERS = 40;
 
+/** A section of mrkdwn that is already escaped (built from escaped pieces). */
+function escapedSection(mrkdwn: string): SlackBlock {
+  return { type: 'section', text: { type: 'mrkdwn', text: mrkdwn, verbatim: true } };
+}
+
+/**
+ * A section of our own words: escaped too, since Slack reads any "<…>" as a link or a mention
+ * ("/pdta <domanda>" would vanish) and "&" as the start of an entity.
+ */
 function section(text: string): SlackBlock {
-  return { type: 'section', text: { type: 'mrkdwn', text, verbatim: true } };
+  return escapedSection(escapeMrkdwn(text));
 }
 
 function reminderBlocks(reminders: UpcomingReminders): SlackBlock[] {
@@ -40,9 +49,8 @@ function reminderBlocks(reminders: UpcomingReminders): SlackBlock[] {
   const lines = reminders
     .slice(0, HOME_MAX_REMINDERS)
     .map((r) => `• *${escapeMrkdwn(r.due)}* · \`${escapeMrkdwn(r.patientCode)}\` · ${escapeMrkdwn(r.what)}`);
-  // Our own words, no user text: nothing to escape.
-  if (reminders.length > HOME_MAX_REMINDERS) lines.push(HOME.remindersMore(reminders.length - HOME_MAX_REMINDERS));
-  return [...blocks, ...splitMrkdwn(lines.join('\n'), SLACK_LIMITS.sectionText).map(section)];
+  if (reminders.length > HOME_MAX_REMINDERS) lines.push(escapeMrkdwn(HOME.remindersMore(reminders.length - HOME_MAX_REMINDERS)));
+  return [...blocks, ...splitMrkdwn(lines.join('\n'), SLACK_LIMITS.sectionText).map(escapedSection)];
 }
 
 export interface HomeView {

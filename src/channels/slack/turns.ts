@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Logger } from '../../logging.js';
-import { renderBlockKit, type RenderOptions, type SlackMessage } from '../../reply/blockKit.js';
+import { escapeMrkdwn, renderBlockKit, type RenderOptions, type SlackMessage } from '../../reply/blockKit.js';
 import type { Reply } from '../../reply/model.js';
 import { KeyedQueue, type ConversationService, type TurnRequest } from '../../server/conversationService.js';
 import type { Deliver } from './delivery.js';
@@ -21,7 +21,7 @@ export interface TurnDelivery {
 /** What the user gets when their message could not be answered (also used for follow-up commands). */
 export const FAILED_MESSAGE: SlackMessage = {
   text: TURN_FAILED,
-  blocks: [{ type: 'section', text: { type: 'mrkdwn', text: TURN_FAILED, verbatim: true } }],
+  blocks: [{ type: 'section', text: { type: 'mrkdwn', text: escapeMrkdwn(TURN_FAILED), verbatim: true } }],
 };
 
 function conversationTag(key: string): string {

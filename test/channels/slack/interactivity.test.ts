@@ -168,6 +168,11 @@ describe('the App Home tab', () => {
     expect(ids).toContain('pdta:action:en:0');
     expect(new Set(ids).size).toBe(ids.length);
     expect(JSON.stringify(blocks)).toContain('Promemoria in arrivo · Upcoming reminders');
+    // Every mrkdwn text is escaped: Slack would read "/pdta <domanda>" as a link and drop it.
+    const mrkdwn = JSON.stringify(blocks).match(/"type":"mrkdwn","text":"(?:[^"\\]|\\.)*"/g) ?? [];
+    expect(mrkdwn.length).toBeGreaterThan(0);
+    for (const text of mrkdwn) expect(text, text).not.toMatch(/<(?![@#!]|https?:)/);
+    expect(JSON.stringify(blocks)).toContain('`/pdta &lt;domanda&gt;`');
   });
 
   it('shows the coordinator’s reminders once a source provides them', async () => {

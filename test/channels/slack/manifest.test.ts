@@ -60,7 +60,6 @@ describe('slack/manifest.yml', () => {
       'chat:write',
       'commands',
       'im:history',
-      'im:read',
       'im:write',
     ]);
   });
@@ -70,6 +69,11 @@ describe('slack/manifest.yml', () => {
     expect(text).toMatch(/Socket Mode:[\s\S]*SLACK_APP_TOKEN/);
   });
 
+  it('has its scopes listed in docs/slack.md exactly as it requests them, each with why', () => {
+    const docs = readFileSync(fileURLToPath(new URL('../../../docs/slack.md', import.meta.url)), 'utf8');
+    const documented = [...docs.matchAll(/^\| `([a-z_]+(?::[a-z_.]+)?)` \| \S/gm)].map((m) => m[1]);
+    expect([...documented].sort()).toEqual([...manifest.oauth_config.scopes.bot].sort());
+  });
 
   it('describes the app in Italian and English', () => {
     expect(manifest.display_information.long_description).toMatch(/calcinosi tumorale/);
