@@ -9,9 +9,19 @@
  * service URL, same audience); the credentials they hold renew their own token. So they are kept:
  * per bot app id, service URL and audience, a bounded number of them (Teams has a service URL per
  * region, a handful per tenant).
+ *
+ * And one change in how a refused token is reported. botbuilder checks the token (nothing here does);
+ * but for a bad signature or an unsigned token its checker throws the JWT library's own error, which
+ * CloudAdapter answers with 500, and prints the stack and the signing keys' PEM to the console on
+ * every refused request. So a failure of botbuilder's check becomes botbuilder's AuthenticationError
+ * (401), logged as one structured line with the reason, and botbuilder's console output during the
+ * check is held back (`quietBotbuilder`).
  */
-import { ConfigurationBotFrameworkAuthentication, type Activity } from 'botbuilder';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { ConfigurationBotFrameworkAuthentication, StatusCodes, type Activity } from 'botbuilder';
+import { AuthenticationError } from 'botframework-connector';
 import type { Config } from '../../config.js';
+import type { Logger } from '../../logging.js';
 
 type AuthenticateRequestResult = Awaited<ReturnType<ConfigurationBotFrameworkAuthentication['authenticateRequest']>>;
 type ConnectorFactory = NonNullable<AuthenticateRequestResult['connectorFactory']>;
@@ -34,7 +44,10 @@ export class TeamsBotFrameworkAuthentication extends ConfigurationBotFrameworkAu
   private readonly clients = new Map<string, Promise<ConnectorClient>>();
   private readonly tokenClients = new Map<string, Promise<UserTokenClient>>();
 
-  constructor(config: Config) {
+  constructor(
+    config: Config,
+    private readonly logger: Logger,
+  ) {
     super({
       MicrosoftAppId: config.MicrosoftAppId,
       MicrosoftAppPassword: config.MicrosoftAppPassword,
@@ -44,7 +57,14 @@ export class TeamsBotFrameworkAuthentication extends ConfigurationBotFrameworkAu
   }
 
   override async authenticateRequest(activity: Activity, authHeader: string): Promise<AuthenticateRequestResult> {
-    const result = await super.authenticateRequest(activity, authHeader);
+    let result: AuthenticateRequestResult;
+    try {
+      result = await quietBotbuilder.run(true, () => super.authenticateRequest(activity, authHeader));
+    } catch (error) {
+      const reason = refusalReason(error);
+      this.logger.warn({ status: 401, reason, activityType: activity.type, channelId: activity.channelId }, 'Teams request refused: token not accepted');
+      throw error instanceof AuthenticationError ? error : new AuthenticationError(reason, StatusCodes.UNAUTHORIZED);
+    }
     if (!result.connectorFactory) return result;
     return { ...result, connectorFactory: this.reusing(result.connectorFactory, botOf(result.claimsIdentity)) };
   }
@@ -78,4 +98,25 @@ function remember<T>(cache: Map<string, Promise<T>>, key: string, make: () => Pr
     if (oldest !== undefined) cache.delete(oldest);
   }
   return created;
+}
+
+/**
+ * While set, botbuilder's console output is dropped: its token checker prints the stack and every
+ * signing key's PEM for each refused request, which the structured line above replaces. Set only
+ * around botbuilder's own calls (the token check, and the adapter's handling of a request, whose
+ * turn errors the bot logs itself).
+ */
+export const quietBotbuilder = new AsyncLocalStorage<boolean>();
+
+for (const level of ['error', 'warn', 'log'] as const) {
+  const original = console[level].bind(console);
+  console[level] = (...args: unknown[]): void => {
+    if (quietBotbuilder.getStore() !== true) original(...args);
+  };
+}
+
+/** Why botbuilder refused a token, in a few words: no token, no key material. */
+function refusalReason(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.split('-----BEGIN')[0]!.replace(/\s+/g, ' ').trim().slice(0, 160) || 'not authenticated';
 }

@@ -9,6 +9,7 @@ import type { CloudAdapter, Request as BotRequest, Response as BotResponse, Turn
 import { z } from 'zod';
 import type { Logger } from '../../logging.js';
 import { HttpError, isLocalClient, readBody, sendJson, type RouteHandler } from '../../server/httpServer.js';
+import { quietBotbuilder } from './authentication.js';
 
 /** A Teams activity is a few KB; a card message at most 28 KB. Anything far larger is not one. */
 export const MAX_ACTIVITY_BYTES = 256 * 1024;
@@ -129,7 +130,10 @@ export function createActivityRoute(options: ActivityRouteOptions): RouteHandler
       method: req.method ?? 'POST',
     };
     const response = new BridgedResponse(res);
-    await adapter.process(request, response, logic);
+    // botbuilder prints a refused request's error (and key material) to the console; the refusal is
+    // logged as one line by TeamsBotFrameworkAuthentication instead.
+    // The turn itself runs outside that hush.
+    await quietBotbuilder.run(true, () => adapter.process(request, response, (context) => quietBotbuilder.exit(() => logic(context))));
     if (!response.isEnded) response.status(500).end();
   };
 }

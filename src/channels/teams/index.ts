@@ -74,7 +74,7 @@ export async function createTeamsChannel(deps: ChannelDeps, options: TeamsChanne
   const proactivePolicy: RetryPolicy = { ...policy, deadlineMs: options.proactiveDeadlineMs ?? Math.max(policy.deadlineMs, 60_000) };
   const allowedTenants = new Set(config.TEAMS_TENANT_IDS);
 
-  const adapter = new CloudAdapter(new TeamsBotFrameworkAuthentication(config));
+  const adapter = new CloudAdapter(new TeamsBotFrameworkAuthentication(config, logger));
   // A safety net only: the turn handler catches its own errors. Without it botbuilder rethrows,
   // prints the stack to the console and answers 500, and Teams re-delivers the activity.
   adapter.onTurnError = async (_context, error) => {

@@ -6,7 +6,7 @@
  */
 import { createSign, generateKeyPairSync } from 'node:crypto';
 import nock from 'nock';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openStore, type Store } from '../../../src/store/database.js';
 import { BOT, personalMessage } from './support/activities.js';
 import { ConnectorStandIn } from './support/connectorStandIn.js';
@@ -20,9 +20,9 @@ function base64url(data: Buffer | string): string {
 }
 
 /** A well-formed RS256 JWT, as the Bot Connector would send, signed with a key of our own. */
-function forgedToken(claims: Record<string, unknown>): string {
+function forgedToken(claims: Record<string, unknown>, kid = 'forged-key'): string {
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const header = base64url(JSON.stringify({ alg: 'RS256', typ: 'JWT', kid: 'forged-key' }));
+  const header = base64url(JSON.stringify({ alg: 'RS256', typ: 'JWT', kid }));
   const payload = base64url(JSON.stringify(claims));
   const signature = createSign('RSA-SHA256').update(`${header}.${payload}`).sign(privateKey);
   return `${header}.${payload}.${base64url(signature)}`;
@@ -102,6 +102,45 @@ describe('Teams endpoint with an app id', () => {
     });
     const res = await teams.post(activity(), { headers: { authorization: `Bearer ${token}` } });
     expect(res.status).toBe(401);
+  });
+
+  it('refuses with 401, never 500, a token under the published key id with a bad signature, and an unsigned one', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const claims = { iss: 'https://api.botframework.com', aud: APP_ID, serviceurl: standIn.url, nbf: now - 60, exp: now + 3600 };
+    const underPublishedKey = forgedToken(claims, 'real-bot-framework-key');
+    const unsigned = `${base64url(JSON.stringify({ alg: 'none', typ: 'JWT', kid: 'real-bot-framework-key' }))}.${base64url(JSON.stringify(claims))}.`;
+    for (const token of [underPublishedKey, unsigned]) {
+      const res = await teams.post(activity(), { headers: { authorization: `Bearer ${token}` } });
+      expect(res.status).toBe(401);
+      expect(await res.json()).toEqual({ error: 'unauthorized' });
+    }
+  });
+
+  it('logs each refusal as one structured line, with the reason and no token or key material, and nothing on the console', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const token = forgedToken({ iss: 'https://api.botframework.com', aud: APP_ID, serviceurl: standIn.url, nbf: now - 60, exp: now + 3600 }, 'real-bot-framework-key');
+    let consoleBytes = 0;
+    const writes = [vi.spyOn(process.stderr, 'write'), vi.spyOn(process.stdout, 'write')];
+    for (const spy of writes) {
+      spy.mockImplementation((chunk: string | Uint8Array) => {
+        consoleBytes += chunk.length;
+        return true;
+      });
+    }
+    const before = teams.logs.length;
+    try {
+      for (let i = 0; i < 10; i += 1) await teams.post(activity(), { headers: { authorization: `Bearer ${token}` } });
+    } finally {
+      for (const spy of writes) spy.mockRestore();
+    }
+    const lines = teams.logs.slice(before);
+    const refusals = lines.filter((l) => l['msg'] === 'Teams request refused: token not accepted');
+    expect(refusals).toHaveLength(10);
+    expect(refusals[0]).toMatchObject({ status: 401, reason: expect.stringMatching(/signature/) });
+    const text = JSON.stringify(lines);
+    expect(text).not.toContain('BEGIN');
+    expect(text).not.toContain(token.slice(0, 40));
+    expect(consoleBytes).toBe(0);
   });
 
   it('never asked the assistant nor posted anything for them', () => {
