@@ -66,6 +66,12 @@ export const ConfigSchema = z.object({
   MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).optional(),
   TEAMS_TENANT_IDS: list,
   /**
+   * Bot Framework channels answered (an activity's channelId). Empty: `msteams` only, and the Bot
+   * Framework Emulator's `emulator` too in local mode; a bot registered on other channels (Web Chat,
+   * Direct Line) must name them.
+   */
+  TEAMS_CHANNEL_IDS: list,
+  /**
    * Care coordinators, each with its platform: `slack:U0123ABCD` (a Slack user id) or
    * `teams:<Azure AD object id>`. A bare id is refused rather than guessed: a Slack id must never
    * authorise a Teams activity, nor the reverse.

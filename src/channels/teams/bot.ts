@@ -20,6 +20,8 @@ export interface TeamsBotDeps {
   sender: Sender;
   /** TEAMS_TENANT_IDS; empty means every tenant. */
   allowedTenants: ReadonlySet<string>;
+  /** The Bot Framework channels answered (TEAMS_CHANNEL_IDS, or msteams and, in local mode, emulator). */
+  allowedChannels: ReadonlySet<string>;
   logger: Logger;
   /** Follow-up registry commands, the enrolment card and the reminder buttons; absent when not wired. */
   followup?: TeamsFollowup;
@@ -122,6 +124,10 @@ export function createTurnHandler(deps: TeamsBotDeps): (context: TurnContext) =>
 
   return async (context: TurnContext): Promise<void> => {
     const activity = context.activity;
+    if (!deps.allowedChannels.has(activity.channelId)) {
+      logger.warn({ channelId: activity.channelId, activityType: activity.type }, 'Teams activity from a Bot Framework channel not in TEAMS_CHANNEL_IDS refused');
+      return;
+    }
     const tenantId = tenantOf(activity);
     if (!tenantAllowed(deps.allowedTenants, tenantId)) {
       // No reply, and no message text in the log: only what identifies where it came from.

@@ -73,6 +73,7 @@ export async function createTeamsChannel(deps: ChannelDeps, options: TeamsChanne
   const policy: RetryPolicy = { ...defaultRetryPolicy, ...options.retry };
   const proactivePolicy: RetryPolicy = { ...policy, deadlineMs: options.proactiveDeadlineMs ?? Math.max(policy.deadlineMs, 60_000) };
   const allowedTenants = new Set(config.TEAMS_TENANT_IDS);
+  const allowedChannels = new Set(config.TEAMS_CHANNEL_IDS.length > 0 ? config.TEAMS_CHANNEL_IDS : mode === 'authenticated' ? ['msteams'] : ['msteams', 'emulator']);
 
   const adapter = new CloudAdapter(new TeamsBotFrameworkAuthentication(config, logger));
   // A safety net only: the turn handler catches its own errors. Without it botbuilder rethrows,
@@ -90,6 +91,7 @@ export async function createTeamsChannel(deps: ChannelDeps, options: TeamsChanne
     deliveries: mode === 'authenticated' ? createDeliveryLog(deps.store, CHANNEL, now) : new ProcessDeliveryLog(now),
     sender,
     allowedTenants,
+    allowedChannels,
     logger,
     authenticated: mode === 'authenticated',
     ...(options.followup ? { followup: new TeamsFollowup(new FollowupChat(options.followup), logger) } : {}),

@@ -106,6 +106,13 @@ describe('local mode (no MicrosoftAppId), HOST on loopback', () => {
     expect(await storeSnapshot()).toEqual(before);
   });
 
+  it('answers the Emulator’s channel as well as msteams, and no other', async () => {
+    expect((await local.post({ ...personalMessage('ciao', o()), channelId: 'emulator' })).status).toBe(200);
+    expect(standIn.received).toHaveLength(1);
+    expect((await local.post({ ...personalMessage('ciao', o()), channelId: 'webchat' })).status).toBe(200);
+    expect(standIn.received).toHaveLength(1);
+  });
+
   it('refuses a request that came through a proxy with 403, and sends nothing', async () => {
     const proxied: Array<Record<string, string>> = [{ 'x-forwarded-for': '203.0.113.7' }, { forwarded: 'for=203.0.113.7' }, { 'x-real-ip': '203.0.113.7' }];
     for (const header of proxied) {
@@ -134,7 +141,8 @@ describe('authenticated, a Slack coordinator’s id on a Teams activity', () => 
   let botFramework: BotFrameworkStandIn;
   let authed: Harness;
   beforeAll(async () => {
-    botFramework = BotFrameworkStandIn.start();
+    // Bot Framework's keys are endorsed for every channel a bot may be registered on.
+    botFramework = BotFrameworkStandIn.start({ endorsements: ['msteams', 'webchat', 'directline', 'emulator'] });
     authed = await startTeams({ store, botFramework, channel: { followup: service } });
   });
   afterAll(async () => {
@@ -147,6 +155,15 @@ describe('authenticated, a Slack coordinator’s id on a Teams activity', () => 
     expect((await authed.post(forged)).status).toBe(200);
     expect(textOf()).toContain('solo i coordinatori');
     expect((await service.list()).map((p) => p.code)).toEqual(['TC-0800']);
+  });
+
+  it('answers msteams only: an activity from another Bot Framework channel is acknowledged, not answered, and logged', async () => {
+    for (const channelId of ['webchat', 'emulator', 'directline']) {
+      const res = await authed.post({ ...personalMessage('neridronato bambino 18 kg', { serviceUrl: standIn.url }), channelId });
+      expect(res.status, channelId).toBe(200);
+    }
+    expect(standIn.received).toEqual([]);
+    expect(authed.logs.filter((l) => l['msg'] === 'Teams activity from a Bot Framework channel not in TEAMS_CHANNEL_IDS refused')).toHaveLength(3);
   });
 
   it('while the Teams coordinator, authenticated, is one', async () => {
