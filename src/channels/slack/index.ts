@@ -20,6 +20,7 @@ import type { UpcomingRemindersSource } from './home.js';
 import { SLACK_BODY_LIMIT, SLACK_EVENTS_PATH, slackEventsRoute } from './httpRoute.js';
 import { registerListeners } from './listeners.js';
 import { acknowledgeFirst, FirstDelivery, refuseForeignResponseUrls, refuseOtherTeams } from './middleware.js';
+import { WORKSPACE_NOT_ALLOWED } from './messages.js';
 import { SlackTurns } from './turns.js';
 
 export { SLACK_EVENTS_PATH } from './httpRoute.js';
@@ -137,7 +138,16 @@ export async function createSlackChannel(deps: ChannelDeps, options: SlackChanne
     },
   });
   app.use(acknowledgeFirstExceptEnrolmentForm(acknowledgeFirst()));
-  app.use(refuseOtherTeams(config.SLACK_TEAM_IDS, logger));
+  app.use(
+    refuseOtherTeams(config.SLACK_TEAM_IDS, logger, async (args) => {
+      // The enrolment form's submission is acknowledged by its listener (its field errors ride on
+      // the ack): refused here, it still gets its ack at once, with the reason on the form.
+      if (isEnrolmentSubmission(args.body) && 'ack' in args && typeof args.ack === 'function') {
+        const ack = args.ack as (response: { response_action: 'errors'; errors: Record<string, string> }) => Promise<void>;
+        await ack({ response_action: 'errors', errors: { code: WORKSPACE_NOT_ALLOWED } });
+      }
+    }),
+  );
   app.use(refuseForeignResponseUrls(config.SLACK_HOOKS_URL, logger));
   const poster = new UndiciChatPoster({ token: botToken, ...(slackApiUrl ? { apiUrl: slackApiUrl } : {}), logger });
   const turns = new SlackTurns(deps.service, logger);

@@ -15,6 +15,10 @@ export const NOT_IN_CHANNEL: Record<Lang, string> = {
   en: 'Only you can see this answer: the app is not in this channel. To get answers in the thread, invite it with `/invite @PDTA`.',
 };
 
+/** On a form submitted from a workspace outside SLACK_TEAM_IDS: bilingual, the workspace's language is unknown. */
+export const WORKSPACE_NOT_ALLOWED =
+  'Questa app non è abilitata per questo workspace (SLACK_TEAM_IDS). · This app is not enabled for this workspace (SLACK_TEAM_IDS).';
+
 /** When a turn fails: bilingual, because the failure may come before the language is known. */
 export const TURN_FAILED =
   '⚠️ Non sono riuscito a rispondere a questo messaggio: riprova tra poco. / I could not answer this message: please try again shortly.';

@@ -30,13 +30,15 @@ export function acknowledgeFirst(): Middleware<AnyMiddlewareArgs> {
   };
 }
 
-export function refuseOtherTeams(allowed: readonly string[], logger: Logger): Middleware<AnyMiddlewareArgs> {
+/** `onRefused`: what a refused request still gets (a request whose acknowledgement was left to its listener). */
+export function refuseOtherTeams(allowed: readonly string[], logger: Logger, onRefused?: (args: Args) => Promise<void>): Middleware<AnyMiddlewareArgs> {
   const teams = new Set(allowed);
   return async (args: Args) => {
     if (teams.size > 0) {
       const { teamId, enterpriseId } = args.context;
       if (!((teamId && teams.has(teamId)) || (enterpriseId && teams.has(enterpriseId)))) {
         logger.warn({ teamId, enterpriseId, type: requestType(args.body) }, 'slack request from a workspace not in SLACK_TEAM_IDS ignored');
+        await onRefused?.(args);
         return;
       }
     }

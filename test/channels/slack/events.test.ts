@@ -10,6 +10,7 @@ import { loadAssistant } from '../../../src/engine/loadAssistant.js';
 import type { Reply } from '../../../src/reply/model.js';
 import { StatelessConversationService, type ConversationService, type TurnRequest } from '../../../src/server/conversationService.js';
 import { openStore, type Store } from '../../../src/store/database.js';
+import { ENROL_VIEW_CALLBACK_ID } from '../../../src/channels/slack/followup.js';
 import { createSlackChannel } from '../../../src/channels/slack/index.js';
 import { ConfigError, loadConfig } from '../../../src/config.js';
 import { createLogger } from '../../../src/logging.js';
@@ -300,6 +301,23 @@ describe('the workspace allowlist (SLACK_TEAM_IDS)', () => {
     const refusal = gated.logs.lines.find((l) => l['msg'] === 'slack request from a workspace not in SLACK_TEAM_IDS ignored');
     expect(refusal).toMatchObject({ teamId: 'T0STRANGER', type: 'event:app_mention' });
     expect(JSON.stringify(gated.logs.lines)).not.toContain('ROSSI');
+  });
+
+  it('acknowledges the enrolment form submitted from another workspace at once, with the reason on the form', async () => {
+    const payload = {
+      type: 'view_submission',
+      team: { id: 'T0STRANGER', domain: 'altrove' },
+      user: { id: 'U0STRANGER', team_id: 'T0STRANGER' },
+      api_app_id: 'A0APP0001',
+      trigger_id: '1.2.view',
+      view: { id: 'V0MODAL09', type: 'modal', callback_id: ENROL_VIEW_CALLBACK_ID, private_metadata: '{"lang":"it"}', state: { values: {} } },
+      response_urls: [],
+    };
+    // Left unacknowledged, Bolt would answer 404 after its 3-second wait, and Slack show a generic error.
+    const res = await gated.postForm({ payload: JSON.stringify(payload) });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ response_action: 'errors', errors: { code: expect.stringContaining('non è abilitata per questo workspace') } });
+    expect(gated.api.calls).toEqual([]);
   });
 
   it('answers a workspace on the list', async () => {
