@@ -184,7 +184,7 @@ export async function benchPlayground(): Promise<Record<string, number>> {
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   let outcome: Outcome;
-  let serverTurnMeanMs = Number.NaN;
+  let serverTurnMeanMs: number;
   try {
     await waitUntilReady(url, '/readyz', 60_000);
     outcome = await load(conversations, seconds, `${url}/healthz`, async (agent, conversation, step, lastAction) => {

@@ -17,7 +17,7 @@ function atTerminal(command: string, input = ''): string {
   const r = spawnSync('/usr/bin/script', ['-qec', `stty cols 80 rows 50; ${command}`, '/dev/null'], { input, encoding: 'utf8', timeout: 30_000 });
   expect(r.status, r.stderr).toBe(0);
   // Carriage returns, and readline's cursor moves around the prompt.
-  return r.stdout.replace(/\r/g, '').replace(/\u001b\[[0-9;]*[A-Za-z]/g, '');
+  return r.stdout.replace(/\r/g, '').replace(new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*[A-Za-z]`, 'g'), '');
 }
 
 const widest = (text: string): number => Math.max(...text.split('\n').map((l) => [...l].length));

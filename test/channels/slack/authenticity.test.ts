@@ -14,7 +14,7 @@ import { coordinatorPredicate, platformUser } from '../../../src/followup/settin
 import { openStore, type Store } from '../../../src/store/database.js';
 import { COORDINATOR, TestClock, content } from '../../followup/fixtures.js';
 import { FakeSlackApi } from './fakeSlackApi.js';
-import { appMention, BOT_USER, buttonClick, SIGNING_SECRET, slashCommand, startHarness, TEAM, type Harness } from './harness.js';
+import { appMention, BOT_USER, buttonClick, slashCommand, startHarness, TEAM, type Harness } from './harness.js';
 import { slackSignedHeaders } from './slackSigner.js';
 
 const FORM = 'application/x-www-form-urlencoded';

@@ -41,6 +41,8 @@ export class ConnectorStandIn {
   ) {}
 
   static async start(): Promise<ConnectorStandIn> {
+    // The server's handler needs the stand-in, and the stand-in the server's port: assigned below.
+    // eslint-disable-next-line prefer-const
     let standIn: ConnectorStandIn | undefined;
     const server = createServer((req, res) => void standIn!.handle(req, res));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
