@@ -28,8 +28,11 @@ function renderBlock(block: Block): string {
   return lines.join('\n');
 }
 
-export function renderPlainText(reply: Reply): string {
-  const parts = reply.blocks.map(renderBlock);
+/** `details`: also the blocks a reply keeps behind its "full text" button (for audits and evaluation). */
+export function renderPlainText(reply: Reply, options: { details?: boolean } = {}): string {
+  const parts: string[] = [];
+  if (reply.lead && reply.lead.length > 0) parts.push(reply.lead.map((l) => (l.critical ? `⚠ ${l.text}` : l.text)).join('\n'));
+  for (const block of reply.blocks) if (options.details || !block.detail) parts.push(renderBlock(block));
   if (reply.warnings.length > 0) {
     parts.push(reply.warnings.map((w) => `⚠ ${w}`).join('\n'));
   }
