@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import type { Reply } from '../reply/model.js';
-import { renderPlainText } from '../reply/plainText.js';
+import { renderPlainText, renderPlainTextWithDetails } from '../reply/plainText.js';
 import type { Assistant } from './assistant.js';
 
 const Kind = z.enum(['answer', 'dose', 'calculation', 'differential', 'not-covered', 'clarify', 'menu', 'walkthrough', 'fallback']);
@@ -72,7 +72,7 @@ export function judge(c: EvalCase, reply: Reply): string[] {
 
 export function assess(c: EvalCase, reply: Reply): { problems: string[]; outcome: Outcome } {
   const problems: string[] = [];
-  const full = renderPlainText(reply, { details: true });
+  const full = renderPlainTextWithDetails(reply);
   const text = full.toLowerCase();
   const lead = firstLine(reply).toLowerCase();
   const kinds = Array.isArray(c.expect.kind) ? c.expect.kind : [c.expect.kind];

@@ -13,6 +13,7 @@ import { OUT_OF_SCOPE, type OutOfScopeKind } from './outOfScope.js';
 import { findAges, findLabValues, findWeights, type AgeMention, type LabMention, type WeightMention } from './quantities.js';
 import { SearchIndex, type SearchHit } from './searchIndex.js';
 import { isStopword } from './stem.js';
+import { isUnaddressedEntry, UnaddressedFinder, unaddressedEntries, type UnaddressedMention } from './unaddressed.js';
 
 export type Population = 'adult' | 'paediatric';
 
@@ -52,6 +53,8 @@ export interface Understanding {
   readonly hits: SearchHit[];
   /** Item ids recognised by name (fuzzy matches included), in message order. */
   named: GazetteerMatch[];
+  /** Patient conditions the PDTA does not address (content/unaddressed.yaml), in the message. */
+  unaddressed: UnaddressedMention[];
 }
 
 const STRONG_DIFFERENTIAL = new Set(['differenziale', 'differenziali', 'differential', 'differentials', 'ddx', 'distinguere', 'distinguish', 'mimic', 'mimics']);
@@ -141,6 +144,9 @@ export function buildIndexes(catalog: Catalog): UnderstandingIndexes {
   for (const f of catalog.content.followup) entries.push(...keywordEntries(f.id, 'followup', f.keywords, [f.name.it, f.name.en]));
   for (const st of catalog.content.algorithm) entries.push(...keywordEntries(st.id, 'step', st.keywords));
   for (const o of OUT_OF_SCOPE) entries.push({ id: `out-of-scope:${o.kind}:${o.name}`, kind: 'out-of-scope', phrase: o.name });
+  // Kept in the same saved list, matched apart (UnaddressedFinder): a condition's words must not
+  // take a drug's or a test's words away from it ("clearance creatinina" is a test too).
+  entries.push(...unaddressedEntries(catalog.content.unaddressed));
   return {
     gazetteer: tokenizeEntries(entries),
     search: SearchIndex.build(catalog),
@@ -191,9 +197,11 @@ export class Understander {
   private readonly gazetteer: Gazetteer;
   private readonly index: SearchIndex;
   private readonly language: LanguageDetector;
+  private readonly unaddressed: UnaddressedFinder;
 
   constructor(indexes: UnderstandingIndexes) {
-    this.gazetteer = new Gazetteer(indexes.gazetteer);
+    this.gazetteer = new Gazetteer(indexes.gazetteer.filter((e) => !isUnaddressedEntry(e.kind)));
+    this.unaddressed = new UnaddressedFinder(indexes.gazetteer.filter((e) => isUnaddressedEntry(e.kind)));
     this.index = indexes.search;
     this.language = new LanguageDetector(indexes.language);
   }
@@ -219,6 +227,7 @@ export class Understander {
     const weights = findWeights(text.folded);
     const labs = findLabValues(text.folded);
     const step = findStep(tokens);
+    const unaddressed = therapies.length > 0 ? this.unaddressed.find(tokens, outOfScope.filter((o) => o.kind === 'drug').map((o) => o.name)) : [];
 
     let population: Understanding['population'] = null;
     const saysChild = cues.has('paediatric') || ages.some((a) => a.years < 18);
@@ -242,7 +251,7 @@ export class Understander {
     const intent = this.decide({ tokens, cues, therapies, exams, conditions, outOfScope, unknownDrug, labs, step, hits, named });
     return {
       lang, intent, text, cues, therapies, exams, conditions, outOfScope, unknownDrug,
-      population, ages, weights, labs, step, named,
+      population, ages, weights, labs, step, named, unaddressed,
       get hits() {
         return hits();
       },

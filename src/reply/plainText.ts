@@ -28,11 +28,19 @@ function renderBlock(block: Block): string {
   return lines.join('\n');
 }
 
-/** `details`: also the blocks a reply keeps behind its "full text" button (for audits and evaluation). */
-export function renderPlainText(reply: Reply, options: { details?: boolean } = {}): string {
+export function renderPlainText(reply: Reply): string {
+  return render(reply, false);
+}
+
+/** Also the blocks a reply keeps behind its "full text" button (for audits and evaluation). */
+export function renderPlainTextWithDetails(reply: Reply): string {
+  return render(reply, true);
+}
+
+function render(reply: Reply, details: boolean): string {
   const parts: string[] = [];
   if (reply.lead && reply.lead.length > 0) parts.push(reply.lead.map((l) => (l.critical ? `⚠ ${l.text}` : l.text)).join('\n'));
-  for (const block of reply.blocks) if (options.details || !block.detail) parts.push(renderBlock(block));
+  for (const block of reply.blocks) if (details || !block.detail) parts.push(renderBlock(block));
   if (reply.warnings.length > 0) {
     parts.push(reply.warnings.map((w) => `⚠ ${w}`).join('\n'));
   }
