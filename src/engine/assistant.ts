@@ -10,7 +10,7 @@ import type { AnswerContext } from './answer/context.js';
 import { t } from './answer/i18n.js';
 import { combine } from './answer/turnView.js';
 import { conditionReply, differentialReply, examReply, itemReply, stepReply } from './answer/lookupReplies.js';
-import { fallbackReply, menuReply, notCoveredReply } from './answer/systemReplies.js';
+import { fallbackReply, menuReply, notCoveredReply, notFoundReply } from './answer/systemReplies.js';
 import { therapyAnswerFor, therapyReply } from './answer/therapyReply.js';
 import { tmpGfrReply } from './answer/tmpGfrReply.js';
 import { MAX_MESSAGE_CHARS } from '../nlu/normalize.js';
@@ -195,7 +195,7 @@ export class Assistant {
         return reply;
       }
       case 'unknown':
-        return fallbackReply(ctx);
+        return notFoundReply(ctx, u.nearest.map((h) => h.id));
       default: {
         const never: never = u.intent;
         return never;
