@@ -13,6 +13,8 @@ export interface QuestionHit {
   id: string;
   kind: ItemKind;
   score: number;
+  /** Stems of the question that matched best. */
+  stems: ReadonlySet<string>;
 }
 
 /** Question words that tell pages apart ("who does the concluding visit?" vs "when?"). */
@@ -21,19 +23,32 @@ const KEEP = new Set(['chi', 'who', 'quando', 'when', 'dove', 'where', 'perche',
 const DISEASE = new Set(['calcinosi', 'tumorale', 'tumoral', 'tumoural', 'calcinosis', 'ct', 'tc', 'paziente', 'patient', 'pazienti', 'patients', 'malattia', 'disease']);
 
 /** A word of a message or question as the set of its stems; null when it carries no meaning here. */
-function wordStems(token: string): string[] | null {
-  if (DISEASE.has(token) || token.length < 2 || /^\d/.test(token)) return null;
+function wordStems(token: string, disease: boolean): string[] | null {
+  if ((!disease && DISEASE.has(token)) || token.length < 2 || /^\d/.test(token)) return null;
   if (isStopword(token) && !KEEP.has(token)) return null;
   return stems(token);
 }
 
+/**
+ * The meaningful words of a text, each as its stems. The disease's own words count only in a
+ * question about nothing else ("what is tumoral calcinosis?").
+ */
 export function questionWords(tokens: readonly string[]): string[][] {
-  const out: string[][] = [];
-  for (const t of tokens) {
-    const s = wordStems(t);
-    if (s && !out.some((w) => w.join() === s.join())) out.push(s);
-  }
-  return out;
+  const collect = (disease: boolean) => {
+    const out: string[][] = [];
+    for (const t of tokens) {
+      const s = wordStems(t, disease);
+      if (s && !out.some((w) => w.join() === s.join())) out.push(s);
+    }
+    return out;
+  };
+  const words = collect(false);
+  return words.length > 0 ? words : collect(true);
+}
+
+/** Whether every meaningful word of `tokens` is among the stems of a question. */
+export function coveredBy(tokens: readonly string[], stemSet: ReadonlySet<string>): boolean {
+  return questionWords(tokens).every((w) => w.some((s) => stemSet.has(s)));
 }
 
 interface SavedQuestion {
@@ -119,7 +134,7 @@ export class QuestionIndex {
       if (shared === 0) continue;
       const score = (2 * shared) / (messageWeight + q.weight);
       const prev = best.get(q.id);
-      if (!prev || score > prev.score) best.set(q.id, { id: q.id, kind: q.kind, score });
+      if (!prev || score > prev.score) best.set(q.id, { id: q.id, kind: q.kind, score, stems: q.stemSet });
     }
     return [...best.values()].sort((a, b) => b.score - a.score).slice(0, limit);
   }

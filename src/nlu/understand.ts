@@ -11,7 +11,7 @@ import { buildLanguageVocabulary, LanguageDetector, type LanguageVocabulary } fr
 import { normalize, type Normalized } from './normalize.js';
 import { OUT_OF_SCOPE, type OutOfScopeKind } from './outOfScope.js';
 import { findAges, findLabValues, findWeights, type AgeMention, type LabMention, type WeightMention } from './quantities.js';
-import { QuestionIndex, type QuestionHit } from './questionIndex.js';
+import { coveredBy, QuestionIndex, type QuestionHit } from './questionIndex.js';
 import { SearchIndex, type SearchHit } from './searchIndex.js';
 import { isStopword } from './stem.js';
 import { isUnaddressedEntry, UnaddressedFinder, unaddressedEntries, type UnaddressedMention } from './unaddressed.js';
@@ -309,7 +309,9 @@ export class Understander {
     if (u.cues.has('meta')) return 'unknown';
     if (u.step && u.exams.length === 0) return 'step';
     const strong = strongQuestion(u.questions());
-    if (strong) {
+    // A question matched strongly answers, unless the message names something else the question
+    // does not ("shoulder x-rays needed?" names the exam, not the imaging page's "which x-rays?").
+    if (strong && u.named.every((m) => m.id === strong.id || coveredBy(u.tokens.slice(m.start, m.end), strong.stems))) {
       u.choose({ id: strong.id, kind: strong.kind, score: strong.score });
       return 'topic';
     }
