@@ -311,7 +311,7 @@ export class Understander {
     const strong = strongQuestion(u.questions());
     // A question matched strongly answers, unless the message names something else the question
     // does not ("shoulder x-rays needed?" names the exam, not the imaging page's "which x-rays?").
-    if (strong && u.named.every((m) => m.id === strong.id || coveredBy(u.tokens.slice(m.start, m.end), strong.stems))) {
+    if (strong && u.named.every((m) => m.id === strong.id || genericPassageWord(m) || coveredBy(u.tokens.slice(m.start, m.end), strong.stems))) {
       u.choose({ id: strong.id, kind: strong.kind, score: strong.score });
       return 'topic';
     }
@@ -342,6 +342,11 @@ export class Understander {
     if (top && (passageCoverage(u.named) > 0 || namedTop || supportsTop(u.questions(), top.id))) return 'topic';
     return 'unknown';
   }
+}
+
+/** One word naming a passage ("follow-up", "terapia") says what kind of page, not which. */
+function genericPassageWord(m: GazetteerMatch): boolean {
+  return PASSAGE_KINDS.has(m.kind) && m.end - m.start === 1;
 }
 
 /** A question of one page matched well, and clearly better than any other page's: that page answers. */
