@@ -3,6 +3,7 @@
  * what was shown. Buttons are numbered so that typing the number works like a click.
  */
 import type { Block, Reply } from './model.js';
+import { visibleBlocks } from './visible.js';
 
 const SOURCE = { it: 'Fonte', en: 'Source' } as const;
 const CAUTION = { it: 'Attenzione', en: 'Caution' } as const;
@@ -38,9 +39,7 @@ export function renderPlainTextWithDetails(reply: Reply): string {
 }
 
 function render(reply: Reply, details: boolean): string {
-  const parts: string[] = [];
-  if (reply.lead && reply.lead.length > 0) parts.push(reply.lead.map((l) => (l.critical ? `⚠ ${l.text}` : l.text)).join('\n'));
-  for (const block of reply.blocks) if (details || !block.detail) parts.push(renderBlock(block));
+  const parts = visibleBlocks(reply, { details }).map(renderBlock);
   if (reply.warnings.length > 0) {
     parts.push(reply.warnings.map((w) => `⚠ ${w}`).join('\n'));
   }
