@@ -14,9 +14,15 @@ import { fallbackReply, menuReply, notCoveredReply, notFoundReply } from './answ
 import { therapyAnswerFor, therapyReply } from './answer/therapyReply.js';
 import { tmpGfrReply } from './answer/tmpGfrReply.js';
 import { MAX_MESSAGE_CHARS } from '../nlu/normalize.js';
+import { redactIdentifiers } from '../nlu/identifiers.js';
 
 /** Button values: `pdta:<verb>[:<arg>...]`, language-neutral so a click means the same in any chat. */
 export const COMMAND_PREFIX = 'pdta:';
+
+/** The reply with, first, the reminder not to type patient identifiers. */
+export function remindNoIdentifiers(reply: Reply): Reply {
+  return { ...reply, lead: [{ text: t(reply.lang, 'identifierRefused'), critical: true }, ...(reply.lead ?? [])] };
+}
 
 /** Several replies as one message, of the first one's kind (see combine). */
 export function mergeReplies(replies: Reply[]): Reply {
@@ -54,7 +60,14 @@ export class Assistant {
     return understanding;
   }
 
-  ask(message: string, options: { lang?: Lang } = {}): Reply {
+  ask(typed: string, options: { lang?: Lang } = {}): Reply {
+    // Identifiers are cut out before the message is read: never echoed, stored or logged.
+    const redaction = redactIdentifiers(typed);
+    const reply = this.answerText(redaction.text, options);
+    return redaction.found.length > 0 ? remindNoIdentifiers(reply) : reply;
+  }
+
+  private answerText(message: string, options: { lang?: Lang }): Reply {
     const trimmed = message.trim();
     if (trimmed.startsWith(COMMAND_PREFIX)) {
       const reply = this.command(trimmed, options.lang ?? 'it');
