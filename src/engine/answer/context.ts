@@ -5,6 +5,7 @@
 import type { Catalog } from '../../content/catalog.js';
 import type { Localized, Source } from '../../content/schema.js';
 import type { Action, Block, Citation, Lang, LeadLine, Reply, ReplyKind } from '../../reply/model.js';
+import { t } from './i18n.js';
 
 export interface AnswerContext {
   catalog: Catalog;
@@ -22,8 +23,6 @@ export function cite(ctx: AnswerContext, source: Source): Citation {
     contentVersion: ctx.catalog.content.meta.contentVersion,
   };
 }
-
-const FULL_TEXT_LABEL: Record<Lang, string> = { it: 'Testo completo del PDTA', en: 'Full PDTA text' };
 
 /** Builds a reply, removing duplicate warnings, citations and actions. */
 export class ReplyBuilder {
@@ -100,7 +99,7 @@ export class ReplyBuilder {
 
   build(): Reply {
     const first = this.itemIds[0];
-    if (first && this.blocks.some((b) => b.detail)) this.action(FULL_TEXT_LABEL[this.ctx.lang], `pdta:full:${first}`);
+    if (first && this.blocks.some((b) => b.detail)) this.action(t(this.ctx.lang, 'btn.fullText'), `pdta:full:${first}`);
     return {
       lang: this.ctx.lang,
       kind: this.kind,

@@ -82,6 +82,7 @@ const MESSAGES = {
   greeting: { it: 'Buongiorno. Come posso aiutare con il PDTA Calcinosi Tumorale?', en: 'Hello. How can I help with the tumoral calcinosis PDTA?' },
   thanks: { it: 'Prego. Altro sul PDTA?', en: 'You are welcome. Anything else on the PDTA?' },
   emptyMessage: { it: 'Il messaggio è vuoto: scrivi una domanda sul PDTA.', en: 'The message is empty: type a question about the PDTA.' },
+  'btn.fullText': { it: 'Testo completo del PDTA', en: 'Full PDTA text' },
   'btn.menu': { it: 'Menu', en: 'Menu' },
   'btn.therapies': { it: 'Terapie', en: 'Therapies' },
   'btn.differential': { it: 'Diagnosi differenziale', en: 'Differential diagnosis' },

@@ -51,7 +51,7 @@ export function notCoveredReply(ctx: AnswerContext, u: Understanding): Reply {
 export function notFoundReply(ctx: AnswerContext, nearest: readonly string[]): Reply {
   if (nearest.length === 0) return fallbackReply(ctx);
   const b = new ReplyBuilder(ctx, 'fallback');
-  b.lead(t(ctx.lang, 'notFound'));
+  b.text(t(ctx.lang, 'notFound'));
   for (const id of nearest) {
     const entry = ctx.catalog.get(id);
     if (entry) b.action(loc(ctx, itemName(entry)), `pdta:show:${id}`);
