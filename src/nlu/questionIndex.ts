@@ -15,6 +15,8 @@ export interface QuestionHit {
   score: number;
   /** Stems of the question that matched best. */
   stems: ReadonlySet<string>;
+  /** Pages that list this one among their related items (its broader pages). */
+  parents: readonly string[];
 }
 
 /** Question words that tell pages apart ("who does the concluding visit?" vs "when?"). */
@@ -60,6 +62,7 @@ interface SavedQuestion {
 export interface SavedQuestionIndex {
   questions: SavedQuestion[];
   idf: Record<string, number>;
+  parents: Record<string, string[]>;
 }
 
 /** Weight of a word no question holds: as rare as the rarest, so an unknown word weakens a match. */
@@ -80,8 +83,10 @@ export class QuestionIndex {
   private readonly idf: Map<string, number>;
   private readonly maxIdf: number;
   private readonly questions: Array<SavedQuestion & { stemSet: Set<string>; weight: number }>;
+  private readonly parents: Record<string, string[]>;
 
   private constructor(saved: SavedQuestionIndex) {
+    this.parents = saved.parents;
     this.idf = new Map(Object.entries(saved.idf));
     this.maxIdf = Math.max(1, ...this.idf.values());
     this.questions = saved.questions.map((q) => ({
@@ -105,7 +110,9 @@ export class QuestionIndex {
     const n = Math.max(1, questions.length);
     const idf: Record<string, number> = {};
     for (const [s, d] of df) idf[s] = Math.log(1 + n / d);
-    return new QuestionIndex({ questions, idf });
+    const parents: Record<string, string[]> = {};
+    for (const topic of catalog.content.topics) for (const r of topic.related) (parents[r] ??= []).push(topic.id);
+    return new QuestionIndex({ questions, idf, parents });
   }
 
   static fromJSON(saved: SavedQuestionIndex): QuestionIndex {
@@ -113,7 +120,7 @@ export class QuestionIndex {
   }
 
   toJSON(): SavedQuestionIndex {
-    return { questions: this.questions.map(({ id, kind, words }) => ({ id, kind, words })), idf: Object.fromEntries(this.idf) };
+    return { questions: this.questions.map(({ id, kind, words }) => ({ id, kind, words })), idf: Object.fromEntries(this.idf), parents: this.parents };
   }
 
   /**
@@ -134,7 +141,7 @@ export class QuestionIndex {
       if (shared === 0) continue;
       const score = (2 * shared) / (messageWeight + q.weight);
       const prev = best.get(q.id);
-      if (!prev || score > prev.score) best.set(q.id, { id: q.id, kind: q.kind, score, stems: q.stemSet });
+      if (!prev || score > prev.score) best.set(q.id, { id: q.id, kind: q.kind, score, stems: q.stemSet, parents: this.parents[q.id] ?? [] });
     }
     return [...best.values()].sort((a, b) => b.score - a.score).slice(0, limit);
   }

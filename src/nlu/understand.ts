@@ -310,8 +310,9 @@ export class Understander {
     if (u.step && u.exams.length === 0) return 'step';
     const strong = strongQuestion(u.questions());
     // A question matched strongly answers, unless the message names something else the question
-    // does not ("shoulder x-rays needed?" names the exam, not the imaging page's "which x-rays?").
-    if (strong && u.named.every((m) => m.id === strong.id || genericPassageWord(m) || coveredBy(u.tokens.slice(m.start, m.end), strong.stems))) {
+    // does not ("shoulder x-rays needed?" names the exam, not the imaging page's "which x-rays?");
+    // naming the broader page the answer belongs to ("… in follow-up") is no such thing.
+    if (strong && u.named.every((m) => m.id === strong.id || strong.parents.includes(m.id) || coveredBy(u.tokens.slice(m.start, m.end), strong.stems))) {
       u.choose({ id: strong.id, kind: strong.kind, score: strong.score });
       return 'topic';
     }
@@ -342,11 +343,6 @@ export class Understander {
     if (top && (passageCoverage(u.named) > 0 || namedTop || supportsTop(u.questions(), top.id))) return 'topic';
     return 'unknown';
   }
-}
-
-/** One word naming a passage ("follow-up", "terapia") says what kind of page, not which. */
-function genericPassageWord(m: GazetteerMatch): boolean {
-  return PASSAGE_KINDS.has(m.kind) && m.end - m.start === 1;
 }
 
 /** A question of one page matched well, and clearly better than any other page's: that page answers. */
