@@ -17,6 +17,7 @@ export function compileKnowledge(root = packageRoot()): string {
     content,
     gazetteer: indexes.gazetteer,
     search: indexes.search.toJSON(),
+    questions: indexes.questions.toJSON(),
     language: indexes.language,
     // Building the index stemmed every word of the content: saving the stems spares the CLI
     // from loading the stemmer for the words clinicians type most.

@@ -9,9 +9,10 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TokenizedEntry } from '../nlu/gazetteer.js';
 import type { LanguageVocabulary } from '../nlu/language.js';
+import type { SavedQuestionIndex } from '../nlu/questionIndex.js';
 import type { Content } from './schema.js';
 
-export const KNOWLEDGE_FORMAT = 3;
+export const KNOWLEDGE_FORMAT = 4;
 
 export interface CompiledKnowledge {
   format: number;
@@ -19,6 +20,7 @@ export interface CompiledKnowledge {
   content: Content;
   gazetteer: TokenizedEntry[];
   search: string;
+  questions: SavedQuestionIndex;
   language: LanguageVocabulary;
   stems: Record<string, string[]>;
 }

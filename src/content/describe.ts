@@ -17,6 +17,7 @@ export function describeContent(content: Content): string {
     `specialists: ${content.specialists.length}`,
     `algorithm steps: ${content.algorithm.length}`,
     `cautions (see content/REVIEW.md): ${content.cautions.length}`,
+    `conditions the PDTA does not address (warned on dose answers): ${content.unaddressed.length}`,
     `items per PDTA section: ${[...perSection.entries()].sort((a, b) => Number(a[0]) - Number(b[0])).map(([s, n]) => `§${s} ${n}`).join(', ')}`,
   ];
   return lines.join('\n');

@@ -71,6 +71,7 @@ function crossCheck(content: Content): string[] {
     specialists: content.specialists,
     algorithm: content.algorithm,
     cautions: content.cautions,
+    unaddressed: content.unaddressed,
   };
   for (const [name, items] of Object.entries(collections)) {
     for (const item of items) {
@@ -81,7 +82,7 @@ function crossCheck(content: Content): string[] {
   }
   const cautionIds = new Set(content.cautions.map((c) => c.id));
   for (const [name, items] of Object.entries(collections)) {
-    if (name === 'cautions') continue;
+    if (name === 'cautions' || name === 'unaddressed') continue;
     for (const item of items as Array<{ id: string; cautions: string[] }>) {
       for (const c of item.cautions) {
         if (!cautionIds.has(c)) problems.push(`${name}.yaml: ${item.id}: unknown caution "${c}"`);

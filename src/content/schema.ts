@@ -40,6 +40,11 @@ const common = {
   id,
   source: Source,
   keywords: Keywords.default({ it: [], en: [] }),
+  /**
+   * Questions this item answers, as clinicians type them, written from the PDTA (not shown). Matching
+   * reads them beside the item's words, so that a question is answered by the page it is about.
+   */
+  questions: Keywords.default({ it: [], en: [] }),
   cautions: z.array(id).default([]),
 };
 
@@ -52,6 +57,8 @@ export const Topic = z.object({
   items: z.array(Localized).default([]),
   /** Ids of other items worth offering as next steps. */
   related: z.array(id).default([]),
+  /** The answer in one line, in the PDTA's words, shown first (the passage follows). */
+  lead: Localized.optional(),
 });
 export type Topic = z.infer<typeof Topic>;
 
@@ -129,6 +136,11 @@ export const Therapy = z.object({
   note: Localized.optional(),
   /** Therapy class in the PDTA's words, e.g. "phosphate binder", "bisphosphonate". */
   class: Localized.optional(),
+  /**
+   * First lines for particular questions: when the message names one of `when`'s words, `text` (the
+   * PDTA's own answer, e.g. "avoid calcium salts as binders") comes before the dose.
+   */
+  answers: z.array(z.object({ when: Keywords, text: Localized })).default([]),
 });
 export type Therapy = z.infer<typeof Therapy>;
 
@@ -214,8 +226,28 @@ export const Caution = z.object({
   places: z.array(Source).min(1),
   /** What the assistant does meanwhile (always the safer behaviour). */
   handling: Localized,
+  /** Shown on a dose answer only for this population (the per-kg caution is not about adults). */
+  population: z.enum(['adult', 'paediatric']).optional(),
 });
 export type Caution = z.infer<typeof Caution>;
+
+/**
+ * A patient condition the PDTA does not address (kidney function, pregnancy, a low calcium value,
+ * an adverse event, another drug). A dose question naming one is answered with a critical warning
+ * first: the PDTA's dose is its general dose, not adjusted for the condition.
+ */
+export const Unaddressed = z.object({
+  id,
+  /** The condition as the warning names it ("la funzione renale"). */
+  name: Localized,
+  /** Words and abbreviations that name it, both languages. */
+  terms: Keywords,
+  /** Names of lab values: one followed by a number names the condition ("eGFR 20", "K 2,9"). */
+  values: z.array(z.string().min(1)).default([]),
+  /** Also named by a drug outside the PDTA typed beside a PDTA therapy (taken together). */
+  otherDrug: z.boolean().default(false),
+});
+export type Unaddressed = z.infer<typeof Unaddressed>;
 
 export const Meta = z.object({
   code: z.literal('RCO230'),
@@ -241,6 +273,7 @@ export const ContentFiles = {
   'specialists.yaml': { key: 'specialists', schema: z.array(Specialist) },
   'algorithm.yaml': { key: 'algorithm', schema: z.array(AlgorithmStep) },
   'cautions.yaml': { key: 'cautions', schema: z.array(Caution) },
+  'unaddressed.yaml': { key: 'unaddressed', schema: z.array(Unaddressed) },
 } as const;
 
 export const Content = z.object({
@@ -253,5 +286,6 @@ export const Content = z.object({
   specialists: z.array(Specialist),
   algorithm: z.array(AlgorithmStep),
   cautions: z.array(Caution),
+  unaddressed: z.array(Unaddressed),
 });
 export type Content = z.infer<typeof Content>;

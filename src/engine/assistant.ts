@@ -10,13 +10,19 @@ import type { AnswerContext } from './answer/context.js';
 import { t } from './answer/i18n.js';
 import { combine } from './answer/turnView.js';
 import { conditionReply, differentialReply, examReply, itemReply, stepReply } from './answer/lookupReplies.js';
-import { fallbackReply, menuReply, notCoveredReply } from './answer/systemReplies.js';
-import { therapyReply } from './answer/therapyReply.js';
+import { fallbackReply, menuReply, notCoveredReply, notFoundReply } from './answer/systemReplies.js';
+import { therapyAnswerFor, therapyReply } from './answer/therapyReply.js';
 import { tmpGfrReply } from './answer/tmpGfrReply.js';
 import { MAX_MESSAGE_CHARS } from '../nlu/normalize.js';
+import { redactIdentifiers } from '../nlu/identifiers.js';
 
 /** Button values: `pdta:<verb>[:<arg>...]`, language-neutral so a click means the same in any chat. */
 export const COMMAND_PREFIX = 'pdta:';
+
+/** The reply with, first, the reminder not to type patient identifiers. */
+export function remindNoIdentifiers(reply: Reply): Reply {
+  return { ...reply, lead: [{ text: t(reply.lang, 'identifierRefused'), critical: true }, ...(reply.lead ?? [])] };
+}
 
 /** Several replies as one message, of the first one's kind (see combine). */
 export function mergeReplies(replies: Reply[]): Reply {
@@ -54,7 +60,14 @@ export class Assistant {
     return understanding;
   }
 
-  ask(message: string, options: { lang?: Lang } = {}): Reply {
+  ask(typed: string, options: { lang?: Lang } = {}): Reply {
+    // Identifiers are cut out before the message is read: never echoed, stored or logged.
+    const redaction = redactIdentifiers(typed);
+    const reply = this.answerText(redaction.text, options);
+    return redaction.found.length > 0 ? remindNoIdentifiers(reply) : reply;
+  }
+
+  private answerText(message: string, options: { lang?: Lang }): Reply {
     const trimmed = message.trim();
     if (trimmed.startsWith(COMMAND_PREFIX)) {
       const reply = this.command(trimmed, options.lang ?? 'it');
@@ -81,6 +94,11 @@ export class Assistant {
         const n = Number(args[0]);
         return n === 1 || n === 2 || n === 3 ? stepReply(ctx, this.catalog.step(n)) : null;
       }
+      case 'full': {
+        // The "full text" button: the same answer with the PDTA's wording and long lists shown.
+        const reply = this.command(`${COMMAND_PREFIX}show:${args.join(':')}`, lang);
+        return reply ? { ...reply, blocks: reply.blocks.map(({ detail: _detail, ...block }) => block), actions: reply.actions.filter((a) => !a.value.startsWith(`${COMMAND_PREFIX}full:`)) } : null;
+      }
       case 'show': {
         const entry = this.catalog.get(args.join(':'));
         if (!entry) return null;
@@ -98,6 +116,17 @@ export class Assistant {
       default:
         return null;
     }
+  }
+
+  /** Whether a therapy question is answered by more than its dose: a brand typed, or the therapy's own first line. */
+  needsWholeAnswer(u: Understanding): boolean {
+    return u.therapies.some((id) => {
+      const therapy = this.catalog.therapy(id);
+      const match = u.named.find((m) => m.id === id);
+      if (!therapy || !match) return false;
+      if (/^[A-Z]/.test(match.phrase) && match.phrase !== therapy.name.it && match.phrase !== therapy.name.en) return true;
+      return therapyAnswerFor(therapy, u.text.tokens) !== null;
+    });
   }
 
   private therapyAnswer(
@@ -121,7 +150,11 @@ export class Assistant {
       const typed = match ? u!.text.tokens.slice(match.start, match.end).join(' ') : '';
       const isBrand = match !== undefined && /^[A-Z]/.test(match.phrase) && match.phrase !== therapy.name.it && match.phrase !== therapy.name.en;
       const recognisedAs = match && (match.edits > 0 || isBrand) ? typed : null;
-      return therapyReply(ctx, { therapy, population, weight, weightsTyped, recognisedAs });
+      const unaddressed = (u?.unaddressed ?? []).flatMap((m) => {
+        const condition = this.catalog.content.unaddressed.find((c) => c.id === m.id);
+        return condition ? [{ name: condition.name, typed: m.typed }] : [];
+      });
+      return therapyReply(ctx, { therapy, population, weight, weightsTyped, recognisedAs, brand: isBrand, unaddressed, asked: u?.text.tokens ?? [] });
     });
     const merged = mergeReplies(replies);
     for (const id of ids) if (!merged.itemIds.includes(id)) merged.itemIds.unshift(id);
@@ -175,7 +208,7 @@ export class Assistant {
         return reply;
       }
       case 'unknown':
-        return fallbackReply(ctx);
+        return notFoundReply(ctx, u.nearest.map((h) => h.id));
       default: {
         const never: never = u.intent;
         return never;

@@ -378,13 +378,22 @@ function isNewQuestion(u: Understanding): boolean {
   }
 }
 
+/**
+ * A message whose answer depends on more than the dose slots (a condition the PDTA does not address,
+ * a question the therapy's content answers first, a brand name) is answered whole, as a lookup: a
+ * dosing dialogue would ask for a weight and drop what was said.
+ */
+function answeredWhole(assistant: Assistant, u: Understanding): boolean {
+  return u.unaddressed.length > 0 || assistant.needsWholeAnswer(u);
+}
+
 /** A message read as a conversation's opening question. */
-function questionEvent(u: Understanding, text: string): ConversationEvent {
+function questionEvent(assistant: Assistant, u: Understanding, text: string): ConversationEvent {
   const population = u.population === 'conflicting' ? null : u.population;
   const w = u.weights.length === 1 ? u.weights[0] : undefined;
   const weight: Weight | null = w ? { value: w.value, unit: w.unit, assumedUnit: w.assumedUnit } : null;
   const [drug] = u.therapies;
-  if (u.intent === 'therapy' && u.therapies.length === 1 && drug !== undefined && drug !== 'therapy.bisphosphonates') {
+  if (u.intent === 'therapy' && u.therapies.length === 1 && drug !== undefined && drug !== 'therapy.bisphosphonates' && !answeredWhole(assistant, u)) {
     return { type: 'DOSE', drug, population, weight };
   }
   // "dose bambino 18 kg": a dose asked for with no drug named starts the dialogue at the drug.
@@ -439,7 +448,7 @@ export function interpret(assistant: Assistant, view: StateView, input: TurnInpu
   if (answer.kind === 'event') return { event: answer.event, lang };
   // An attempt at an answer that does not fit ("fosforo basso") is not a new question.
   if (answer.kind === 'failure' && isAskingState(view.state)) return { event: notUnderstood(answer.reason, text), lang };
-  if (!isAskingState(view.state) || isNewQuestion(u)) return { event: questionEvent(u, text), lang };
+  if (!isAskingState(view.state) || isNewQuestion(u)) return { event: questionEvent(assistant, u, text), lang };
   if (u.intent === 'help') return { event: { type: 'HELP' }, lang };
   // "grazie", "ok" in the middle of a dialogue: the question is simply asked again.
   if (u.intent === 'greeting' || u.intent === 'thanks' || u.cues.has('thanks') || u.cues.has('greeting')) return { event: { type: 'REPEAT' }, lang };

@@ -3,6 +3,7 @@
  * content/, otherwise from content/*.yaml through zod (see loadAssistant.ts).
  */
 import { readCompiledKnowledge } from '../content/compiled.js';
+import { QuestionIndex } from '../nlu/questionIndex.js';
 import { SearchIndex } from '../nlu/searchIndex.js';
 import { preloadStems } from '../nlu/stem.js';
 import { Assistant } from './assistant.js';
@@ -15,6 +16,7 @@ export async function openAssistant(): Promise<Assistant> {
       return new Assistant(compiled.content, {
         gazetteer: compiled.gazetteer,
         search: SearchIndex.fromJSON(compiled.search),
+        questions: QuestionIndex.fromJSON(compiled.questions),
         language: compiled.language,
       });
     }

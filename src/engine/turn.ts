@@ -14,7 +14,7 @@ import type { DoseSlots } from '../../machines/context.js';
 import type { ConversationEvent } from '../../machines/events.js';
 import type { Catalog } from '../content/catalog.js';
 import type { Lang, Reply } from '../reply/model.js';
-import type { Assistant } from './assistant.js';
+import { remindNoIdentifiers, type Assistant } from './assistant.js';
 import { conversationReply } from './answer/conversationReply.js';
 import type { AnswerContext } from './answer/context.js';
 import { t } from './answer/i18n.js';
@@ -23,6 +23,7 @@ import { withLead, type StateView } from './answer/turnView.js';
 import { contentGuards, dialogueTherapy } from './conversationGuards.js';
 import { computeDose } from './dosing.js';
 import { interpret, type TurnInput } from './interpret.js';
+import { redactIdentifiers } from '../nlu/identifiers.js';
 
 export type { TurnInput } from './interpret.js';
 
@@ -143,7 +144,10 @@ function view(snapshot: { value: unknown; context: ConversationContext }): State
   return { state: restingState(snapshot.value), context: snapshot.context };
 }
 
-export function runTurn(assistant: Assistant, persisted: ConversationSnapshot | null, input: TurnInput, options: { lang?: Lang } = {}): TurnResult {
+export function runTurn(assistant: Assistant, persisted: ConversationSnapshot | null, typedInput: TurnInput, options: { lang?: Lang } = {}): TurnResult {
+  // Identifiers are cut out before the turn reads the message: not echoed, not in the snapshot.
+  const redaction = 'text' in typedInput ? redactIdentifiers(typedInput.text) : null;
+  const input: TurnInput = redaction ? { text: redaction.text } : typedInput;
   const effects: TurnEffect[] = [];
   const { machine, sink } = machineFor(assistant.catalog);
   sink.effects = effects;
@@ -161,6 +165,7 @@ export function runTurn(assistant: Assistant, persisted: ConversationSnapshot | 
     const after = view(actor.getSnapshot());
     let reply = conversationReply(assistant, lang, { before, event, after });
     if (!restored) reply = withLead(reply, t(lang, 'conv.restoreFailed'));
+    if (redaction && redaction.found.length > 0) reply = remindNoIdentifiers(reply);
     const snapshot = actor.getPersistedSnapshot() as ConversationSnapshot & { context: ConversationContext };
     const next = { ...snapshot, context: { ...snapshot.context, ui: { lang, actions: reply.actions.map((a) => a.value).filter((v) => v.length <= 120) } } };
     return { replies: [reply], snapshot: next, effects };

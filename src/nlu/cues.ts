@@ -13,6 +13,8 @@ export const CUES = {
   thanks: ['grazie', 'thanks', 'thank you', 'ok grazie', 'perfetto', 'great'],
   tmp: ['tmp', 'tmp/gfr', 'tmpgfr', 'trp', 'riassorbimento tubulare', 'tubular reabsorption', 'tubular maximum', 'gfr'],
   paediatric: ['bambino', 'bambina', 'bambini', 'pediatrico', 'pediatrica', 'pediatrici', 'pediatria', 'paediatric', 'pediatric', 'paediatrics', 'pediatrics', 'child', 'children', 'kid', 'kids', 'infant', 'neonato', 'neonata', 'lattante', 'adolescente', 'adolescent', 'ragazzo', 'ragazza', 'ragazzino', 'ragazzina', 'toddler', 'baby', 'figlio', 'figlia', 'minore', 'teenager', 'boy', 'girl', 'eta pediatrica'],
+  /** Instructions to the assistant itself (prompt injection): nothing of the PDTA answers them. */
+  meta: ['prompt', 'system prompt', 'developer mode', 'modalita sviluppatore', 'jailbreak', 'ignore previous', 'ignore all previous', 'ignore the previous', 'ignora le istruzioni', 'ignora tutte le istruzioni', 'istruzioni precedenti', 'previous instructions', 'hidden instructions', 'act as', 'pretend to be', 'fingi di essere', 'comportati come', 'system:'],
   adult: ['adulto', 'adulta', 'adulti', 'adult', 'adults', 'grown-up', 'maggiorenne', 'anziano', 'anziana', 'elderly', 'uomo', 'donna', 'man', 'woman'],
 } as const;
 

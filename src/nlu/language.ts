@@ -13,7 +13,8 @@ const ITALIAN = new Set(
     'calcinosi tumorale fosforo fosfato sierico urinario creatinina endovena compresse giorno settimana ' +
     'diagnosi differenziale controlli promemoria aiuto ciao grazie buongiorno buonasera passo fase chili ' +
     'sospendere iniziare quando indicazioni chirurgia riabilitazione associazione neridronato zoledronato ' +
-    'alendronato colecalciferolo calcitriolo differenze elenco sito dolore gestione').split(' '),
+    'alendronato colecalciferolo calcitriolo differenze elenco sito dolore gestione a quanta quante gravidanza incinta ' +
+    'allattamento allatta insieme dopo domani oggi settimanale giornaliero').split(' '),
 );
 
 const ENGLISH = new Set(
@@ -24,7 +25,8 @@ const ENGLISH = new Set(
     'tablets day week diagnosis differential follow monitoring reminders help hi hello thanks thank ' +
     'stop start when indications surgery rehabilitation association pounds lb lbs paediatric pediatric ' +
     'neridronate zoledronate zoledronic alendronate cholecalciferol about give show tell me kid kids baby newborn ' +
-    'neonate infant toddler website site link list needed required referral pain management meaning').split(' '),
+    'neonate infant toddler website site link list needed required referral pain management meaning ' +
+    'weekly daily monthly yearly pregnant pregnancy breastfeeding together taking').split(' '),
 );
 
 /**

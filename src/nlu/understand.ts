@@ -11,8 +11,10 @@ import { buildLanguageVocabulary, LanguageDetector, type LanguageVocabulary } fr
 import { normalize, type Normalized } from './normalize.js';
 import { OUT_OF_SCOPE, type OutOfScopeKind } from './outOfScope.js';
 import { findAges, findLabValues, findWeights, type AgeMention, type LabMention, type WeightMention } from './quantities.js';
+import { coveredBy, QuestionIndex, type QuestionHit } from './questionIndex.js';
 import { SearchIndex, type SearchHit } from './searchIndex.js';
 import { isStopword } from './stem.js';
+import { isUnaddressedEntry, UnaddressedFinder, unaddressedEntries, type UnaddressedMention } from './unaddressed.js';
 
 export type Population = 'adult' | 'paediatric';
 
@@ -50,8 +52,12 @@ export interface Understanding {
   step: 1 | 2 | 3 | null;
   /** Best content items for the words of the message (computed on first read). */
   readonly hits: SearchHit[];
+  /** Nearest pages when nothing was found with confidence: offered as buttons, never cited. */
+  readonly nearest: SearchHit[];
   /** Item ids recognised by name (fuzzy matches included), in message order. */
   named: GazetteerMatch[];
+  /** Patient conditions the PDTA does not address (content/unaddressed.yaml), in the message. */
+  unaddressed: UnaddressedMention[];
 }
 
 const STRONG_DIFFERENTIAL = new Set(['differenziale', 'differenziali', 'differential', 'differentials', 'ddx', 'distinguere', 'distinguish', 'mimic', 'mimics']);
@@ -86,6 +92,7 @@ const DOSE_OF = /\b(?:dose|dosi|dosaggio|posologia|dosing|dosage)\s+(?:di|del|de
 export interface UnderstandingIndexes {
   gazetteer: TokenizedEntry[];
   search: SearchIndex;
+  questions: QuestionIndex;
   language: LanguageVocabulary;
 }
 
@@ -141,9 +148,13 @@ export function buildIndexes(catalog: Catalog): UnderstandingIndexes {
   for (const f of catalog.content.followup) entries.push(...keywordEntries(f.id, 'followup', f.keywords, [f.name.it, f.name.en]));
   for (const st of catalog.content.algorithm) entries.push(...keywordEntries(st.id, 'step', st.keywords));
   for (const o of OUT_OF_SCOPE) entries.push({ id: `out-of-scope:${o.kind}:${o.name}`, kind: 'out-of-scope', phrase: o.name });
+  // Kept in the same saved list, matched apart (UnaddressedFinder): a condition's words must not
+  // take a drug's or a test's words away from it ("clearance creatinina" is a test too).
+  entries.push(...unaddressedEntries(catalog.content.unaddressed));
   return {
     gazetteer: tokenizeEntries(entries),
     search: SearchIndex.build(catalog),
+    questions: QuestionIndex.build(catalog),
     language: buildLanguageVocabulary(localizedTexts(catalog), (text) => normalize(text).tokens),
   };
 }
@@ -190,11 +201,15 @@ function passageCoverage(named: readonly GazetteerMatch[]): number {
 export class Understander {
   private readonly gazetteer: Gazetteer;
   private readonly index: SearchIndex;
+  private readonly questions: QuestionIndex;
   private readonly language: LanguageDetector;
+  private readonly unaddressed: UnaddressedFinder;
 
   constructor(indexes: UnderstandingIndexes) {
-    this.gazetteer = new Gazetteer(indexes.gazetteer);
+    this.gazetteer = new Gazetteer(indexes.gazetteer.filter((e) => !isUnaddressedEntry(e.kind)));
+    this.unaddressed = new UnaddressedFinder(indexes.gazetteer.filter((e) => isUnaddressedEntry(e.kind)));
     this.index = indexes.search;
+    this.questions = indexes.questions;
     this.language = new LanguageDetector(indexes.language);
   }
 
@@ -219,6 +234,7 @@ export class Understander {
     const weights = findWeights(text.folded);
     const labs = findLabValues(text.folded);
     const step = findStep(tokens);
+    const unaddressed = therapies.length > 0 ? this.unaddressed.find(tokens, outOfScope.filter((o) => o.kind === 'drug').map((o) => o.name)) : [];
 
     let population: Understanding['population'] = null;
     const saysChild = cues.has('paediatric') || ages.some((a) => a.years < 18);
@@ -238,13 +254,26 @@ export class Understander {
     // Full-text ranking is the costliest part of understanding and most messages (a drug, a step,
     // lab values) are decided without it: it runs only when asked for.
     let ranked: SearchHit[] | null = null;
-    const hits = (): SearchHit[] => (ranked ??= rankPassages(this.index.search(tokens, 8), named, cues));
-    const intent = this.decide({ tokens, cues, therapies, exams, conditions, outOfScope, unknownDrug, labs, step, hits, named });
+    let asked: QuestionHit[] | null = null;
+    const questions = (): QuestionHit[] => (asked ??= this.questions.match(tokens));
+    // The page a strong question match names comes first; otherwise keyword coverage, then full text.
+    let chosen: SearchHit | null = null;
+    const hits = (): SearchHit[] => {
+      ranked ??= rankPassages(this.index.search(tokens, 8), named, cues);
+      return chosen ? [chosen, ...ranked.filter((h) => h.id !== chosen!.id)] : ranked;
+    };
+    const choose = (hit: SearchHit) => {
+      chosen = hit;
+    };
+    const intent = this.decide({ tokens, cues, therapies, exams, conditions, outOfScope, unknownDrug, labs, step, hits, named, questions, choose });
     return {
       lang, intent, text, cues, therapies, exams, conditions, outOfScope, unknownDrug,
-      population, ages, weights, labs, step, named,
+      population, ages, weights, labs, step, named, unaddressed,
       get hits() {
         return hits();
+      },
+      get nearest() {
+        return intent === 'unknown' && !cues.has('meta') ? nearestPages(hits(), questions()) : [];
       },
     };
   }
@@ -261,6 +290,8 @@ export class Understander {
     step: 1 | 2 | 3 | null;
     hits: () => SearchHit[];
     named: GazetteerMatch[];
+    questions: () => QuestionHit[];
+    choose: (hit: SearchHit) => void;
   }): Intent {
     const meaningful = u.tokens.filter((t) => !isStopword(t));
     if (meaningful.length === 0) return 'empty';
@@ -274,7 +305,17 @@ export class Understander {
     if (labsWithUnits >= 3 || (u.cues.has('tmp') && u.labs.length > 0)) return 'tmp-gfr';
     if (u.therapies.length > 0) return 'therapy';
     if (u.outOfScope.length > 0 || u.unknownDrug) return 'not-covered';
+    // An instruction to the assistant itself is not a question about the PDTA.
+    if (u.cues.has('meta')) return 'unknown';
     if (u.step && u.exams.length === 0) return 'step';
+    const strong = strongQuestion(u.questions());
+    // A question matched strongly answers, unless the message names something else the question
+    // does not ("shoulder x-rays needed?" names the exam, not the imaging page's "which x-rays?");
+    // naming the broader page the answer belongs to ("… in follow-up") is no such thing.
+    if (strong && u.named.every((m) => m.id === strong.id || strong.parents.includes(m.id) || coveredBy(u.tokens.slice(m.start, m.end), strong.stems))) {
+      u.choose({ id: strong.id, kind: strong.kind, score: strong.score });
+      return 'topic';
+    }
     if (u.conditions.length > 0) return 'condition';
     if (u.cues.has('differential') && u.exams.length === 0) {
       // "diagnosi differenziale" asks for Table I; a bare "vs" between two passages does not.
@@ -295,7 +336,36 @@ export class Understander {
       if (passageCoverage(u.named) > examWords) return 'topic';
       return 'exam';
     }
-    if (u.hits().length > 0) return 'topic';
+    // A page is cited only when the match is specific: a passage's keyword typed, or a question
+    // of the page itself matched well enough. Otherwise "not found", with the nearest pages offered.
+    const top = u.hits()[0];
+    const namedTop = top !== undefined && u.named.some((m) => m.id === top.id);
+    if (top && (passageCoverage(u.named) > 0 || namedTop || supportsTop(u.questions(), top.id))) return 'topic';
     return 'unknown';
   }
+}
+
+/** A question of one page matched well, and clearly better than any other page's: that page answers. */
+export const STRONG_QUESTION = 0.6;
+export const QUESTION_MARGIN = 0.1;
+/** A weaker question match is enough to confirm the page full-text ranking put first. */
+export const SUPPORTING_QUESTION = 0.34;
+
+function strongQuestion(hits: readonly QuestionHit[]): QuestionHit | null {
+  const [best, second] = hits;
+  if (!best || best.score < STRONG_QUESTION) return null;
+  return !second || best.score - second.score >= QUESTION_MARGIN ? best : null;
+}
+
+function supportsTop(hits: readonly QuestionHit[], id: string): boolean {
+  const [best, second] = hits;
+  if (!best || best.id !== id || best.score < SUPPORTING_QUESTION) return false;
+  return !second || best.score - second.score >= QUESTION_MARGIN / 2;
+}
+
+/** Up to three pages to offer as buttons: the best question matches first, then full-text hits. */
+function nearestPages(hits: readonly SearchHit[], questions: readonly QuestionHit[]): SearchHit[] {
+  const out: SearchHit[] = [];
+  for (const h of [...questions.filter((q) => q.score >= 0.2), ...hits]) if (!out.some((o) => o.id === h.id) && out.length < 3) out.push(h);
+  return out;
 }

@@ -16,6 +16,7 @@
  *   the engine command (`pdtaAction`) and the language of the card it came from (`pdtaLang`).
  */
 import type { Action, Block, Fact, Lang, Reply, ReplyKind } from './model.js';
+import { visibleBlocks } from './visible.js';
 
 export const ADAPTIVE_CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive';
 export const ADAPTIVE_CARD_VERSION = '1.5';
@@ -106,7 +107,7 @@ export function renderAdaptiveCard(reply: Reply, options: RenderOptions = {}): A
 
 /** The card's one-line summary: what Teams shows in notifications and the chat list. */
 export function cardSummary(reply: Reply, maxChars = 120): string {
-  const first = reply.blocks[0];
+  const first = visibleBlocks(reply)[0];
   const text = first === undefined ? '' : (first.title ?? firstLine(first));
   const line = text.replace(/\s+/g, ' ').trim();
   return line.length <= maxChars ? line : `${line.slice(0, maxChars - 1).trimEnd()}…`;
@@ -132,7 +133,7 @@ function firstLine(block: Block): string {
 
 function replyElements(reply: Reply): CardElement[] {
   const elements: CardElement[] = [];
-  for (const block of reply.blocks) elements.push(...blockElements(block, elements.length === 0));
+  for (const block of visibleBlocks(reply)) elements.push(...blockElements(block, elements.length === 0));
   if (reply.warnings.length > 0) {
     elements.push({
       type: 'Container',

@@ -6,6 +6,7 @@
  * mention (<!channel>), a link or a user ping.
  */
 import type { Action, Block, Citation, Fact, Lang, Reply } from './model.js';
+import { visibleBlocks } from './visible.js';
 
 /**
  * Slack's documented limits (https://docs.slack.dev/reference/block-kit/blocks,
@@ -319,7 +320,7 @@ export function blockChars(block: SlackBlock): number {
 /** The reply's blocks in order, before they are packed into messages. */
 export function renderReplyBlocks(reply: Reply, options: RenderOptions = {}): SlackBlock[] {
   const blocks: SlackBlock[] = options.leadContext ? renderContextLines([options.leadContext]) : [];
-  reply.blocks.forEach((block, i) => blocks.push(...renderBlock(block, i === 0)));
+  visibleBlocks(reply).forEach((block, i) => blocks.push(...renderBlock(block, i === 0)));
   for (const w of reply.warnings) blocks.push(...sections(`⚠️ ${escapeMrkdwn(w)}`));
   blocks.push(...renderCitations(reply.lang, reply.citations));
   blocks.push(...renderActions(reply.lang, reply.actions, options.extraButtons ?? []));
@@ -327,7 +328,7 @@ export function renderReplyBlocks(reply: Reply, options: RenderOptions = {}): Sl
 }
 
 function fallbackText(reply: Reply): string {
-  const first = reply.blocks[0];
+  const first = visibleBlocks(reply)[0];
   const parts: string[] = [];
   if (first?.title) parts.push(first.title);
   if (first?.type === 'text') parts.push(first.body);

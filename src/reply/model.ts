@@ -21,10 +21,24 @@ export interface Fact {
   value: string;
 }
 
+/**
+ * `detail`: the PDTA's full wording or a long list, which a doctor on call does not need first. Every
+ * renderer leaves it out and the reply carries a button that shows it (`pdta:full:<item id>`).
+ */
 export type Block =
-  | { type: 'text'; title?: string; body: string }
-  | { type: 'facts'; title?: string; facts: Fact[] }
-  | { type: 'list'; title?: string; items: string[] };
+  | { type: 'text'; title?: string; body: string; detail?: boolean }
+  | { type: 'facts'; title?: string; facts: Fact[]; detail?: boolean }
+  | { type: 'list'; title?: string; items: string[]; detail?: boolean };
+
+/**
+ * A line shown before everything else, in order. `critical` lines are warnings that change what to
+ * do with the answer (a condition the PDTA does not address, a dose above the adult dose): they stand
+ * next to the number they qualify, never at the bottom of the reply.
+ */
+export interface LeadLine {
+  text: string;
+  critical?: boolean;
+}
 
 export interface Citation {
   /** PDTA chapter number and title, e.g. "4. Criteri terapeutici". */
@@ -42,6 +56,8 @@ export interface Action {
 export interface Reply {
   lang: Lang;
   kind: ReplyKind;
+  /** The answer to the question asked, first (the dose, the interval, the code, yes/no with the PDTA's reason). */
+  lead?: LeadLine[];
   blocks: Block[];
   /** Cautions from content/ (ambiguities of the PDTA) and safety notes; always shown. */
   warnings: string[];

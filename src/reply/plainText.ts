@@ -3,6 +3,7 @@
  * what was shown. Buttons are numbered so that typing the number works like a click.
  */
 import type { Block, Reply } from './model.js';
+import { visibleBlocks } from './visible.js';
 
 const SOURCE = { it: 'Fonte', en: 'Source' } as const;
 const CAUTION = { it: 'Attenzione', en: 'Caution' } as const;
@@ -29,7 +30,16 @@ function renderBlock(block: Block): string {
 }
 
 export function renderPlainText(reply: Reply): string {
-  const parts = reply.blocks.map(renderBlock);
+  return render(reply, false);
+}
+
+/** Also the blocks a reply keeps behind its "full text" button (for audits and evaluation). */
+export function renderPlainTextWithDetails(reply: Reply): string {
+  return render(reply, true);
+}
+
+function render(reply: Reply, details: boolean): string {
+  const parts = visibleBlocks(reply, { details }).map(renderBlock);
   if (reply.warnings.length > 0) {
     parts.push(reply.warnings.map((w) => `⚠ ${w}`).join('\n'));
   }

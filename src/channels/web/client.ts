@@ -195,7 +195,7 @@ export const CLIENT_SCRIPT = String.raw`(function () {
     var L = T[reply.lang] || T.it;
     var article = el('article', { className: 'reply kind-' + reply.kind, lang: reply.lang, 'data-kind': reply.kind });
     article.appendChild(el('span', { className: 'kind', text: L.kind[reply.kind] || reply.kind }));
-    reply.blocks.forEach(function (b) { article.appendChild(renderBlock(b)); });
+    ((reply.lead || []).length ? [{ type: 'text', body: reply.lead.map(function (l) { return (l.critical ? '⚠ ' : '') + l.text; }).join('\n') }] : []).concat(reply.blocks.filter(function (b) { return !b.detail; })).forEach(function (b) { article.appendChild(renderBlock(b)); });
     if (reply.warnings.length > 0) {
       article.appendChild(el('div', { className: 'warnings', role: 'note' }, reply.warnings.map(function (w) {
         return el('p', { className: 'warning' }, [el('span', { className: 'warning-icon', 'aria-hidden': 'true', text: '⚠' }), el('span', { text: w })]);

@@ -91,6 +91,8 @@ export function labelsIn(catalog: Catalog, value: string, lang: Lang): string[] 
       if (args[1] === 'paediatric') return [t(lang, 'paediatric'), t(lang, 'btn.paediatricDose')];
       return [];
     }
+    case 'full':
+      return catalog.get(args.join(':')) ? [t(lang, 'btn.fullText')] : [];
     case 'show': {
       const id = args.join(':');
       const entry = catalog.get(id);

@@ -4,7 +4,8 @@
  */
 import type { Catalog } from '../../content/catalog.js';
 import type { Localized, Source } from '../../content/schema.js';
-import type { Action, Block, Citation, Lang, Reply, ReplyKind } from '../../reply/model.js';
+import type { Action, Block, Citation, Lang, LeadLine, Reply, ReplyKind } from '../../reply/model.js';
+import { t } from './i18n.js';
 
 export interface AnswerContext {
   catalog: Catalog;
@@ -25,6 +26,7 @@ export function cite(ctx: AnswerContext, source: Source): Citation {
 
 /** Builds a reply, removing duplicate warnings, citations and actions. */
 export class ReplyBuilder {
+  private readonly leadLines: LeadLine[] = [];
   private readonly blocks: Block[] = [];
   private readonly warnings: string[] = [];
   private readonly citations: Citation[] = [];
@@ -35,6 +37,18 @@ export class ReplyBuilder {
     private readonly ctx: AnswerContext,
     private readonly kind: ReplyKind,
   ) {}
+
+  /** A line shown first; `critical` for a warning that changes what to do with the answer. */
+  lead(text: string, critical = false): this {
+    if (!this.leadLines.some((l) => l.text === text)) this.leadLines.push(critical ? { text, critical } : { text });
+    return this;
+  }
+
+  /** The PDTA's full wording or a long list: kept behind the reply's "full text" button. */
+  detail(block: Block): this {
+    this.blocks.push({ ...block, detail: true });
+    return this;
+  }
 
   text(body: string, title?: string): this {
     this.blocks.push(title === undefined ? { type: 'text', body } : { type: 'text', title, body });
@@ -56,10 +70,13 @@ export class ReplyBuilder {
     return this;
   }
 
-  cautions(ids: readonly string[]): this {
+  /** `populations`: those the answer shows; a caution about another population is left out. */
+  cautions(ids: readonly string[], populations?: ReadonlyArray<'adult' | 'paediatric'>): this {
     for (const id of ids) {
       const caution = this.ctx.catalog.caution(id);
-      if (caution) this.warn(caution.text[this.ctx.lang]);
+      if (!caution) continue;
+      if (populations && caution.population && !populations.includes(caution.population)) continue;
+      this.warn(caution.text[this.ctx.lang]);
     }
     return this;
   }
@@ -81,9 +98,12 @@ export class ReplyBuilder {
   }
 
   build(): Reply {
+    const first = this.itemIds[0];
+    if (first && this.blocks.some((b) => b.detail)) this.action(t(this.ctx.lang, 'btn.fullText'), `pdta:full:${first}`);
     return {
       lang: this.ctx.lang,
       kind: this.kind,
+      ...(this.leadLines.length > 0 ? { lead: this.leadLines } : {}),
       blocks: this.blocks,
       warnings: this.warnings,
       citations: this.citations,

@@ -82,6 +82,7 @@ const MESSAGES = {
   greeting: { it: 'Buongiorno. Come posso aiutare con il PDTA Calcinosi Tumorale?', en: 'Hello. How can I help with the tumoral calcinosis PDTA?' },
   thanks: { it: 'Prego. Altro sul PDTA?', en: 'You are welcome. Anything else on the PDTA?' },
   emptyMessage: { it: 'Il messaggio è vuoto: scrivi una domanda sul PDTA.', en: 'The message is empty: type a question about the PDTA.' },
+  'btn.fullText': { it: 'Testo completo del PDTA', en: 'Full PDTA text' },
   'btn.menu': { it: 'Menu', en: 'Menu' },
   'btn.therapies': { it: 'Terapie', en: 'Therapies' },
   'btn.differential': { it: 'Diagnosi differenziale', en: 'Differential diagnosis' },
@@ -152,6 +153,29 @@ const MESSAGES = {
     en: 'Phosphate: {value} {unit} = {other}. The PDTA gives no reference values: it says to compare with age-specific ranges and, if fasting phosphate is high, to confirm with paired fasting phosphate and creatinine (blood and urine) for TmP/GFR.',
   },
   alsoSee: { it: 'Vedi anche', en: 'See also' },
+  unaddressedLead: {
+    it: 'Il PDTA non affronta {conditions} ({typed}): per questa situazione decidono la scheda tecnica (RCP) del prodotto e lo specialista.',
+    en: 'The PDTA does not address {conditions} ({typed}): for this situation the product’s SmPC and the specialist decide.',
+  },
+  generalDose: { it: 'Dose generale del PDTA, non adattata a questa situazione', en: 'The PDTA’s general dose, not adjusted for this situation' },
+  brandMolecule: {
+    it: '«{typed}» è un nome commerciale: il PDTA nomina solo la molecola ({name}), non questo prodotto.',
+    en: '“{typed}” is a brand name: the PDTA names the molecule only ({name}), not this product.',
+  },
+  populationUnstatedShort: { it: 'il PDTA non indica per quale popolazione', en: 'the PDTA does not say for which population' },
+  askWeightShort: { it: 'serve il peso per calcolarla', en: 'the weight is needed to compute it' },
+  notFound: {
+    it: 'Non ho trovato nel PDTA una risposta precisa a questa domanda. Le sezioni più vicine sono qui sotto.',
+    en: 'I did not find a precise answer to this question in the PDTA. The nearest sections are below.',
+  },
+  notFoundNothing: {
+    it: 'Non ho trovato nel PDTA una risposta a questa domanda.',
+    en: 'I did not find an answer to this question in the PDTA.',
+  },
+  identifierRefused: {
+    it: 'Non scrivere dati che identificano il paziente (nomi, codici fiscali, e-mail, telefoni): usa solo un codice pseudonimo. Il dato non è stato registrato.',
+    en: 'Do not type data that identify the patient (names, tax codes, e-mails, phone numbers): use a pseudonymous code only. It was not stored.',
+  },
   brandRecognised: { it: '«{typed}» riconosciuto come {name}.', en: '“{typed}” recognised as {name}.' },
   bothPopulations: { it: 'Dosi del PDTA per adulti e in età pediatrica:', en: 'PDTA doses for adults and children:' },
   classMembers: { it: 'Terapie della tabella di questa classe', en: 'Therapies of this class in the table' },

@@ -19,6 +19,7 @@ function relatedButtons(ctx: AnswerContext, b: ReplyBuilder, ids: readonly strin
 
 export function topicReply(ctx: AnswerContext, topic: Topic): Reply {
   const b = new ReplyBuilder(ctx, 'answer').about(topic.id);
+  if (topic.lead) b.lead(loc(ctx, topic.lead));
   b.text(loc(ctx, topic.body), loc(ctx, topic.title));
   b.list(topic.items.map((i) => loc(ctx, i)));
   b.cautions(topic.cautions);
@@ -105,7 +106,7 @@ export function itemReply(ctx: AnswerContext, entry: Item): Reply | null {
       return stepReply(ctx, entry.item);
     case 'followup': {
       const b = new ReplyBuilder(ctx, 'answer').about(entry.item.id);
-      b.facts([{ label: loc(ctx, entry.item.name), value: loc(ctx, entry.item.intervalText) }]);
+      b.lead(`${loc(ctx, entry.item.name)}: ${loc(ctx, entry.item.intervalText)}`);
       b.cautions(entry.item.cautions);
       b.cite(entry.item.source);
       b.action(t(ctx.lang, 'btn.followup'), 'pdta:show:topic.followup');
@@ -113,7 +114,7 @@ export function itemReply(ctx: AnswerContext, entry: Item): Reply | null {
     }
     case 'specialist': {
       const b = new ReplyBuilder(ctx, 'answer').about(entry.item.id);
-      b.facts([{ label: loc(ctx, entry.item.visit), value: loc(ctx, entry.item.indication) }]);
+      b.lead(`${loc(ctx, entry.item.visit)}: ${loc(ctx, entry.item.indication)}`);
       b.cautions(entry.item.cautions);
       b.cite(entry.item.source);
       b.action(t(ctx.lang, 'btn.specialists'), 'pdta:show:topic.specialists');

@@ -1,4 +1,5 @@
 /** Replies about the assistant itself: menu, greeting, not covered, not understood. */
+import { itemName } from '../../content/catalog.js';
 import type { Reply } from '../../reply/model.js';
 import type { Understanding } from '../../nlu/understand.js';
 import { loc, ReplyBuilder, type AnswerContext } from './context.js';
@@ -40,6 +41,22 @@ export function notCoveredReply(ctx: AnswerContext, u: Understanding): Reply {
   b.action(t(lang, 'btn.therapies'), 'pdta:show:topic.therapy-table');
   b.action(t(lang, 'btn.labs'), 'pdta:show:topic.lab-panel-a');
   b.action(t(lang, 'btn.differential'), 'pdta:show:topic.table-i');
+  return b.build();
+}
+
+/**
+ * Nothing in the PDTA matched the question with confidence: say so, and offer the nearest pages as
+ * buttons (never quoted, never cited, since none of them was found to answer it).
+ */
+export function notFoundReply(ctx: AnswerContext, nearest: readonly string[]): Reply {
+  if (nearest.length === 0) return fallbackReply(ctx);
+  const b = new ReplyBuilder(ctx, 'fallback');
+  b.text(t(ctx.lang, 'notFound'));
+  for (const id of nearest) {
+    const entry = ctx.catalog.get(id);
+    if (entry) b.action(loc(ctx, itemName(entry)), `pdta:show:${id}`);
+  }
+  b.action(t(ctx.lang, 'btn.menu'), 'pdta:menu');
   return b.build();
 }
 

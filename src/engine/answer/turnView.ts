@@ -51,13 +51,16 @@ export function combine(kind: Reply['kind'], parts: readonly Reply[]): Reply {
   const first = parts[0];
   if (!first) throw new Error('combine needs at least one reply');
   const out: Reply = { lang: first.lang, kind, blocks: [], warnings: [], citations: [], actions: [], itemIds: [] };
+  const lead: NonNullable<Reply['lead']> = [];
   for (const r of parts) {
+    for (const l of r.lead ?? []) if (!lead.some((x) => x.text === l.text)) lead.push(l);
     out.blocks.push(...r.blocks);
     for (const w of r.warnings) if (!out.warnings.includes(w)) out.warnings.push(w);
     for (const c of r.citations) if (!out.citations.some((x) => x.section === c.section && x.heading === c.heading)) out.citations.push(c);
     for (const a of r.actions) if (!out.actions.some((x) => x.value === a.value) && out.actions.length < 8) out.actions.push(a);
     for (const id of r.itemIds) if (!out.itemIds.includes(id)) out.itemIds.push(id);
   }
+  if (lead.length > 0) out.lead = lead;
   return out;
 }
 

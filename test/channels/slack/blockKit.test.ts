@@ -64,15 +64,19 @@ describe('the evaluation questions, rendered for Slack', () => {
     expect(multiMessage).toBe(0);
   });
 
-  it('shows a weight-based dose the way an on-call doctor needs it: title, fields, caution, source, next steps', () => {
+  it('shows a weight-based dose the way an on-call doctor needs it: the dose first, title, fields, caution, source, next steps', () => {
     const [message, ...rest] = renderBlockKit(assistant.ask('neridronato bambino 18 kg'));
     expect(rest).toEqual([]);
     const blocks = message!.blocks;
-    expect(blocks[0]).toEqual({ type: 'header', text: { type: 'plain_text', text: 'Neridronato · Pediatrico', emoji: true } });
-    expect(blocks[1]).toMatchObject({ type: 'section', fields: expect.arrayContaining([{ type: 'mrkdwn', text: '*Dose calcolata*\n36 mg', verbatim: true }]) });
+    expect(blocks[0]).toMatchObject({ type: 'section', text: { text: expect.stringContaining('Neridronato · Pediatrico: 36 mg') } });
+    expect(blocks[1]).toMatchObject({
+      type: 'section',
+      text: { text: '*Neridronato · Pediatrico*' },
+      fields: expect.arrayContaining([{ type: 'mrkdwn', text: '*Dose calcolata*\n36 mg', verbatim: true }]),
+    });
     expect(blocks.some((b) => b.type === 'section' && b.text?.text.startsWith('⚠️ Attenzione'))).toBe(true);
     expect(blocks.some((b) => b.type === 'context' && b.elements.some((e) => e.text.includes('PDTA § 4. Criteri terapeutici › Tabella delle terapie')))).toBe(true);
-    expect(blocks.at(-1)).toMatchObject({ type: 'actions', elements: [{ action_id: 'pdta:action:it:0', value: 'pdta:dose:therapy.neridronate:adult' }, {}, {}] });
+    expect(blocks.at(-1)).toMatchObject({ type: 'actions', elements: [{ action_id: 'pdta:action:it:0', value: 'pdta:dose:therapy.neridronate:adult' }, {}, {}, { value: 'pdta:full:therapy.neridronate' }] });
     expect(message!.text).toContain('Neridronato');
   });
 });

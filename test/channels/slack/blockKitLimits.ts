@@ -4,6 +4,7 @@
  */
 import { SLACK_LIMITS, unescapeMrkdwn, type SlackBlock, type SlackMessage } from '../../../src/reply/blockKit.js';
 import type { Reply } from '../../../src/reply/model.js';
+import { visibleBlocks } from '../../../src/reply/visible.js';
 
 const chars = (s: string): number => s.length;
 
@@ -123,7 +124,7 @@ export function squeeze(text: string): string {
 /** Every piece of text of the reply that must be visible (button labels are checked separately). */
 export function replyTexts(reply: Reply): string[] {
   const texts: string[] = [];
-  for (const b of reply.blocks) {
+  for (const b of visibleBlocks(reply)) {
     if (b.title) texts.push(b.title);
     if (b.type === 'text') texts.push(b.body);
     if (b.type === 'facts') for (const f of b.facts) texts.push(f.label, f.value);

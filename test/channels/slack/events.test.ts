@@ -70,11 +70,12 @@ describe('an @mention in a channel', () => {
     expect(call!.params).toMatchObject({ channel: 'C0TEAM001', thread_ts: ts, unfurl_links: false, unfurl_media: false });
     expect(call!.params['text']).toContain('Neridronato');
     const blocks = blocksOf(call!);
-    expect(blocks[0]).toEqual({ type: 'header', text: { type: 'plain_text', text: 'Neridronato · Pediatrico', emoji: true } });
+    expect(JSON.stringify(blocks[0])).toContain('Neridronato · Pediatrico: 36 mg');
+    expect(JSON.stringify(blocks[1])).toContain('*Neridronato · Pediatrico*');
     expect(JSON.stringify(blocks)).toContain('*Dose calcolata*\\n36 mg');
     expect(blocks.some((b) => b['type'] === 'section' && JSON.stringify(b).includes('⚠️ Attenzione'))).toBe(true);
     expect(blocks.some((b) => b['type'] === 'context' && JSON.stringify(b).includes('PDTA § 4. Criteri terapeutici'))).toBe(true);
-    expect(blocks.at(-1)).toMatchObject({ type: 'actions', elements: [{ type: 'button', action_id: 'pdta:action:it:0', value: 'pdta:dose:therapy.neridronate:adult' }, {}, {}] });
+    expect(blocks.at(-1)).toMatchObject({ type: 'actions', elements: [{ type: 'button', action_id: 'pdta:action:it:0', value: 'pdta:dose:therapy.neridronate:adult' }, {}, {}, { value: 'pdta:full:therapy.neridronate' }] });
   });
 
   it('inside a thread, is answered in that thread; the mention itself is not read as words', async () => {

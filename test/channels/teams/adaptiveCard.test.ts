@@ -26,6 +26,7 @@ import {
   type SubmitAction,
 } from '../../../src/reply/adaptiveCard.js';
 import type { Reply } from '../../../src/reply/model.js';
+import { visibleBlocks } from '../../../src/reply/visible.js';
 import { installMinimalDom, type FakeElement } from './support/minimalDom.js';
 import { assistant } from './support/harness.js';
 
@@ -234,7 +235,7 @@ describe('every card the channel sends', () => {
       // Each list item is a TextBlock of its own, starting with its bullet (a giant item may go on
       // in further TextBlocks).
       const texts = cards.flatMap((c) => flatten(c.body)).flatMap((e) => (e.type === 'TextBlock' ? [unescapeMarkdown(e.text)] : []));
-      for (const block of reply.blocks) {
+      for (const block of visibleBlocks(reply)) {
         if (block.type !== 'list') continue;
         for (const item of block.items) expect(texts.some((t) => t.startsWith(`• ${item.slice(0, 50)}`))).toBe(true);
       }
@@ -261,7 +262,7 @@ describe('a reply split over several cards', () => {
     for (const { name, reply, cards } of samples) {
       const text = plain(cards.flatMap((c) => textBlocks(c.body)).map(unescapeMarkdown).join(' '));
       const expected: string[] = [];
-      for (const b of reply.blocks) {
+      for (const b of visibleBlocks(reply)) {
         if (b.title) expected.push(b.title);
         if (b.type === 'text') expected.push(...b.body.split('\n'));
         if (b.type === 'facts') for (const f of b.facts) expected.push(f.label, f.value);
@@ -312,16 +313,17 @@ describe('a reply split over several cards', () => {
 });
 
 describe('what the doctor sees', () => {
-  it('a dose card: the rule, the weight, the result, the PDTA caution in red, the source, the buttons', () => {
+  it('a dose card: the dose first, then the rule, the weight, the result, the PDTA caution in red, the source, the buttons', () => {
     const [card] = renderAdaptiveCard(assistant().ask('neridronato bambino 18 kg'));
     const body = card!.body;
-    expect(body[0]).toMatchObject({ type: 'TextBlock', style: 'heading', text: 'Neridronato · Pediatrico' });
-    expect(body[1]).toMatchObject({ type: 'FactSet', facts: expect.arrayContaining([{ title: 'Dose calcolata', value: '36 mg' }, { title: 'Peso usato', value: '18 kg' }]) });
+    expect(body[0]).toMatchObject({ type: 'TextBlock', text: expect.stringContaining('Neridronato · Pediatrico: 36 mg') });
+    expect(body[1]).toMatchObject({ type: 'TextBlock', text: 'Neridronato · Pediatrico' });
+    expect(body[2]).toMatchObject({ type: 'FactSet', facts: expect.arrayContaining([{ title: 'Dose calcolata', value: '36 mg' }, { title: 'Peso usato', value: '18 kg' }]) });
     const warning = body.find((e) => e.type === 'Container');
     expect(warning).toMatchObject({ style: 'attention' });
     const source = body.find((e) => e.type === 'TextBlock' && e.text.startsWith('Fonte:'));
     expect(source).toMatchObject({ size: 'small', isSubtle: true, text: expect.stringContaining('4. Criteri terapeutici › Tabella delle terapie') });
-    expect(actionsOf(body).map((a) => a.title)).toEqual(['Dose adulto', 'Follow-up', 'Terapie']);
+    expect(actionsOf(body).map((a) => a.title)).toEqual(['Dose adulto', 'Follow-up', 'Terapie', 'Testo completo del PDTA']);
   });
 
   it('a passage with a PDTA ambiguity: the caution in amber', () => {

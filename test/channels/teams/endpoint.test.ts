@@ -81,7 +81,7 @@ describe('personal chat', () => {
     expect(card).toEqual(expectedCards('neridronato bambino 18 kg')[0]);
     expect(cardText(card)).toContain('36 mg');
     expect(cardText(card)).toContain('2 mg/kg');
-    expect(sent!.body['summary']).toBe('Neridronato · Pediatrico');
+    expect(sent!.body['summary']).toContain('Neridronato · Pediatrico: 36 mg');
 
     expect(service.last()).toEqual({
       channel: 'teams',
