@@ -33,10 +33,17 @@ export const FINDING_KEYS: readonly FindingKey[] = ['phosphate', 'ckd', 'genetic
 export const LocationAnswer = z.enum(['periarticular', 'tendon', 'muscle', 'synovium', 'skin-subcutaneous']);
 export type LocationAnswer = z.infer<typeof LocationAnswer>;
 
+/**
+ * "Not in a tendon": what the team said the site is not. It excludes only a condition Table I
+ * places at that site alone (src/engine/differential.ts).
+ */
+export const NegatedLocation = z.enum(['not-periarticular', 'not-tendon', 'not-muscle', 'not-synovium', 'not-skin-subcutaneous']);
+export type NegatedLocation = z.infer<typeof NegatedLocation>;
+
 export const DiffAnswers = z.object({
   ckd: YesNoUnknown.nullable(),
   connective: YesNoUnknown.nullable(),
-  location: z.union([LocationAnswer, z.literal('unknown')]).nullable(),
+  location: z.union([LocationAnswer, NegatedLocation, z.literal('unknown')]).nullable(),
   erosion: YesNoUnknown.nullable(),
   urate: YesNoUnknown.nullable(),
 });
@@ -76,8 +83,19 @@ export const ShownUi = z.object({
 });
 export type ShownUi = z.infer<typeof ShownUi>;
 
+/**
+ * What the last recorded answer replaced, so that "indietro" / "back" right after it undoes it
+ * (a misreading seen in the echo is put right at once). Cleared when the team moves on.
+ */
+export const Undo = z.object({
+  findings: Findings.partial(),
+  diff: DiffAnswers.partial(),
+});
+export type Undo = z.infer<typeof Undo>;
+
 export const ConversationContext = z.object({
   findings: Findings,
+  undo: Undo.nullable(),
   /** The walkthrough step the team was on (0: the introduction), kept so that it can be resumed. */
   walkStep: z.union([z.literal(0), z.literal(1), z.literal(2), z.literal(3)]),
   diff: DiffAnswers,
@@ -93,6 +111,7 @@ export const EMPTY_DOSE: DoseSlots = { drug: null, population: null, weight: nul
 export function initialContext(): ConversationContext {
   return {
     findings: { ...EMPTY_FINDINGS },
+    undo: null,
     walkStep: 0,
     diff: { ...EMPTY_DIFF },
     dose: { ...EMPTY_DOSE },

@@ -24,7 +24,7 @@ import type { ConversationEvent } from './events.js';
 
 export const CONVERSATION_MACHINE_ID = 'conversation';
 /** Bumped whenever states or context change shape: a stored snapshot is restored only into the version that wrote it. */
-export const CONVERSATION_MACHINE_VERSION = 1;
+export const CONVERSATION_MACHINE_VERSION = 2;
 
 /** Every state a conversation can rest in between two messages. */
 export const RESTING_STATES = [
@@ -82,15 +82,38 @@ export const conversationMachine = setup({
      * reply not understood). Named so that the transition is one the state accepts (`snapshot.can`).
      */
     acknowledge: () => {},
-    record: assign(({ context, event }) => (event.type === 'RECORD' ? { findings: { ...context.findings, ...event.findings } } : {})),
-    skipFinding: assign(({ context }, params: { finding: FindingKey }) => ({ findings: { ...context.findings, [params.finding]: 'unknown' } })),
-    clearFindings: assign({ findings: () => ({ ...EMPTY_FINDINGS }) }),
+    record: assign(({ context, event }) => {
+      if (event.type !== 'RECORD') return {};
+      const previous = Object.fromEntries(Object.keys(event.findings).map((k) => [k, context.findings[k as FindingKey]]));
+      return { findings: { ...context.findings, ...event.findings }, undo: { findings: previous, diff: {} } };
+    }),
+    skipFinding: assign(({ context }, params: { finding: FindingKey }) => ({
+      findings: { ...context.findings, [params.finding]: 'unknown' },
+      undo: { findings: { [params.finding]: context.findings[params.finding] }, diff: {} },
+    })),
+    clearFindings: assign({ findings: () => ({ ...EMPTY_FINDINGS }), undo: () => null }),
+    /** "indietro" right after an answer: the answer is taken back, as if never given. */
+    undoLast: assign(({ context }) =>
+      context.undo === null
+        ? {}
+        : { findings: { ...context.findings, ...context.undo.findings }, diff: { ...context.diff, ...context.undo.diff }, undo: null },
+    ),
+    clearUndo: assign({ undo: () => null }),
     setWalkStep: assign((_, params: { step: 0 | 1 | 2 | 3 }) => ({ walkStep: params.step })),
-    answer: assign(({ context, event }) => (event.type === 'ANSWER' ? { diff: { ...context.diff, ...event.answers } } : {})),
-    skipQuestion: assign(({ context }, params: { question: DiffQuestion }) => ({ diff: { ...context.diff, [params.question]: 'unknown' } })),
-    clearDiff: assign({ diff: () => ({ ...EMPTY_DIFF }) }),
+    answer: assign(({ context, event }) => {
+      if (event.type !== 'ANSWER') return {};
+      const previous = Object.fromEntries(Object.keys(event.answers).map((k) => [k, context.diff[k as DiffQuestion]]));
+      return { diff: { ...context.diff, ...event.answers }, undo: { findings: {}, diff: previous } };
+    }),
+    skipQuestion: assign(({ context }, params: { question: DiffQuestion }) => ({
+      diff: { ...context.diff, [params.question]: 'unknown' },
+      undo: { findings: {}, diff: { [params.question]: context.diff[params.question] } },
+    })),
+    clearDiff: assign({ diff: () => ({ ...EMPTY_DIFF }), undo: () => null }),
   },
   guards: {
+    canUndoFindings: ({ context }) => context.undo !== null && Object.keys(context.undo.findings).length > 0,
+    canUndoDiff: ({ context }) => context.undo !== null && Object.keys(context.undo.diff).length > 0,
     findingKnown: ({ context }, params: { finding: FindingKey }) => context.findings[params.finding] !== null,
     walkStepIs: ({ context }, params: { step: 1 | 2 | 3 }) => context.walkStep === params.step,
     gotoIs: ({ event }, params: { step: 1 | 2 | 3 }) => event.type === 'GOTO' && event.step === params.step,
@@ -110,15 +133,16 @@ export const conversationMachine = setup({
   context: initialContext,
   initial: 'idle',
   on: {
-    LOOKUP: '.idle',
-    MENU: '.idle',
-    EXIT: '.idle',
+    // Leaving a dialogue, or starting one, ends what "back" could take back.
+    LOOKUP: { target: '.idle', actions: 'clearUndo' },
+    MENU: { target: '.idle', actions: 'clearUndo' },
+    EXIT: { target: '.idle', actions: 'clearUndo' },
     HELP: { actions: 'acknowledge' },
     REPEAT: { actions: 'acknowledge' },
     NOT_UNDERSTOOD: { actions: 'acknowledge' },
-    DOSE: { target: '.dosing', actions: 'startDose' },
-    WALKTHROUGH: '.walkthrough',
-    DIFFERENTIAL: '.differential',
+    DOSE: { target: '.dosing', actions: ['clearUndo', 'startDose'] },
+    WALKTHROUGH: { target: '.walkthrough', actions: 'clearUndo' },
+    DIFFERENTIAL: { target: '.differential', actions: 'clearUndo' },
   },
   states: {
     idle: {},
@@ -127,12 +151,12 @@ export const conversationMachine = setup({
       initial: 'resume',
       on: {
         GOTO: [
-          { guard: { type: 'gotoIs', params: { step: 1 } }, target: '.step1' },
-          { guard: { type: 'gotoIs', params: { step: 2 } }, target: '.step2' },
-          { guard: { type: 'gotoIs', params: { step: 3 } }, target: '.step3' },
+          { guard: { type: 'gotoIs', params: { step: 1 } }, target: '.step1', actions: 'clearUndo' },
+          { guard: { type: 'gotoIs', params: { step: 2 } }, target: '.step2', actions: 'clearUndo' },
+          { guard: { type: 'gotoIs', params: { step: 3 } }, target: '.step3', actions: 'clearUndo' },
         ],
         SUMMARY: { actions: 'acknowledge' },
-        RESTART: { target: '.intro', actions: 'clearFindings' },
+        RESTART: { target: '.step1', actions: 'clearFindings' },
       },
       states: {
         // Findings and the step outlive a detour to another question, so the team can come back.
@@ -141,7 +165,8 @@ export const conversationMachine = setup({
             { guard: { type: 'walkStepIs', params: { step: 1 } }, target: 'step1' },
             { guard: { type: 'walkStepIs', params: { step: 2 } }, target: 'step2' },
             { guard: { type: 'walkStepIs', params: { step: 3 } }, target: 'step3' },
-            { target: 'intro' },
+            // A team that asks for the walkthrough wants Step 1 at once; the introduction is one "back" away.
+            { target: 'step1' },
           ],
         },
         intro: {
@@ -149,7 +174,7 @@ export const conversationMachine = setup({
           on: {
             // Already at the start: the reply says so.
             BACK: { actions: 'acknowledge' },
-            NEXT: 'step1',
+            NEXT: { target: 'step1', actions: 'clearUndo' },
             RECORD: { target: 'step1', actions: 'record' },
           },
         },
@@ -157,8 +182,11 @@ export const conversationMachine = setup({
           entry: { type: 'setWalkStep', params: { step: 1 } },
           initial: 'phosphate',
           on: {
-            NEXT: 'step2',
-            BACK: 'intro',
+            NEXT: { target: 'step2', actions: 'clearUndo' },
+            BACK: [
+              { guard: 'canUndoFindings', target: '.phosphate', actions: 'undoLast' },
+              { target: 'intro', actions: 'clearUndo' },
+            ],
             // Re-entering the first question lets the eventless guards land on the first one still open.
             RECORD: { target: '.phosphate', actions: 'record' },
           },
@@ -182,8 +210,11 @@ export const conversationMachine = setup({
           entry: { type: 'setWalkStep', params: { step: 2 } },
           initial: 'genetics',
           on: {
-            NEXT: 'step3',
-            BACK: 'step1',
+            NEXT: { target: 'step3', actions: 'clearUndo' },
+            BACK: [
+              { guard: 'canUndoFindings', target: '.genetics', actions: 'undoLast' },
+              { target: 'step1', actions: 'clearUndo' },
+            ],
             RECORD: { target: '.genetics', actions: 'record' },
           },
           states: {
@@ -199,7 +230,7 @@ export const conversationMachine = setup({
           on: {
             // The last step: the reply says so.
             NEXT: { actions: 'acknowledge' },
-            BACK: 'step2',
+            BACK: [{ guard: 'canUndoFindings', actions: 'undoLast' }, { target: 'step2', actions: 'clearUndo' }],
             RECORD: { actions: 'record' },
           },
         },
@@ -252,6 +283,8 @@ export const conversationMachine = setup({
       on: {
         // Answers may come in any order and several at once; the first open question is asked next.
         ANSWER: { target: '.ckd', actions: 'answer' },
+        // "indietro" takes the last answer back; with none to take back, the reply says so.
+        BACK: [{ guard: 'canUndoDiff', target: '.ckd', actions: 'undoLast' }, { actions: 'acknowledge' }],
         RESTART: { target: '.ckd', actions: 'clearDiff' },
       },
       states: {

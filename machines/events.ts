@@ -17,7 +17,9 @@ export type NotUnderstoodReason =
   /** An answer the question does not offer (e.g. "low" phosphate, "yes" to "where is the mass?"). */
   | 'not-an-option'
   /** A phosphate value typed where the walkthrough records high or normal. */
-  | 'phosphate-value';
+  | 'phosphate-value'
+  /** A negated answer that does not say what is ("not high": normal or low?): the choices are asked back. */
+  | 'ambiguous-negation';
 
 export type ConversationEvent =
   /** A free question, answered by the stateless assistant; ends any dialogue. */

@@ -153,7 +153,7 @@ function commandEvent(command: DialogueCommand, view: StateView): ConversationEv
       // In the differential "next" passes over the question, which is what "don't know" does.
       return region === 'differential' && isAskingState(view.state) ? { type: 'SKIP' } : null;
     case 'back':
-      return region === 'walkthrough' ? { type: 'BACK' } : null;
+      return region === 'walkthrough' || region === 'differential' ? { type: 'BACK' } : null;
     case 'summary':
       return region === 'walkthrough' ? { type: 'SUMMARY' } : null;
     case 'restart':
@@ -202,6 +202,15 @@ function asFinding(topic: DialogueTopic): FindingKey | null {
   return FINDING_KEYS.find((k) => FINDING_TOPICS[k] === topic) ?? null;
 }
 
+/**
+ * What a negated answer records, when it says enough: "no masses" is "no"; "not high" (normal or
+ * low?), "not KLOTHO" (which gene, then?) and "non è negativo" are asked back instead.
+ */
+function negatedFinding(key: FindingKey, value: DialogueValue): FindingValues[FindingKey] | 'ambiguous' | null {
+  if (value.kind !== 'not') return null;
+  return (key === 'ckd' || key === 'masses') && value.value.kind === 'yes' ? 'no' : 'ambiguous';
+}
+
 function findingValue(key: FindingKey, value: DialogueValue): FindingValues[FindingKey] | null {
   switch (key) {
     case 'phosphate':
@@ -248,7 +257,9 @@ function walkthroughAnswer(view: StateView, reading: DialogueReading, u: Underst
       if (pair.topic === null && pair.value.kind === 'yes' && offersNext && pairing.pairs.length === 1) return found({ type: 'NEXT' });
       return fail('not-an-option');
     }
-    const value = findingValue(key, pair.value);
+    const negated = negatedFinding(key, pair.value);
+    if (negated === 'ambiguous') return fail('ambiguous-negation');
+    const value = negated ?? findingValue(key, pair.value);
     if (value === null) return fail('not-an-option');
     findings[key] = value;
   }
@@ -275,7 +286,13 @@ function differentialAnswer(view: StateView, reading: DialogueReading, u: Unders
       pair.topic === null ? pending : pair.topic === 'ckd' || pair.topic === 'connective' || pair.topic === 'erosion' || pair.topic === 'urate' || pair.topic === 'location' ? pair.topic : null;
     if (question === null) return pending === null ? none : fail('not-an-option');
     const v = pair.value;
-    if (question === 'location') {
+    if (v.kind === 'not') {
+      // "not in a tendon" is recorded as such; "not yes" is no; "non ha dermatomiosite" (another
+      // connective-tissue disease?) and "non è negativo" are asked back.
+      if (question === 'location' && v.value.kind === 'location') answers.location = `not-${v.value.location}`;
+      else if (question !== 'location' && question !== 'connective' && v.value.kind === 'yes') answers[question] = 'no';
+      else return fail('ambiguous-negation');
+    } else if (question === 'location') {
       if (v.kind === 'location') answers.location = v.location;
       else if (v.kind === 'unknown') answers.location = 'unknown';
       else return fail('not-an-option');

@@ -24,7 +24,7 @@ describe('a change of subject mid-dialogue', () => {
   });
 
   it('in the walkthrough, a question on Table I is answered and the walkthrough paused', () => {
-    const turn = last(converse(['percorso guidato', 'avanti', 'differenza con la tendinite calcifica?']));
+    const turn = last(converse(['percorso guidato', 'differenza con la tendinite calcifica?']));
     expect(turn.state).toBe('idle');
     expect(turn.text).toContain('Percorso guidato sospeso');
     expect(turn.text).toContain('Tendinite calcifica');
@@ -56,7 +56,7 @@ describe('replies that fit nothing', () => {
   });
 
   it('garbage in the walkthrough and the differential keeps findings and answers', () => {
-    const walk = converse(['percorso guidato', 'avanti', 'fosforo alto', 'xyzzy']);
+    const walk = converse(['percorso guidato', 'fosforo alto', 'xyzzy']);
     expect(last(walk).state).toBe('walkthrough.step1.ckd');
     expect(last(walk).context.findings.phosphate).toBe('high');
     expect(last(walk).text).toContain('Non ho capito «xyzzy»');
@@ -88,7 +88,7 @@ describe('help, menu and exit from anywhere', () => {
     const dose = last(converse(['neridronato', 'aiuto']));
     expect(dose.state).toBe('dosing.askPopulation');
     expect(dose.text).toContain('Nel calcolo della dose rispondi alla domanda');
-    const walk = last(converse(['percorso guidato', 'avanti', 'help']));
+    const walk = last(converse(['percorso guidato', 'help']));
     expect(walk.state).toBe('walkthrough.step1.phosphate');
     expect(walk.text).toContain('In the guided pathway');
     const diff = last(converse(['diagnosi differenziale guidata', 'aiuto']));

@@ -179,6 +179,11 @@ const MESSAGES = {
   'loc.muscle': { it: 'Dentro un muscolo', en: 'Inside a muscle' },
   'loc.synovium': { it: 'Nella sinovia', en: 'Inside the synovium' },
   'loc.skin-subcutaneous': { it: 'Cute o sottocute', en: 'Skin or subcutis' },
+  'loc.not-periarticular': { it: 'non periarticolare', en: 'not periarticular' },
+  'loc.not-tendon': { it: 'non in un tendine', en: 'not in a tendon' },
+  'loc.not-muscle': { it: 'non in un muscolo', en: 'not in a muscle' },
+  'loc.not-synovium': { it: 'non nella sinovia', en: 'not in the synovium' },
+  'loc.not-skin-subcutaneous': { it: 'non in cute o sottocute', en: 'not in skin or subcutis' },
   'val.yes': { it: 'sì', en: 'yes' },
   'val.no': { it: 'no', en: 'no' },
   'val.unknown': { it: 'non noto', en: 'not known' },
@@ -195,6 +200,10 @@ const MESSAGES = {
   'wt.intro': {
     it: 'Ti accompagno negli step 1, 2 e 3 dell’algoritmo del PDTA: per ogni step cosa si fa, chi lo fa e quali esami. Strada facendo registro i reperti del team (fosforo sierico, insufficienza renale cronica, risultato genetico, masse calcifiche) e mostro i passi del PDTA collegati a ciascun reperto.',
     en: 'I take you through steps 1, 2 and 3 of the PDTA’s algorithm: for each step what is done, who does it and which exams. On the way I record the team’s findings (serum phosphate, chronic kidney disease, genetic result, calcific masses) and show the PDTA passages linked to each finding.',
+  },
+  'wt.startLine': {
+    it: 'Gli step 1, 2 e 3 dell’algoritmo del PDTA, uno alla volta: registro i reperti del team e mostro i passi del PDTA collegati. Si parte dallo step 1.',
+    en: 'Steps 1, 2 and 3 of the PDTA’s algorithm, one at a time: I record the team’s findings and show the PDTA passages linked to them. Starting with step 1.',
   },
   'wt.commands': {
     it: 'Comandi: avanti, indietro, ripeti, step 1/2/3, riepilogo, ricomincia, esci.',
@@ -275,6 +284,10 @@ const MESSAGES = {
     en: 'In the guided differential, answer “yes”, “no” or “don’t know”; for the site: periarticular, tendon, muscle, synovium, skin/subcutis. Several answers can go together (“CKD no, erosion yes”). “restart” clears the answers, “exit” closes; any other question closes it and is answered.',
   },
   'df.closed': { it: 'Diagnosi differenziale guidata chiusa.', en: 'Guided differential closed.' },
+  'conv.undoHint': { it: 'Non è quello che intendevi? Scrivi «indietro» per annullarlo.', en: 'Not what you meant? Type “back” to undo it.' },
+  'conv.nothingToUndo': { it: 'Nessuna risposta da annullare.', en: 'No answer to undo.' },
+  'wt.undone': { it: 'Annullato', en: 'Undone' },
+  'df.undone': { it: 'Risposta annullata', en: 'Answer undone' },
   'conv.closed': { it: 'Dialogo chiuso.', en: 'Dialogue closed.' },
   'conv.nothingToClose': { it: 'Nessun dialogo in corso.', en: 'No dialogue in progress.' },
   'conv.expired': {
@@ -295,6 +308,10 @@ const MESSAGES = {
   'nu.ambiguous-number': {
     it: '«{text}» è il numero di un pulsante o un peso? Per il peso scrivi anche l’unità (es. «{text} kg»).',
     en: 'Is “{text}” a button number or a weight? For a weight, add the unit (e.g. “{text} kg”).',
+  },
+  'nu.ambiguous-negation': {
+    it: '«{text}» dice cosa non è, non cosa è: non registro nulla. Scegli la risposta tra i pulsanti.',
+    en: '“{text}” says what it is not, not what it is: nothing is recorded. Choose the answer from the buttons.',
   },
   'nu.not-an-option': { it: '«{text}» non è tra le risposte possibili a questa domanda.', en: '“{text}” is not one of the answers to this question.' },
   'nu.phosphate-value': {

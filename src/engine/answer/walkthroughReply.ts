@@ -306,7 +306,9 @@ export function walkthroughReply(ctx: AnswerContext, view: TurnView): Reply {
       break;
     case 'WALKTHROUGH':
       showStep = true;
-      if (!wasHere && (anyRecorded(after.context.findings) || after.context.walkStep > 0)) {
+      if (!wasHere && !anyRecorded(before.context.findings) && before.context.walkStep === 0) {
+        parts.push(leadReply(ctx, t(lang, 'wt.startLine'), t(lang, 'wt.title')));
+      } else if (!wasHere) {
         const b = new ReplyBuilder(ctx, 'walkthrough').text(t(lang, 'wt.resumed'));
         if (anyRecorded(after.context.findings)) b.facts(findingsFacts(ctx, after.context.findings), t(lang, 'wt.recordedTitle'));
         parts.push(b.build());
@@ -319,13 +321,26 @@ export function walkthroughReply(ctx: AnswerContext, view: TurnView): Reply {
     case 'NEXT':
       if (sameStep && state === 'walkthrough.step3') parts.push(leadReply(ctx, t(lang, 'wt.lastStep')));
       break;
-    case 'BACK':
-      if (sameStep && state === 'walkthrough.intro') parts.push(leadReply(ctx, t(lang, 'wt.firstStep')));
+    case 'BACK': {
+      const undone = FINDING_KEYS.filter((k) => before.context.findings[k] !== null && after.context.findings[k] !== before.context.findings[k]);
+      if (undone.length > 0) {
+        showStep = false;
+        parts.push(new ReplyBuilder(ctx, 'walkthrough').facts(findingsFacts(ctx, before.context.findings, undone), t(lang, 'wt.undone')).build());
+      } else if (sameStep && state === 'walkthrough.intro') parts.push(leadReply(ctx, t(lang, 'wt.firstStep')));
       break;
+    }
     case 'RECORD':
     case 'SKIP': {
       const changed = changedFindings(before.context, after.context);
-      if (changed.length > 0) parts.push(new ReplyBuilder(ctx, 'walkthrough').facts(findingsFacts(ctx, after.context.findings, changed), t(lang, 'wt.recorded')).build());
+      // Echoed as recorded, so that a misreading is seen at once and taken back with "indietro".
+      if (changed.length > 0) {
+        parts.push(
+          new ReplyBuilder(ctx, 'walkthrough')
+            .facts(findingsFacts(ctx, after.context.findings, changed), t(lang, 'wt.recorded'))
+            .text(t(lang, 'conv.undoHint'))
+            .build(),
+        );
+      }
       for (const k of changed) {
         const g = guidanceOf(k, after.context.findings);
         if (g) parts.push(guidanceReply(ctx, g));
@@ -371,7 +386,9 @@ export function walkthroughReply(ctx: AnswerContext, view: TurnView): Reply {
   }
   // The question and its buttons come first among the buttons: the dialogue must stay operable.
   const prompt = promptReply(ctx, state, after.context);
-  const reply = combine('walkthrough', [...parts, prompt]);
+  // The commands sit in one line under the first step shown, where a team starting out looks.
+  const commands = event?.type === 'WALKTHROUGH' || event?.type === 'RESTART' ? [leadReply(ctx, t(lang, 'wt.commands'))] : [];
+  const reply = combine('walkthrough', [...parts, prompt, ...commands]);
   const promptFirst = [...prompt.actions, ...reply.actions.filter((a) => !prompt.actions.some((p) => p.value === a.value))];
   return { ...reply, actions: promptFirst.slice(0, 8) };
 }
