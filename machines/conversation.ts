@@ -15,6 +15,8 @@ import {
   EMPTY_DIFF,
   EMPTY_DOSE,
   EMPTY_FINDINGS,
+  EMPTY_TMP,
+  TMP_FIELDS,
   initialContext,
   type ConversationContext,
   type DiffQuestion,
@@ -47,6 +49,8 @@ export const RESTING_STATES = [
   'differential.erosion',
   'differential.urate',
   'differential.result',
+  'tmp.collecting',
+  'tmp.done',
 ] as const;
 export type RestingState = (typeof RESTING_STATES)[number];
 
@@ -99,6 +103,14 @@ export const conversationMachine = setup({
         : { findings: { ...context.findings, ...context.undo.findings }, diff: { ...context.diff, ...context.undo.diff }, undo: null },
     ),
     clearUndo: assign({ undo: () => null }),
+    startTmp: assign(({ context, event }) =>
+      event.type === 'TMP' ? { tmp: { ...(event.resume ? context.tmp : EMPTY_TMP), ...event.values }, suspended: null } : {},
+    ),
+    addTmp: assign(({ context, event }) => (event.type === 'TMP_VALUES' ? { tmp: { ...context.tmp, ...event.values } } : {})),
+    clearTmp: assign({ tmp: () => ({ ...EMPTY_TMP }) }),
+    /** A side question while a dialogue asks: it is put aside, its slots kept, to be completed after. */
+    suspend: assign((_, params: { dialogue: 'dosing' | 'tmp' }) => ({ suspended: params.dialogue })),
+    clearSuspended: assign({ suspended: () => null }),
     setWalkStep: assign((_, params: { step: 0 | 1 | 2 | 3 }) => ({ walkStep: params.step })),
     answer: assign(({ context, event }) => {
       if (event.type !== 'ANSWER') return {};
@@ -123,6 +135,8 @@ export const conversationMachine = setup({
     /** Content-aware in the engine: only a per-kg row needs a weight, and only a plausible one will do. */
     weightMissing: ({ context }) => context.dose.weight === null,
     diffAnswered: ({ context }, params: { question: DiffQuestion }) => context.diff[params.question] !== null,
+    /** All four values, each with a unit: the calculator can run (it checks units and ranges itself). */
+    tmpComplete: ({ context }) => TMP_FIELDS.every((f) => context.tmp[f] !== null && context.tmp[f].unit !== null),
     /** Content-aware in the engine: at most one Table I condition is left. */
     diffSettled: () => false,
     /** Content-aware in the engine: no answer to this question could exclude any condition still left. */
@@ -135,14 +149,15 @@ export const conversationMachine = setup({
   on: {
     // Leaving a dialogue, or starting one, ends what "back" could take back.
     LOOKUP: { target: '.idle', actions: 'clearUndo' },
-    MENU: { target: '.idle', actions: 'clearUndo' },
-    EXIT: { target: '.idle', actions: 'clearUndo' },
+    MENU: { target: '.idle', actions: ['clearUndo', 'clearSuspended', 'clearDose', 'clearTmp'] },
+    EXIT: { target: '.idle', actions: ['clearUndo', 'clearSuspended', 'clearDose', 'clearTmp'] },
     HELP: { actions: 'acknowledge' },
     REPEAT: { actions: 'acknowledge' },
     NOT_UNDERSTOOD: { actions: 'acknowledge' },
-    DOSE: { target: '.dosing', actions: ['clearUndo', 'startDose'] },
-    WALKTHROUGH: { target: '.walkthrough', actions: 'clearUndo' },
-    DIFFERENTIAL: { target: '.differential', actions: 'clearUndo' },
+    DOSE: { target: '.dosing', actions: ['clearUndo', 'clearSuspended', 'startDose'] },
+    WALKTHROUGH: { target: '.walkthrough', actions: ['clearUndo', 'clearSuspended'] },
+    DIFFERENTIAL: { target: '.differential', actions: ['clearUndo', 'clearSuspended'] },
+    TMP: { target: '.tmp', actions: ['clearUndo', 'startTmp'] },
   },
   states: {
     idle: {},
@@ -239,8 +254,8 @@ export const conversationMachine = setup({
 
     dosing: {
       initial: 'route',
-      // Slots belong to one dialogue; the next dialogue starts from what its own message says.
-      exit: 'clearDose',
+      // Slots outlive a side question (the dose is completed after it) and name the last subject
+      // for a follow-up ("e quando lo sospendo?"); the next dose question starts from its own message.
       on: {
         RESTART: { target: '.route', actions: 'clearDose' },
       },
@@ -254,16 +269,18 @@ export const conversationMachine = setup({
           ],
         },
         askDrug: {
-          on: { SLOT: { target: 'route', actions: 'fillSlots' } },
+          on: { SLOT: { target: 'route', actions: 'fillSlots' }, LOOKUP: { target: '#conversation.idle', actions: { type: 'suspend', params: { dialogue: 'dosing' } } } },
         },
         askPopulation: {
           on: {
+            LOOKUP: { target: '#conversation.idle', actions: { type: 'suspend', params: { dialogue: 'dosing' } } },
             SLOT: { target: 'route', actions: 'fillSlots' },
             SKIP: 'done',
           },
         },
         askWeight: {
           on: {
+            LOOKUP: { target: '#conversation.idle', actions: { type: 'suspend', params: { dialogue: 'dosing' } } },
             SLOT: { target: 'route', actions: 'fillSlots' },
             // Without a weight the rule is shown as written and nothing is computed.
             SKIP: { target: 'done', actions: 'clearWeight' },
@@ -326,6 +343,28 @@ export const conversationMachine = setup({
           on: { SKIP: { target: 'result', actions: { type: 'skipQuestion', params: { question: 'urate' } } } },
         },
         result: {},
+      },
+    },
+
+    tmp: {
+      initial: 'route',
+      on: {
+        RESTART: { target: '.route', actions: 'clearTmp' },
+      },
+      states: {
+        route: {
+          always: [{ guard: 'tmpComplete', target: 'done' }, { target: 'collecting' }],
+        },
+        collecting: {
+          on: {
+            TMP_VALUES: { target: 'route', actions: 'addTmp' },
+            LOOKUP: { target: '#conversation.idle', actions: [{ type: 'suspend', params: { dialogue: 'tmp' } }, 'clearUndo'] },
+          },
+        },
+        // A value typed after the result corrects it, and the result is computed again.
+        done: {
+          on: { TMP_VALUES: { target: 'route', actions: 'addTmp' } },
+        },
       },
     },
   },

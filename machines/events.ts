@@ -3,7 +3,7 @@
  * src/engine/interpret.ts) and sends exactly one of these; the machine never sees raw text except
  * the lookup's, which it does not keep.
  */
-import type { DiffAnswerValues, FindingValues, Population, Weight } from './context.js';
+import type { DiffAnswerValues, FindingValues, Population, TmpValues, Weight } from './context.js';
 
 export type NotUnderstoodReason =
   /** Nothing in the message fits the question, and it is not a question about the PDTA either. */
@@ -44,6 +44,10 @@ export type ConversationEvent =
   /** "Don't know": the pending question is passed over. */
   | { type: 'SKIP' }
   | { type: 'DIFFERENTIAL' }
+  /** Starts the TmP/GFR calculator with the values the message gave; `resume` keeps those given before a digression. */
+  | { type: 'TMP'; values: Partial<TmpValues>; resume: boolean }
+  /** Adds or corrects values of the running calculator. */
+  | { type: 'TMP_VALUES'; values: Partial<TmpValues> }
   | { type: 'ANSWER'; answers: Partial<DiffAnswerValues> };
 
 export type ConversationEventType = ConversationEvent['type'];

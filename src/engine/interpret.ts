@@ -42,6 +42,9 @@ import { pendingFinding } from './answer/walkthroughReply.js';
 
 export type TurnInput = { text: string } | { action: string };
 
+/** The lookup that answers "avanti" / "next" when no walkthrough is running (src/engine/answer/conversationReply.ts). */
+export const OFFER_WALKTHROUGH = 'pdta:offer-walkthrough';
+
 export interface Interpretation {
   event: ConversationEvent;
   lang: Lang;
@@ -150,6 +153,8 @@ function commandEvent(command: DialogueCommand, view: StateView): ConversationEv
       return { type: 'REPEAT' };
     case 'next':
       if (region === 'walkthrough') return { type: 'NEXT' };
+      // "avanti" with no walkthrough running: the reply offers to start one.
+      if (region === 'idle') return { type: 'LOOKUP', text: OFFER_WALKTHROUGH };
       // In the differential "next" passes over the question, which is what "don't know" does.
       return region === 'differential' && isAskingState(view.state) ? { type: 'SKIP' } : null;
     case 'back':

@@ -75,8 +75,8 @@ const PHRASES: readonly Phrase[] = [
   { meaning: cmd('help'), lang: 'it', phrases: ['aiuto', 'come funziona', 'cosa posso scrivere', 'cosa posso rispondere', 'istruzioni'] },
   { meaning: cmd('help'), lang: 'en', phrases: ['help', 'how does this work', 'what can i type', 'what can i answer', 'instructions'] },
 
-  { meaning: { kind: 'start', start: 'walkthrough' }, lang: 'it', phrases: ['percorso guidato', 'percorso diagnostico guidato', 'algoritmo guidato', 'guidami nel percorso', 'guidami', 'step guidati'] },
-  { meaning: { kind: 'start', start: 'walkthrough' }, lang: 'en', phrases: ['guided pathway', 'walkthrough', 'walk through', 'guided walkthrough', 'pathway walkthrough', 'guide me', 'guided steps'] },
+  { meaning: { kind: 'start', start: 'walkthrough' }, lang: 'it', phrases: ['percorso guidato', 'percorso diagnostico guidato', 'algoritmo guidato', 'guidami nel percorso', 'guidami', 'guidarmi', 'accompagnami', 'step guidati', 'passo passo'] },
+  { meaning: { kind: 'start', start: 'walkthrough' }, lang: 'en', phrases: ['guided pathway', 'walkthrough', 'walk through', 'walk me through', 'take me through', 'guide me through', 'guided walkthrough', 'pathway walkthrough', 'guide me', 'guided steps', 'step by step'] },
   { meaning: { kind: 'start', start: 'differential' }, lang: 'it', phrases: ['diagnosi differenziale guidata', 'differenziale guidata', 'diagnosi differenziale passo passo', 'differenziale passo passo'] },
   { meaning: { kind: 'start', start: 'differential' }, lang: 'en', phrases: ['guided differential', 'guided differential diagnosis', 'differential step by step', 'differential diagnosis step by step'] },
 
@@ -151,8 +151,8 @@ const PHRASES: readonly Phrase[] = [
 const FILLERS = new Set(
   ('t s re ve ll d m ok okay allora beh bene direi credo penso sembra risulta risultato esito valore valori presenza ' +
     'paziente patient pazienti patients ha hanno c e sono è mostra mostrano immagini imaging rx radiografia ' +
-    'vai passa passiamo andiamo voglio vorrei fammi mostrami dimmi fai facciamo avvia inizia iniziamo apri ' +
-    'please let lets us go to start begin open show want would like has have there found trovato trovata trovati ' +
+    'vai passa passiamo andiamo voglio vorrei fammi mostrami dimmi fai facciamo avvia avviare avviamo inizia iniziare iniziamo comincia cominciamo partiamo apri ' +
+    'please let lets us go to start begin open run show want would like has have there found trovato trovata trovati ' +
     'trovate shows showed seems result value level livello livelli lo lui lei it he she').split(' '),
 );
 
@@ -315,9 +315,16 @@ export function commandOf(reading: DialogueReading): DialogueCommand | null {
   return only.kind === 'command' ? only.command : null;
 }
 
+/** What the walkthrough is called when a message asks to start it ("avvia il percorso diagnostico"). */
+const PATHWAY_WORDS = new Set(['percorso', 'percorsi', 'pathway', 'algoritmo', 'algorithm', 'diagnostico', 'diagnostica', 'diagnostic', 'pdta', 'step', 'steps']);
+/** Verbs that ask for it to begin ("avvia", "inizia", "start"): with only pathway words, a request to start it. */
+const START_VERBS = new Set(['avvia', 'avviare', 'avviamo', 'inizia', 'iniziare', 'iniziamo', 'comincia', 'cominciamo', 'partiamo', 'apri', 'start', 'begin', 'open', 'run']);
+
 /** The dialogue a message asks to start, when it asks nothing else. */
 export function startOf(reading: DialogueReading): DialogueStart | null {
-  if (reading.unexplained.length > 0) return null;
+  const pathwayOnly = reading.unexplained.every((i) => PATHWAY_WORDS.has(reading.tokens[i]!));
+  if (pathwayOnly && reading.matches.length === 0 && reading.unexplained.length > 0 && reading.tokens.some((t) => START_VERBS.has(t))) return 'walkthrough';
+  if (reading.unexplained.length > 0 && !(pathwayOnly && reading.matches.some((m) => m.meaning.kind === 'start' && m.meaning.start === 'walkthrough'))) return null;
   const starts = reading.matches.filter((m) => m.meaning.kind === 'start');
   if (starts.length !== 1 || reading.matches.some((m) => m.meaning.kind !== 'start' && m.meaning.kind !== 'command')) return null;
   const only = starts[0]!.meaning;

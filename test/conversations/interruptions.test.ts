@@ -6,13 +6,16 @@ import { describe, expect, it } from 'vitest';
 import { assistant, converse, last } from './converse.js';
 
 describe('a change of subject mid-dialogue', () => {
-  it('in the dosing dialogue, "cosa prevede lo step 2?" closes it and answers the question', () => {
-    const [, , question] = converse(['neridronato', 'bambino', 'cosa prevede lo step 2?']);
+  it('in the dosing dialogue, "cosa prevede lo step 2?" puts it aside and answers the question; "30 kg" completes it', () => {
+    const [, , question, weight] = converse(['neridronato', 'bambino', 'cosa prevede lo step 2?', '30 kg']);
     expect(question!.state).toBe('idle');
-    expect(question!.text).toContain('Calcolo della dose chiuso.');
+    expect(question!.text).toContain('Calcolo della dose in sospeso');
     expect(question!.text).toContain(assistant.catalog.step(2).title.it);
     expect(question!.text).toMatch(/Fonte: PDTA § 10\. Algoritmo › Diagramma – Step 2/);
-    expect(question!.context.dose).toEqual({ drug: null, population: null, weight: null });
+    expect(question!.context.dose).toEqual({ drug: 'therapy.neridronate', population: 'paediatric', weight: null });
+    expect(weight!.state).toBe('dosing.done');
+    expect(weight!.text).toContain('Dose calcolata: 60 mg');
+    expect(weight!.effects).toHaveLength(1);
   });
 
   it('in the differential, a dose question is answered as a dose', () => {
@@ -33,7 +36,7 @@ describe('a change of subject mid-dialogue', () => {
   it('in English too', () => {
     const turn = last(converse(['neridronate', 'what does step 2 involve?']));
     expect(turn.state).toBe('idle');
-    expect(turn.text).toContain('Dose dialogue closed.');
+    expect(turn.text).toContain('Dose dialogue put aside');
     expect(turn.text).toContain(assistant.catalog.step(2).title.en);
   });
 

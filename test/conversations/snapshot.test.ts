@@ -32,7 +32,7 @@ describe('persisted snapshot', () => {
     for (const t of turns) {
       const json = JSON.stringify(t.snapshot);
       expect(json).not.toMatch(/Neridronato|Registrato|Presenza di masse|Criteri|mg\/kg|\s{2}/);
-      expect(Object.keys((t.snapshot as unknown as { context: object }).context).sort()).toEqual(['diff', 'dose', 'findings', 'ui', 'undo', 'walkStep']);
+      expect(Object.keys((t.snapshot as unknown as { context: object }).context).sort()).toEqual(['diff', 'dose', 'findings', 'suspended', 'tmp', 'ui', 'undo', 'walkStep']);
     }
   });
 

@@ -231,6 +231,8 @@ export function differentialDialogReply(ctx: AnswerContext, view: TurnView): Rep
     case 'GOTO':
     case 'SUMMARY':
     case 'RECORD':
+    case 'TMP':
+    case 'TMP_VALUES':
       break;
     default: {
       const never: never = event;

@@ -248,6 +248,25 @@ const MESSAGES = {
     en: 'In the dose dialogue, answer the question: adult or paediatric, the weight with its unit (e.g. “18 kg”), or “don’t know”. “exit” closes the dialogue; any other question closes it and is answered.',
   },
   'dd.closed': { it: 'Calcolo della dose chiuso.', en: 'Dose dialogue closed.' },
+  'dd.suspended': {
+    it: 'Calcolo della dose in sospeso: scrivi ciò che manca (es. «30 kg») per completarlo.',
+    en: 'Dose dialogue put aside: type what is missing (e.g. “30 kg”) to complete it.',
+  },
+  'tmp.closed': { it: 'Calcolo TmP/GFR chiuso.', en: 'TmP/GFR calculation closed.' },
+  'tmp.suspended': {
+    it: 'Calcolo TmP/GFR in sospeso: i valori restano, scrivi quelli mancanti per completarlo.',
+    en: 'TmP/GFR calculation put aside: the values are kept, type the missing ones to complete it.',
+  },
+  'tmp.soFar': { it: 'Valori ricevuti finora', en: 'Values so far' },
+  'tmp.askMissing': {
+    it: 'Per il TmP/GFR mancano: {list}. Scrivili anche uno per messaggio, con l’unità (mmol/L, mg/dL, µmol/L).',
+    en: 'For TmP/GFR I still need: {list}. Type them one per message if you like, each with its unit (mmol/L, mg/dL, µmol/L).',
+  },
+  'tmp.help': {
+    it: 'Scrivi i quattro valori a digiuno (fosfato sierico, fosfato urinario, creatinina sierica, creatinina urinaria) con l’unità, anche uno alla volta e in qualsiasi ordine; «esci» per chiudere.',
+    en: 'Type the four fasting values (serum phosphate, urine phosphate, serum creatinine, urine creatinine) with their units, one at a time and in any order if you like; “exit” to close.',
+  },
+  'tmp.resumed': { it: 'Riprendo il calcolo del TmP/GFR con i valori già dati.', en: 'Resuming the TmP/GFR calculation with the values already given.' },
   'df.title': { it: 'Diagnosi differenziale guidata (Tabella I)', en: 'Guided differential diagnosis (Table I)' },
   'df.intro': {
     it: 'Faccio fino a cinque domande sulle caratteristiche con cui la Tabella I distingue le condizioni. Una condizione è esclusa solo se una caratteristica che la tabella le attribuisce contraddice la risposta; «non so» salta la domanda.',
@@ -288,6 +307,10 @@ const MESSAGES = {
   'conv.nothingToUndo': { it: 'Nessuna risposta da annullare.', en: 'No answer to undo.' },
   'wt.undone': { it: 'Annullato', en: 'Undone' },
   'df.undone': { it: 'Risposta annullata', en: 'Answer undone' },
+  'conv.offerWalkthrough': {
+    it: 'Nessun percorso guidato in corso. Vuoi iniziarlo dallo step 1?',
+    en: 'No guided pathway is running. Start it at step 1?',
+  },
   'conv.closed': { it: 'Dialogo chiuso.', en: 'Dialogue closed.' },
   'conv.nothingToClose': { it: 'Nessun dialogo in corso.', en: 'No dialogue in progress.' },
   'conv.expired': {

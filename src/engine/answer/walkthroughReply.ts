@@ -367,6 +367,8 @@ export function walkthroughReply(ctx: AnswerContext, view: TurnView): Reply {
     case 'SLOT':
     case 'DIFFERENTIAL':
     case 'ANSWER':
+    case 'TMP':
+    case 'TMP_VALUES':
       break;
     default: {
       const never: never = event;
