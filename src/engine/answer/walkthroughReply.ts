@@ -17,6 +17,7 @@ import { labelFor } from './actionLabels.js';
 import { loc, ReplyBuilder, type AnswerContext } from './context.js';
 import { t } from './i18n.js';
 import { stepReply, topicReply } from './lookupReplies.js';
+import { therapyReply } from './therapyReply.js';
 import { notUnderstoodText } from './notUnderstood.js';
 import { combine, withoutActions, type TurnView } from './turnView.js';
 
@@ -130,25 +131,21 @@ function guidanceReply(ctx: AnswerContext, g: Guidance): Reply {
       return b.build();
     }
     case 'bisphosphonates': {
+      // The same reply as the direct question: one dose where the PDTA gives one for an unstated
+      // population (alendronate), never the same row shown twice as "adult" and "paediatric".
       const b = new ReplyBuilder(ctx, 'walkthrough');
       b.text(t(lang, 'wt.bisphosphonates'));
-      for (const id of g.therapyIds) {
+      const parts = g.therapyIds.flatMap((id) => {
         const th = ctx.catalog.therapy(id);
-        if (!th) continue;
-        const none = t(lang, 'noneStated');
-        b.facts(
-          [
-            { label: t(lang, 'adult'), value: loc(ctx, th.adult.text) },
-            { label: t(lang, 'paediatric'), value: loc(ctx, th.paediatric.text) },
-            { label: t(lang, 'startCriteria'), value: th.startCriteria.map((c) => loc(ctx, c)).join('; ') || none },
-            { label: t(lang, 'stopCriteria'), value: th.stopCriteria.map((c) => loc(ctx, c)).join('; ') || none },
-          ],
-          loc(ctx, th.name),
-        );
-        b.cautions(th.cautions).cite(th.source).about(th.id);
+        if (!th) return [];
         b.action(loc(ctx, th.name), `pdta:dose:${th.id}`);
-      }
-      return b.build();
+        const direct = therapyReply(ctx, { therapy: th, population: null, weight: null, weightsTyped: [], recognisedAs: null });
+        // The walkthrough does not take a weight; the drug's button opens the dosing dialogue that does.
+        const asksWeight = t(lang, 'askWeight', { rule: '' }).split('?')[0]!;
+        return [{ ...withoutActions(direct), blocks: direct.blocks.filter((bl) => !(bl.type === 'text' && bl.body.startsWith(asksWeight))) }];
+      });
+      const head = b.build();
+      return combine('walkthrough', [{ ...head, actions: [] }, ...parts, { ...head, blocks: [], citations: [] }]);
     }
     default: {
       const never: never = g;
