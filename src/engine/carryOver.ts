@@ -15,6 +15,7 @@ import type { Lang } from '../reply/model.js';
 import type { Assistant } from './assistant.js';
 import { dialogueTherapy, hasAnyDose } from './conversationGuards.js';
 import { regionOf, type StateView } from './answer/turnView.js';
+import { oneMessageEvent } from './oneMessage.js';
 import type { TurnInput } from './interpret.js';
 
 /** The lookup that answers a follow-up about the last therapy's criteria (src/engine/answer/conversationReply.ts). */
@@ -121,5 +122,5 @@ export function carryOver(assistant: Assistant, view: StateView, input: TurnInpu
   const text = input.text.trim();
   if (text === '' || text.startsWith('pdta:')) return read;
   const u = assistant.understand(text);
-  return tmpEvent(view, text, u, read) ?? doseEvent(assistant, view, u, read) ?? read;
+  return tmpEvent(view, text, u, read) ?? doseEvent(assistant, view, u, read) ?? oneMessageEvent(assistant, text, read) ?? read;
 }

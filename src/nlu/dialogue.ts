@@ -299,11 +299,13 @@ export function readDialogue(message: string): DialogueReading {
   tokens.forEach((token, i) => {
     if (!covered[i] && !isStopword(token) && !FILLERS.has(token) && !NEGATORS.has(token) && !CLAUSE_WORDS.has(token)) unexplained.push(i);
   });
+  // Only words typed exactly say the language: "salts" read as "salta" (skip) is not Italian.
   let it = 0;
   let en = 0;
-  for (const m of matches) {
-    if (m.lang === 'it') it += 1;
-    if (m.lang === 'en') en += 1;
+  for (const m of found) {
+    if (m.edits > 0) continue;
+    if (m.kind === 'it') it += 1;
+    if (m.kind === 'en') en += 1;
   }
   return { tokens, matches, unexplained, lang: it > en ? 'it' : en > it ? 'en' : null };
 }

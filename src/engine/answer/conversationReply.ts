@@ -16,6 +16,7 @@ import { tmpDialogReply } from './tmpDialogReply.js';
 import { menuReply } from './systemReplies.js';
 import { combine, isAskingState, regionOf, withLead, type TurnView } from './turnView.js';
 import { CRITERIA_PREFIX } from '../carryOver.js';
+import { oneMessageReply } from '../oneMessage.js';
 import { walkthroughReply } from './walkthroughReply.js';
 
 /** The line that says which dialogue a new question has ended, if one was running. */
@@ -72,6 +73,10 @@ function idleReply(assistant: Assistant, ctx: AnswerContext, view: TurnView): Re
     case 'LOOKUP':
       if (event.text === 'pdta:offer-walkthrough') return offerWalkthroughReply(ctx);
       if (event.text.startsWith(CRITERIA_PREFIX)) return criteriaReply(assistant, ctx, event.text);
+      {
+        const shaped = oneMessageReply(assistant, ctx, event.text);
+        if (shaped) return lead(shaped);
+      }
       return lead(event.text === 'pdta:schedule' ? scheduleReply(ctx) : assistant.ask(event.text, { lang: ctx.lang }));
     case 'EXIT':
       return menuReply(ctx, note ?? t(ctx.lang, 'conv.nothingToClose'));

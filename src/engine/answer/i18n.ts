@@ -311,6 +311,20 @@ const MESSAGES = {
     it: 'Nessun percorso guidato in corso. Vuoi iniziarlo dallo step 1?',
     en: 'No guided pathway is running. Start it at step 1?',
   },
+  'one.notStated': {
+    it: 'Il PDTA non lo dice: non riporta {what}.',
+    en: 'The PDTA does not say: it gives no {what}.',
+  },
+  'one.notStated.prognosis': { it: 'dati di prognosi o sopravvivenza', en: 'prognosis or survival figures' },
+  'one.notStated.cost': { it: 'costi o prezzi', en: 'costs or prices' },
+  'one.notStated.contact': { it: 'numeri di telefono, indirizzi o orari', en: 'phone numbers, addresses or opening hours' },
+  'one.notStated.patient-count': { it: 'il numero di pazienti seguiti', en: 'number of patients followed' },
+  'one.nearest': { it: 'Le sezioni del PDTA più vicine alla domanda:', en: 'The PDTA sections nearest to the question:' },
+  'one.premiseTitle': { it: 'Prima, cosa dice il PDTA', en: 'First, what the PDTA says' },
+  'one.premiseInterval': {
+    it: 'Il PDTA indica «{name}» {interval}, non ogni {months} mesi.',
+    en: 'The PDTA gives “{name}” {interval}, not every {months} months.',
+  },
   'conv.closed': { it: 'Dialogo chiuso.', en: 'Dialogue closed.' },
   'conv.nothingToClose': { it: 'Nessun dialogo in corso.', en: 'No dialogue in progress.' },
   'conv.expired': {
