@@ -266,6 +266,8 @@ function walkthroughAnswer(view: StateView, reading: DialogueReading, u: Underst
     if (negated === 'ambiguous') return fail('ambiguous-negation');
     const value = negated ?? findingValue(key, pair.value);
     if (value === null) return fail('not-an-option');
+    // "FGF23 … negativo" read twice for one finding: asking beats keeping either.
+    if (findings[key] !== undefined && findings[key] !== value) return fail('unclear');
     findings[key] = value;
   }
   if (Object.keys(findings).length > 0) return found({ type: 'RECORD', findings: findings as Partial<FindingValues> });

@@ -188,7 +188,7 @@ export interface DialogueReading {
  */
 const NEGATORS = new Set(['non', 'not', 'isn', 'aren', 'doesn', 'didn', 'wasn', 'weren', 'hasn', 'haven', 'never', 'mai', 'neither', 'nor']);
 /** A "no" phrase that, right before a finding, negates it ("no tendine", "senza iperfosforemia"). */
-const NEGATING_PREFIXES = new Set(['no', 'senza', 'without', 'nessun', 'nessuna', 'nessuno', 'non', 'not']);
+const NEGATING_PREFIXES = new Set(['no', 'senza', 'without', 'nessun', 'nessuna', 'nessuno', 'non', 'not', 'negativo', 'negativa', 'negative', 'assente', 'absent']);
 /** Words that start a new clause, as punctuation does: what was negated before them is not after. */
 const CLAUSE_WORDS = new Set(['ma', 'but', 'bensi', 'pero', 'however', 'piuttosto', 'rather', 'instead', 'invece', 'anzi']);
 
@@ -279,6 +279,13 @@ function foldNegation(matches: DialogueMatch[], tokens: readonly string[], claus
     }
     const turned = negated ? negate(m.meaning) : null;
     out.push(turned ? { ...m, meaning: turned } : m);
+  }
+  // "no, è normale", "sì, alto": a yes or no in a clause of its own before the answer is the
+  // reply to how the question was put, not a second answer.
+  const [first, second] = out;
+  if (first && second && (isNo(first.meaning) || isYes(first.meaning)) && clause[first.end - 1] !== clause[second.start]) {
+    const v = second.meaning.kind === 'value' || second.meaning.kind === 'finding' ? second.meaning.value : null;
+    if (v && (v.kind === 'level' || v.kind === 'location' || v.kind === 'gene')) out.splice(0, 2, { ...second, start: first.start });
   }
   return out;
 }

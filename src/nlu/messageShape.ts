@@ -56,10 +56,12 @@ const NOT_STATED: Record<NotStatedKind, readonly string[]> = {
   'patient-count': ['quanti pazienti', 'numero di pazienti', 'how many patients', 'number of patients', 'quanti casi', 'how many cases'],
 };
 
+const NOT_STATED_FOLDED = (Object.entries(NOT_STATED) as Array<[NotStatedKind, readonly string[]]>).map(
+  ([kind, phrases]) => [kind, phrases.map((p) => ` ${normalize(p).tokens.join(' ')} `)] as const,
+);
+
 export function notStatedKind(message: string): NotStatedKind | null {
   const text = ` ${normalize(message).tokens.join(' ')} `;
-  for (const [kind, phrases] of Object.entries(NOT_STATED) as Array<[NotStatedKind, readonly string[]]>) {
-    if (phrases.some((p) => text.includes(` ${normalize(p).tokens.join(' ')} `))) return kind;
-  }
+  for (const [kind, phrases] of NOT_STATED_FOLDED) if (phrases.some((p) => text.includes(p))) return kind;
   return null;
 }
