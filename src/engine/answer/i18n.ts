@@ -322,8 +322,8 @@ const MESSAGES = {
   'one.nearest': { it: 'Le sezioni del PDTA più vicine alla domanda:', en: 'The PDTA sections nearest to the question:' },
   'one.premiseTitle': { it: 'Prima, cosa dice il PDTA', en: 'First, what the PDTA says' },
   'one.premiseInterval': {
-    it: 'Il PDTA indica «{name}» {interval}, non ogni {months} mesi.',
-    en: 'The PDTA gives “{name}” {interval}, not every {months} months.',
+    it: 'Il PDTA indica «{name}»: {interval} (non ogni {months} mesi).',
+    en: 'The PDTA gives “{name}”: {interval} (not every {months} months).',
   },
   'conv.closed': { it: 'Dialogo chiuso.', en: 'Dialogue closed.' },
   'conv.nothingToClose': { it: 'Nessun dialogo in corso.', en: 'No dialogue in progress.' },
