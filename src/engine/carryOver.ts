@@ -78,7 +78,9 @@ function doseEvent(assistant: Assistant, view: StateView, u: Understanding, read
   const therapy = dialogueTherapy(assistant.catalog, dose.drug);
   if (!therapy || !(region === 'idle' || view.state === 'dosing.done')) return null;
   const otherDrug = u.therapies.some((id) => id !== therapy.id);
-  if (otherDrug || u.conditions.length > 0 || u.step !== null || u.labs.length > 0 || u.outOfScope.length > 0) return null;
+  if (otherDrug || u.conditions.length > 0 || u.exams.length > 0 || u.step !== null || u.labs.length > 0 || u.outOfScope.length > 0) return null;
+  // "e in un bambino quali controlli?" asks about something else than the dose.
+  if (u.cues.has('followup') || u.cues.has('referral') || u.cues.has('differential')) return null;
   const population = u.population === 'conflicting' ? null : u.population;
   const weight = weightOf(u);
   const tokens = u.text.tokens;

@@ -52,7 +52,8 @@ export type NotStatedKind = 'prognosis' | 'cost' | 'contact' | 'patient-count';
 const NOT_STATED: Record<NotStatedKind, readonly string[]> = {
   prognosis: ['prognosi', 'prognosis', 'sopravvivenza', 'survival', 'aspettativa di vita', 'life expectancy', 'mortalita', 'mortality', 'outcome a lungo termine', 'long term outcome'],
   cost: ['costo', 'costi', 'costa', 'costano', 'prezzo', 'prezzi', 'cost', 'costs', 'price', 'prices', 'ticket', 'rimborso', 'reimbursement'],
-  contact: ['numero di telefono', 'telefono', 'phone number', 'phone', 'telephone', 'indirizzo email', 'email', 'e-mail', 'indirizzo', 'address', 'orari', 'opening hours', 'come prenotare', 'how to book'],
+  // Not a bare "indirizzo" / "address": "indirizzo diagnostico", "how to address hyperphosphataemia".
+  contact: ['numero di telefono', 'telefono', 'phone number', 'phone', 'telephone', 'indirizzo email', 'email address', 'postal address', 'email', 'e-mail', 'orari di apertura', 'opening hours', 'come prenotare', 'how to book'],
   'patient-count': ['quanti pazienti', 'numero di pazienti', 'how many patients', 'number of patients', 'quanti casi', 'how many cases'],
 };
 
