@@ -26,9 +26,10 @@ const STRONG = new Set<Understanding['intent']>(['therapy', 'tmp-gfr', 'conditio
 /** The event for a message that holds more than one question, a premise, or asks what the PDTA does not state. */
 export function oneMessageEvent(assistant: Assistant, text: string, read: ConversationEvent): ConversationEvent | null {
   if (read.type !== 'LOOKUP' && read.type !== 'DOSE') return null;
-  const kind = notStatedKind(text);
+  const { tokens, folded } = assistant.understand(text).text;
+  const kind = notStatedKind(tokens);
   if (kind) return { type: 'LOOKUP', text: `${NOT_STATED_PREFIX}${kind}:${text}` };
-  if (statesPremise(text) || statedIntervalMonths(text) !== null) {
+  if (statesPremise(tokens) || statedIntervalMonths(folded) !== null) {
     if (premiseLead(assistant, { catalog: assistant.catalog, lang: 'it' }, text) !== null) return { type: 'LOOKUP', text: `${PREMISE_PREFIX}${text}` };
   }
   const split = secondQuestion(assistant, text);
@@ -77,7 +78,7 @@ function notStatedReply(assistant: Assistant, ctx: AnswerContext, kind: NotState
 function premiseLead(assistant: Assistant, ctx: AnswerContext, text: string): Reply | null {
   const u = assistant.understand(text);
   const b = new ReplyBuilder(ctx, 'answer');
-  const months = statedIntervalMonths(text);
+  const months = statedIntervalMonths(u.text.folded);
   if (months !== null) {
     // The follow-up row the question is about is the best-ranked one; if it says the same interval, the premise holds.
     const ids = [...u.named.map((m) => m.id), ...u.hits.slice(0, 3).map((h) => h.id)];
@@ -88,7 +89,7 @@ function premiseLead(assistant: Assistant, ctx: AnswerContext, text: string): Re
       return b.cite(item.source).about(item.id).build();
     }
   }
-  if (!statesPremise(text)) return null;
+  if (!statesPremise(u.text.tokens)) return null;
   for (const id of [...u.therapies, ...u.hits.slice(0, 3).map((h) => h.id)]) {
     const therapy = ctx.catalog.therapy(id);
     if (!therapy) continue;

@@ -193,8 +193,14 @@ const NEGATING_PREFIXES = new Set(['no', 'senza', 'without', 'nessun', 'nessuna'
 const CLAUSE_WORDS = new Set(['ma', 'but', 'bensi', 'pero', 'however', 'piuttosto', 'rather', 'instead', 'invece', 'anzi']);
 
 /** Clause number of each token: punctuation and contrast words ("ma", "but") start a new one. */
+const CLAUSE_BREAK = /,(?!\d)|[;:!?()\n]|\.(?=\s|$)/;
+
 function clausesOf(message: string, tokens: readonly string[]): number[] {
-  const parts = message.split(/,(?!\d)|[;:!?()\n]|\.(?=\s|$)/);
+  const parts = CLAUSE_BREAK.test(message) ? message.split(new RegExp(CLAUSE_BREAK, 'g')) : [message];
+  if (parts.length === 1) {
+    let shift = 0;
+    return tokens.map((token) => (CLAUSE_WORDS.has(token) ? (shift += 1) : shift));
+  }
   const clause: number[] = [];
   parts.forEach((part, i) => {
     for (const _ of normalize(part).tokens) clause.push(i * 2);

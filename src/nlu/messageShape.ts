@@ -32,14 +32,16 @@ const PREMISE_PHRASES = [
   'secondo il pdta', 'come indica il pdta', 'il pdta suggerisce',
 ].map((p) => ` ${normalize(p).tokens.join(' ')} `);
 
-export function statesPremise(message: string): boolean {
-  const text = ` ${normalize(message).tokens.join(' ')} `;
+/** `tokens`: the message as normalize() tokenises it. */
+export function statesPremise(tokens: readonly string[]): boolean {
+  const text = ` ${tokens.join(' ')} `;
   return PREMISE_PHRASES.some((p) => text.includes(p));
 }
 
 /** An interval the message takes for granted: "ogni 3 mesi", "every 3 months", "every 3 mo". */
-export function statedIntervalMonths(message: string): number | null {
-  const m = /(?:ogni|every|each)\s+(\d{1,2})\s+(?:mesi|mese|months?|mo)\b/.exec(normalize(message).folded);
+/** `folded`: the message as fold() gives it. */
+export function statedIntervalMonths(folded: string): number | null {
+  const m = /(?:ogni|every|each)\s+(\d{1,2})\s+(?:mesi|mese|months?|mo)\b/.exec(folded);
   return m ? Number(m[1]) : null;
 }
 
@@ -61,8 +63,9 @@ const NOT_STATED_FOLDED = (Object.entries(NOT_STATED) as Array<[NotStatedKind, r
   ([kind, phrases]) => [kind, phrases.map((p) => ` ${normalize(p).tokens.join(' ')} `)] as const,
 );
 
-export function notStatedKind(message: string): NotStatedKind | null {
-  const text = ` ${normalize(message).tokens.join(' ')} `;
+/** `tokens`: the message as normalize() tokenises it. */
+export function notStatedKind(tokens: readonly string[]): NotStatedKind | null {
+  const text = ` ${tokens.join(' ')} `;
   for (const [kind, phrases] of NOT_STATED_FOLDED) if (phrases.some((p) => text.includes(p))) return kind;
   return null;
 }
