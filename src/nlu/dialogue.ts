@@ -86,8 +86,8 @@ const PHRASES: readonly Phrase[] = [
   { meaning: value({ kind: 'yes' }), lang: 'it', phrases: ['si', 'certo', 'esatto', 'presente', 'presenti', 'positivo', 'positiva', 'confermato', 'confermata', 'affermativo'] },
   { meaning: value({ kind: 'yes' }), lang: 'en', phrases: ['yes', 'yeah', 'yep', 'y', 'present', 'positive', 'confirmed'] },
   { meaning: value({ kind: 'no' }), lang: null, phrases: ['no'] },
-  { meaning: value({ kind: 'no' }), lang: 'it', phrases: ['non ha', 'non ci sono', 'non c e', 'non ce', 'non presente', 'non presenti', 'niente', 'nessuna', 'nessun', 'nessuno', 'assente', 'assenti', 'senza', 'negativo', 'negativa', 'negativi', 'negative', 'escluso', 'esclusa', 'esclusi', 'escluse'] },
-  { meaning: value({ kind: 'no' }), lang: 'en', phrases: ['none', 'absent', 'without', 'negative', 'nope', 'n', 'ruled out', 'has no', 'does not have', 'not present'] },
+  { meaning: value({ kind: 'no' }), lang: 'it', phrases: ['non ha', 'non ci sono', 'non c e', 'non ce', 'non presente', 'non presenti', 'niente', 'nessuna', 'nessun', 'nessuno', 'assente', 'assenti', 'senza', 'negativo', 'negativa', 'negativi', 'negative', 'escluso', 'esclusa', 'esclusi', 'escluse', 'assenza', 'assenza di', 'mancanza di', 'nessuna evidenza di', 'non evidenza di', 'escludo', 'non mutato', 'non mutata', 'wild type', 'wildtype'] },
+  { meaning: value({ kind: 'no' }), lang: 'en', phrases: ['none', 'absent', 'without', 'negative', 'nope', 'n', 'ruled out', 'has no', 'does not have', 'not present', 'absence of', 'no evidence of', 'no sign of', 'no signs of', 'free of', 'not mutated', 'wild type', 'wildtype'] },
   { meaning: value({ kind: 'unknown' }), lang: 'it', phrases: ['non so', 'non lo so', 'boh', 'non noto', 'non nota', 'sconosciuto', 'non disponibile', 'non ancora', 'salta', 'non saprei', 'in attesa', 'da fare', 'non fatto', 'non eseguito', 'non ricordo', 'non mi ricordo', 'non sono sicuro', 'non sono sicura', 'non sicuro', 'non certo', 'non chiaro'] },
   { meaning: value({ kind: 'unknown' }), lang: 'en', phrases: ['don t know', 'dont know', 'do not know', 'unknown', 'not known', 'skip', 'not sure', 'no idea', 'pending', 'not available', 'not done', 'n a', 'don t remember', 'do not remember', 'can t remember', 'not certain', 'unclear'] },
 
@@ -188,7 +188,7 @@ export interface DialogueReading {
  */
 const NEGATORS = new Set(['non', 'not', 'isn', 'aren', 'doesn', 'didn', 'wasn', 'weren', 'hasn', 'haven', 'never', 'mai', 'neither', 'nor']);
 /** A "no" phrase that, right before a finding, negates it ("no tendine", "senza iperfosforemia"). */
-const NEGATING_PREFIXES = new Set(['no', 'senza', 'without', 'nessun', 'nessuna', 'nessuno', 'non', 'not', 'negativo', 'negativa', 'negative', 'assente', 'absent']);
+const NEGATING_PREFIXES = new Set(['no', 'senza', 'without', 'nessun', 'nessuna', 'nessuno', 'non', 'not', 'negativo', 'negativa', 'negative', 'assente', 'absent', 'assenza', 'absence', 'mancanza', 'free', 'escludo']);
 /** Words that start a new clause, as punctuation does: what was negated before them is not after. */
 const CLAUSE_WORDS = new Set(['ma', 'but', 'bensi', 'pero', 'however', 'piuttosto', 'rather', 'instead', 'invece', 'anzi']);
 
@@ -285,6 +285,16 @@ function foldNegation(matches: DialogueMatch[], tokens: readonly string[], claus
     }
     const turned = negated ? negate(m.meaning) : null;
     out.push(turned ? { ...m, meaning: turned } : m);
+  }
+  // A negator after the last answer word of its clause, with nothing after it to negate ("FGF23
+  // non mutato", "tendine? direi di no… non"): it turns that word round.
+  for (let i = 0; i < tokens.length; i += 1) {
+    if (covered[i] || !NEGATORS.has(tokens[i]!)) continue;
+    const after = out.some((m) => m.start > i && clause[m.start] === clause[i]);
+    const k = out.findLastIndex((m) => m.end <= i && clause[m.end - 1] === clause[i]);
+    if (after || k < 0) continue;
+    const turned = negate(out[k]!.meaning);
+    if (turned && out[k]!.meaning.kind !== 'topic') out[k] = { ...out[k]!, meaning: turned, end: i + 1 };
   }
   // "no, è normale", "sì, alto": a yes or no in a clause of its own before the answer is the
   // reply to how the question was put, not a second answer.

@@ -49,6 +49,8 @@ const walkAskedBack: Array<{ to: string[]; say: string; key: keyof Findings; but
   { to: WALK, say: 'senza iperfosforemia', key: 'phosphate', buttons: ['Alto', 'Normale'] },
   { to: STEP2, say: 'non KLOTHO', key: 'genetics', buttons: ['FGF23', 'GALNT3', 'KLOTHO', 'SAMD9', 'Negativo'] },
   { to: STEP2, say: 'FGF23 negativo', key: 'genetics', buttons: ['FGF23', 'GALNT3', 'KLOTHO', 'SAMD9', 'Negativo'] },
+  { to: STEP2, say: 'FGF23 non mutato', key: 'genetics', buttons: ['FGF23', 'GALNT3', 'KLOTHO', 'SAMD9', 'Negativo'] },
+  { to: ['guided pathway', 'step 2'], say: 'KLOTHO wild type', key: 'genetics', buttons: ['FGF23', 'GALNT3', 'KLOTHO', 'SAMD9', 'Negative'] },
 ];
 
 const diffTyped: Diff[] = [
@@ -68,6 +70,8 @@ const diffTyped: Diff[] = [
   { to: DIFF, say: 'erosione ossea presente', key: 'erosion', recorded: 'yes' },
   { to: DIFF, say: 'erosioni ossee assenti', key: 'erosion', recorded: 'no' },
   { to: DIFF_EN, say: 'no bone erosion', key: 'erosion', recorded: 'no' },
+  { to: DIFF, say: 'assenza di erosioni ossee', key: 'erosion', recorded: 'no' },
+  { to: AT_LOCATION_EN, say: 'the mass is not periarticular', key: 'location', recorded: 'not-periarticular' },
   { to: DIFF, say: 'cristalli di urato presenti', key: 'urate', recorded: 'yes' },
   { to: DIFF, say: 'cristalli di urato negativi', key: 'urate', recorded: 'no' },
   { to: DIFF_EN, say: 'urate crystals absent', key: 'urate', recorded: 'no' },
