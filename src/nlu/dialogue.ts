@@ -85,9 +85,9 @@ const PHRASES: readonly Phrase[] = [
 
   { meaning: value({ kind: 'yes' }), lang: 'it', phrases: ['si', 'certo', 'esatto', 'presente', 'presenti', 'positivo', 'positiva', 'confermato', 'confermata', 'affermativo'] },
   { meaning: value({ kind: 'yes' }), lang: 'en', phrases: ['yes', 'yeah', 'yep', 'y', 'present', 'positive', 'confirmed'] },
-  { meaning: value({ kind: 'no' }), lang: null, phrases: ['no'] },
-  { meaning: value({ kind: 'no' }), lang: 'it', phrases: ['non ha', 'non ci sono', 'non c e', 'non ce', 'non presente', 'non presenti', 'niente', 'nessuna', 'nessun', 'nessuno', 'assente', 'assenti', 'senza', 'negativo', 'negativa', 'negativi', 'negative', 'escluso', 'esclusa', 'esclusi', 'escluse', 'assenza', 'assenza di', 'mancanza di', 'nessuna evidenza di', 'non evidenza di', 'escludo', 'non mutato', 'non mutata', 'wild type', 'wildtype'] },
-  { meaning: value({ kind: 'no' }), lang: 'en', phrases: ['none', 'absent', 'without', 'negative', 'nope', 'n', 'ruled out', 'has no', 'does not have', 'not present', 'absence of', 'no evidence of', 'no sign of', 'no signs of', 'free of', 'not mutated', 'wild type', 'wildtype'] },
+  { meaning: value({ kind: 'no' }), lang: null, phrases: ['no', 'wild type', 'wildtype'] },
+  { meaning: value({ kind: 'no' }), lang: 'it', phrases: ['non ha', 'non ci sono', 'non c e', 'non ce', 'non presente', 'non presenti', 'niente', 'nessuna', 'nessun', 'nessuno', 'assente', 'assenti', 'senza', 'negativo', 'negativa', 'negativi', 'negative', 'escluso', 'esclusa', 'esclusi', 'escluse', 'assenza', 'assenza di', 'mancanza di', 'nessuna evidenza di', 'non evidenza di', 'escludo', 'non mutato', 'non mutata'] },
+  { meaning: value({ kind: 'no' }), lang: 'en', phrases: ['none', 'absent', 'without', 'negative', 'nope', 'n', 'ruled out', 'has no', 'does not have', 'not present', 'absence of', 'no evidence of', 'no sign of', 'no signs of', 'free of', 'not mutated'] },
   { meaning: value({ kind: 'unknown' }), lang: 'it', phrases: ['non so', 'non lo so', 'boh', 'non noto', 'non nota', 'sconosciuto', 'non disponibile', 'non ancora', 'salta', 'non saprei', 'in attesa', 'da fare', 'non fatto', 'non eseguito', 'non ricordo', 'non mi ricordo', 'non sono sicuro', 'non sono sicura', 'non sicuro', 'non certo', 'non chiaro'] },
   { meaning: value({ kind: 'unknown' }), lang: 'en', phrases: ['don t know', 'dont know', 'do not know', 'unknown', 'not known', 'skip', 'not sure', 'no idea', 'pending', 'not available', 'not done', 'n a', 'don t remember', 'do not remember', 'can t remember', 'not certain', 'unclear'] },
 
