@@ -293,6 +293,7 @@ function differentialAnswer(view: StateView, reading: DialogueReading, u: Unders
       pair.topic === null ? pending : pair.topic === 'ckd' || pair.topic === 'connective' || pair.topic === 'erosion' || pair.topic === 'urate' || pair.topic === 'location' ? pair.topic : null;
     if (question === null) return pending === null ? none : fail('not-an-option');
     const v = pair.value;
+    const prior = answers[question];
     if (v.kind === 'not') {
       // "not in a tendon" is recorded as such; "not yes" is no; "non ha dermatomiosite" (another
       // connective-tissue disease?) and "non è negativo" are asked back.
@@ -308,6 +309,8 @@ function differentialAnswer(view: StateView, reading: DialogueReading, u: Unders
     } else {
       return fail('not-an-option');
     }
+    // One question answered two ways in one message (by name and as the pending one): ask, keep neither.
+    if (prior !== undefined && prior !== answers[question]) return fail('unclear');
   }
   if (Object.keys(answers).length > 0) return found({ type: 'ANSWER', answers: answers as Partial<DiffAnswerValues> });
   return skip ? found({ type: 'SKIP' }) : none;
