@@ -1,14 +1,19 @@
 /**
- * The conversation: free lookups, and three dialogues that span several messages (the pathway
- * walkthrough, the dosing dialogue, the guided differential). Pure: no I/O, no clock, no
- * randomness. What depends on content/ (does this drug need a weight? how many Table I conditions
- * are left?) is a guard, and the dosing audit is an action: both are given real implementations
- * by the engine with `provide()` (src/engine/conversationGuards.ts, src/engine/turn.ts); the
- * defaults here ask every question and record nothing, so the machine is safe on its own.
+ * The conversation: free lookups, and four dialogues that span several messages (the pathway
+ * walkthrough, the dosing dialogue, the guided differential, the TmP/GFR calculator). Pure: no I/O,
+ * no clock, no randomness. What depends on content/ (does this drug need a weight? how many Table I
+ * conditions are left?) is a guard, and the dosing audit is an action: both are given real
+ * implementations by the engine with `provide()` (src/engine/conversationGuards.ts,
+ * src/engine/turn.ts); the defaults here ask every question and record nothing, so the machine is
+ * safe on its own.
  *
- * Any message that is a new question ends a running dialogue (LOOKUP, DOSE, WALKTHROUGH and
- * DIFFERENTIAL are handled at the root, from every state): a clinician who changes subject must
- * get an answer to the new question, not a repeat of the old one.
+ * Any message that is a new question leaves a running dialogue (LOOKUP, DOSE, WALKTHROUGH,
+ * DIFFERENTIAL and TMP are handled at the root, from every state): a clinician who changes subject
+ * must get an answer to the new question, not a repeat of the old one. A side question (LOOKUP)
+ * while the dosing dialogue or the calculator is asking puts it aside with its slots (`suspended`),
+ * so that the missing weight or value typed after the digression completes it; the walkthrough
+ * keeps its findings and step. Each recorded answer remembers what it replaced (`undo`), so that
+ * "indietro" right after it takes it back.
  */
 import { assign, setup } from 'xstate';
 import {

@@ -1,7 +1,10 @@
 /**
  * The reply for a turn of the conversation, from the state it ends in: a lookup is answered by the
- * stateless assistant, a dialogue by its own builder. A dialogue cut short by a new question says
- * so in one line above the answer, so that nobody believes it is still waiting for them.
+ * stateless assistant, a dialogue by its own builder. A few lookups belong to the conversation: the
+ * offer of the walkthrough ("avanti" with none running), a follow-up on the last therapy's criteria,
+ * and the replies for what one message holds besides one question (src/engine/oneMessage.ts). A
+ * dialogue cut short by a new question says so in one line above the answer, so that nobody
+ * believes it is still waiting for them, or that a dose put aside was forgotten.
  */
 import type { Assistant } from '../assistant.js';
 import type { Lang, Reply } from '../../reply/model.js';
@@ -16,6 +19,7 @@ import { tmpDialogReply } from './tmpDialogReply.js';
 import { menuReply } from './systemReplies.js';
 import { combine, isAskingState, regionOf, withLead, type TurnView } from './turnView.js';
 import { CRITERIA_PREFIX } from '../carryOver.js';
+import { OFFER_WALKTHROUGH } from '../interpret.js';
 import { oneMessageReply } from '../oneMessage.js';
 import { walkthroughReply } from './walkthroughReply.js';
 
@@ -71,7 +75,7 @@ function idleReply(assistant: Assistant, ctx: AnswerContext, view: TurnView): Re
   const lead = (reply: Reply) => (note ? withLead(reply, note) : reply);
   switch (event?.type) {
     case 'LOOKUP':
-      if (event.text === 'pdta:offer-walkthrough') return offerWalkthroughReply(ctx);
+      if (event.text === OFFER_WALKTHROUGH) return offerWalkthroughReply(ctx);
       if (event.text.startsWith(CRITERIA_PREFIX)) return criteriaReply(assistant, ctx, event.text);
       {
         const shaped = oneMessageReply(assistant, ctx, event.text);
