@@ -76,7 +76,7 @@ const PHRASES: readonly Phrase[] = [
   { meaning: cmd('help'), lang: 'en', phrases: ['help', 'how does this work', 'what can i type', 'what can i answer', 'instructions'] },
 
   { meaning: { kind: 'start', start: 'walkthrough' }, lang: 'it', phrases: ['percorso guidato', 'percorso diagnostico guidato', 'algoritmo guidato', 'guidami nel percorso', 'guidami', 'guidarmi', 'accompagnami', 'step guidati', 'passo passo'] },
-  { meaning: { kind: 'start', start: 'walkthrough' }, lang: 'en', phrases: ['guided pathway', 'walkthrough', 'walk through', 'walk me through', 'take me through', 'guide me through', 'guided walkthrough', 'pathway walkthrough', 'guide me', 'guided steps', 'step by step'] },
+  { meaning: { kind: 'start', start: 'walkthrough' }, lang: 'en', phrases: ['guided pathway', 'walkthrough', 'walk through', 'walk me through', 'take me through', 'guide me through', 'go through', 'run through', 'step through', 'talk me through', 'guided walkthrough', 'pathway walkthrough', 'guide me', 'guided steps', 'step by step'] },
   { meaning: { kind: 'start', start: 'differential' }, lang: 'it', phrases: ['diagnosi differenziale guidata', 'differenziale guidata', 'diagnosi differenziale passo passo', 'differenziale passo passo'] },
   { meaning: { kind: 'start', start: 'differential' }, lang: 'en', phrases: ['guided differential', 'guided differential diagnosis', 'differential step by step', 'differential diagnosis step by step'] },
 
@@ -350,10 +350,9 @@ export function startOf(reading: DialogueReading): DialogueStart | null {
   const pathwayOnly = reading.unexplained.every((i) => PATHWAY_WORDS.has(reading.tokens[i]!));
   if (pathwayOnly && reading.matches.length === 0 && reading.unexplained.length > 0 && reading.tokens.some((t) => START_VERBS.has(t))) return 'walkthrough';
   if (reading.unexplained.length > 0 && !(pathwayOnly && reading.matches.some((m) => m.meaning.kind === 'start' && m.meaning.start === 'walkthrough'))) return null;
-  const starts = reading.matches.filter((m) => m.meaning.kind === 'start');
-  if (starts.length !== 1 || reading.matches.some((m) => m.meaning.kind !== 'start' && m.meaning.kind !== 'command')) return null;
-  const only = starts[0]!.meaning;
-  return only.kind === 'start' ? only.start : null;
+  const starts = new Set(reading.matches.flatMap((m) => (m.meaning.kind === 'start' ? [m.meaning.start] : [])));
+  if (starts.size !== 1 || reading.matches.some((m) => m.meaning.kind !== 'start' && m.meaning.kind !== 'command')) return null;
+  return [...starts][0]!;
 }
 
 export interface Pair {
