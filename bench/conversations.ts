@@ -16,11 +16,13 @@ import { openStore, type StoreConfig } from '../src/store/database.js';
 import { sql } from 'kysely';
 import { median, percentile, report } from './stats.js';
 
-// A conversation as a team has it: a walkthrough with findings, a dose, a differential, a topic change.
+// A conversation as a team has it: a walkthrough with findings, a dose, a differential, a topic
+// change, and TmP/GFR values given one per message (the largest context a snapshot carries).
 const SCRIPT = [
-  'percorso guidato', 'avanti', 'fosforo alto', 'no', 'sì', 'riepilogo', 'step 2', 'FGF23',
-  'neridronato', 'bambino', '18 kg', 'diagnosi differenziale guidata', 'no', 'no', 'dentro un tendine',
-  'cosa prevede lo step 3?', 'ogni quanto i controlli?', 'menu',
+  'percorso guidato', 'fosforo alto', 'no', 'sì', 'riepilogo', 'step 2', 'FGF23',
+  'neridronato', 'bambino', '18 kg', 'diagnosi differenziale guidata', 'no', 'no', 'non è in un tendine',
+  'cosa prevede lo step 3?', 'calcolo TmP/GFR', 'fosforo sierico 2,0 mmol/L', 'creatinina sierica 80 µmol/L',
+  'ogni quanto i controlli?', 'menu',
 ];
 
 class MeasuredSnapshots implements ConversationSnapshots {

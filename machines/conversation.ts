@@ -1,20 +1,27 @@
 /**
- * The conversation: free lookups, and three dialogues that span several messages (the pathway
- * walkthrough, the dosing dialogue, the guided differential). Pure: no I/O, no clock, no
- * randomness. What depends on content/ (does this drug need a weight? how many Table I conditions
- * are left?) is a guard, and the dosing audit is an action: both are given real implementations
- * by the engine with `provide()` (src/engine/conversationGuards.ts, src/engine/turn.ts); the
- * defaults here ask every question and record nothing, so the machine is safe on its own.
+ * The conversation: free lookups, and four dialogues that span several messages (the pathway
+ * walkthrough, the dosing dialogue, the guided differential, the TmP/GFR calculator). Pure: no I/O,
+ * no clock, no randomness. What depends on content/ (does this drug need a weight? how many Table I
+ * conditions are left?) is a guard, and the dosing audit is an action: both are given real
+ * implementations by the engine with `provide()` (src/engine/conversationGuards.ts,
+ * src/engine/turn.ts); the defaults here ask every question and record nothing, so the machine is
+ * safe on its own.
  *
- * Any message that is a new question ends a running dialogue (LOOKUP, DOSE, WALKTHROUGH and
- * DIFFERENTIAL are handled at the root, from every state): a clinician who changes subject must
- * get an answer to the new question, not a repeat of the old one.
+ * Any message that is a new question leaves a running dialogue (LOOKUP, DOSE, WALKTHROUGH,
+ * DIFFERENTIAL and TMP are handled at the root, from every state): a clinician who changes subject
+ * must get an answer to the new question, not a repeat of the old one. A side question (LOOKUP)
+ * while the dosing dialogue or the calculator is asking puts it aside with its slots (`suspended`),
+ * so that the missing weight or value typed after the digression completes it; the walkthrough
+ * keeps its findings and step. Each recorded answer remembers what it replaced (`undo`), so that
+ * "indietro" right after it takes it back.
  */
 import { assign, setup } from 'xstate';
 import {
   EMPTY_DIFF,
   EMPTY_DOSE,
   EMPTY_FINDINGS,
+  EMPTY_TMP,
+  TMP_FIELDS,
   initialContext,
   type ConversationContext,
   type DiffQuestion,
@@ -24,7 +31,7 @@ import type { ConversationEvent } from './events.js';
 
 export const CONVERSATION_MACHINE_ID = 'conversation';
 /** Bumped whenever states or context change shape: a stored snapshot is restored only into the version that wrote it. */
-export const CONVERSATION_MACHINE_VERSION = 1;
+export const CONVERSATION_MACHINE_VERSION = 2;
 
 /** Every state a conversation can rest in between two messages. */
 export const RESTING_STATES = [
@@ -47,6 +54,8 @@ export const RESTING_STATES = [
   'differential.erosion',
   'differential.urate',
   'differential.result',
+  'tmp.collecting',
+  'tmp.done',
 ] as const;
 export type RestingState = (typeof RESTING_STATES)[number];
 
@@ -82,15 +91,46 @@ export const conversationMachine = setup({
      * reply not understood). Named so that the transition is one the state accepts (`snapshot.can`).
      */
     acknowledge: () => {},
-    record: assign(({ context, event }) => (event.type === 'RECORD' ? { findings: { ...context.findings, ...event.findings } } : {})),
-    skipFinding: assign(({ context }, params: { finding: FindingKey }) => ({ findings: { ...context.findings, [params.finding]: 'unknown' } })),
-    clearFindings: assign({ findings: () => ({ ...EMPTY_FINDINGS }) }),
+    record: assign(({ context, event }) => {
+      if (event.type !== 'RECORD') return {};
+      const previous = Object.fromEntries(Object.keys(event.findings).map((k) => [k, context.findings[k as FindingKey]]));
+      return { findings: { ...context.findings, ...event.findings }, undo: { findings: previous, diff: {} } };
+    }),
+    skipFinding: assign(({ context }, params: { finding: FindingKey }) => ({
+      findings: { ...context.findings, [params.finding]: 'unknown' },
+      undo: { findings: { [params.finding]: context.findings[params.finding] }, diff: {} },
+    })),
+    clearFindings: assign({ findings: () => ({ ...EMPTY_FINDINGS }), undo: () => null }),
+    /** "indietro" right after an answer: the answer is taken back, as if never given. */
+    undoLast: assign(({ context }) =>
+      context.undo === null
+        ? {}
+        : { findings: { ...context.findings, ...context.undo.findings }, diff: { ...context.diff, ...context.undo.diff }, undo: null },
+    ),
+    clearUndo: assign({ undo: () => null }),
+    startTmp: assign(({ context, event }) =>
+      event.type === 'TMP' ? { tmp: { ...(event.resume ? context.tmp : EMPTY_TMP), ...event.values }, suspended: null } : {},
+    ),
+    addTmp: assign(({ context, event }) => (event.type === 'TMP_VALUES' ? { tmp: { ...context.tmp, ...event.values } } : {})),
+    clearTmp: assign({ tmp: () => ({ ...EMPTY_TMP }) }),
+    /** A side question while a dialogue asks: it is put aside, its slots kept, to be completed after. */
+    suspend: assign((_, params: { dialogue: 'dosing' | 'tmp' }) => ({ suspended: params.dialogue })),
+    clearSuspended: assign({ suspended: () => null }),
     setWalkStep: assign((_, params: { step: 0 | 1 | 2 | 3 }) => ({ walkStep: params.step })),
-    answer: assign(({ context, event }) => (event.type === 'ANSWER' ? { diff: { ...context.diff, ...event.answers } } : {})),
-    skipQuestion: assign(({ context }, params: { question: DiffQuestion }) => ({ diff: { ...context.diff, [params.question]: 'unknown' } })),
-    clearDiff: assign({ diff: () => ({ ...EMPTY_DIFF }) }),
+    answer: assign(({ context, event }) => {
+      if (event.type !== 'ANSWER') return {};
+      const previous = Object.fromEntries(Object.keys(event.answers).map((k) => [k, context.diff[k as DiffQuestion]]));
+      return { diff: { ...context.diff, ...event.answers }, undo: { findings: {}, diff: previous } };
+    }),
+    skipQuestion: assign(({ context }, params: { question: DiffQuestion }) => ({
+      diff: { ...context.diff, [params.question]: 'unknown' },
+      undo: { findings: {}, diff: { [params.question]: context.diff[params.question] } },
+    })),
+    clearDiff: assign({ diff: () => ({ ...EMPTY_DIFF }), undo: () => null }),
   },
   guards: {
+    canUndoFindings: ({ context }) => context.undo !== null && Object.keys(context.undo.findings).length > 0,
+    canUndoDiff: ({ context }) => context.undo !== null && Object.keys(context.undo.diff).length > 0,
     findingKnown: ({ context }, params: { finding: FindingKey }) => context.findings[params.finding] !== null,
     walkStepIs: ({ context }, params: { step: 1 | 2 | 3 }) => context.walkStep === params.step,
     gotoIs: ({ event }, params: { step: 1 | 2 | 3 }) => event.type === 'GOTO' && event.step === params.step,
@@ -100,6 +140,8 @@ export const conversationMachine = setup({
     /** Content-aware in the engine: only a per-kg row needs a weight, and only a plausible one will do. */
     weightMissing: ({ context }) => context.dose.weight === null,
     diffAnswered: ({ context }, params: { question: DiffQuestion }) => context.diff[params.question] !== null,
+    /** All four values, each with a unit: the calculator can run (it checks units and ranges itself). */
+    tmpComplete: ({ context }) => TMP_FIELDS.every((f) => context.tmp[f] !== null && context.tmp[f].unit !== null),
     /** Content-aware in the engine: at most one Table I condition is left. */
     diffSettled: () => false,
     /** Content-aware in the engine: no answer to this question could exclude any condition still left. */
@@ -110,15 +152,17 @@ export const conversationMachine = setup({
   context: initialContext,
   initial: 'idle',
   on: {
-    LOOKUP: '.idle',
-    MENU: '.idle',
-    EXIT: '.idle',
+    // Leaving a dialogue, or starting one, ends what "back" could take back.
+    LOOKUP: { target: '.idle', actions: 'clearUndo' },
+    MENU: { target: '.idle', actions: ['clearUndo', 'clearSuspended', 'clearDose', 'clearTmp'] },
+    EXIT: { target: '.idle', actions: ['clearUndo', 'clearSuspended', 'clearDose', 'clearTmp'] },
     HELP: { actions: 'acknowledge' },
     REPEAT: { actions: 'acknowledge' },
     NOT_UNDERSTOOD: { actions: 'acknowledge' },
-    DOSE: { target: '.dosing', actions: 'startDose' },
-    WALKTHROUGH: '.walkthrough',
-    DIFFERENTIAL: '.differential',
+    DOSE: { target: '.dosing', actions: ['clearUndo', 'clearSuspended', 'startDose'] },
+    WALKTHROUGH: { target: '.walkthrough', actions: ['clearUndo', 'clearSuspended'] },
+    DIFFERENTIAL: { target: '.differential', actions: ['clearUndo', 'clearSuspended'] },
+    TMP: { target: '.tmp', actions: ['clearUndo', 'startTmp'] },
   },
   states: {
     idle: {},
@@ -127,12 +171,12 @@ export const conversationMachine = setup({
       initial: 'resume',
       on: {
         GOTO: [
-          { guard: { type: 'gotoIs', params: { step: 1 } }, target: '.step1' },
-          { guard: { type: 'gotoIs', params: { step: 2 } }, target: '.step2' },
-          { guard: { type: 'gotoIs', params: { step: 3 } }, target: '.step3' },
+          { guard: { type: 'gotoIs', params: { step: 1 } }, target: '.step1', actions: 'clearUndo' },
+          { guard: { type: 'gotoIs', params: { step: 2 } }, target: '.step2', actions: 'clearUndo' },
+          { guard: { type: 'gotoIs', params: { step: 3 } }, target: '.step3', actions: 'clearUndo' },
         ],
         SUMMARY: { actions: 'acknowledge' },
-        RESTART: { target: '.intro', actions: 'clearFindings' },
+        RESTART: { target: '.step1', actions: 'clearFindings' },
       },
       states: {
         // Findings and the step outlive a detour to another question, so the team can come back.
@@ -141,7 +185,8 @@ export const conversationMachine = setup({
             { guard: { type: 'walkStepIs', params: { step: 1 } }, target: 'step1' },
             { guard: { type: 'walkStepIs', params: { step: 2 } }, target: 'step2' },
             { guard: { type: 'walkStepIs', params: { step: 3 } }, target: 'step3' },
-            { target: 'intro' },
+            // A team that asks for the walkthrough wants Step 1 at once; the introduction is one "back" away.
+            { target: 'step1' },
           ],
         },
         intro: {
@@ -149,7 +194,7 @@ export const conversationMachine = setup({
           on: {
             // Already at the start: the reply says so.
             BACK: { actions: 'acknowledge' },
-            NEXT: 'step1',
+            NEXT: { target: 'step1', actions: 'clearUndo' },
             RECORD: { target: 'step1', actions: 'record' },
           },
         },
@@ -157,8 +202,11 @@ export const conversationMachine = setup({
           entry: { type: 'setWalkStep', params: { step: 1 } },
           initial: 'phosphate',
           on: {
-            NEXT: 'step2',
-            BACK: 'intro',
+            NEXT: { target: 'step2', actions: 'clearUndo' },
+            BACK: [
+              { guard: 'canUndoFindings', target: '.phosphate', actions: 'undoLast' },
+              { target: 'intro', actions: 'clearUndo' },
+            ],
             // Re-entering the first question lets the eventless guards land on the first one still open.
             RECORD: { target: '.phosphate', actions: 'record' },
           },
@@ -182,8 +230,11 @@ export const conversationMachine = setup({
           entry: { type: 'setWalkStep', params: { step: 2 } },
           initial: 'genetics',
           on: {
-            NEXT: 'step3',
-            BACK: 'step1',
+            NEXT: { target: 'step3', actions: 'clearUndo' },
+            BACK: [
+              { guard: 'canUndoFindings', target: '.genetics', actions: 'undoLast' },
+              { target: 'step1', actions: 'clearUndo' },
+            ],
             RECORD: { target: '.genetics', actions: 'record' },
           },
           states: {
@@ -199,7 +250,7 @@ export const conversationMachine = setup({
           on: {
             // The last step: the reply says so.
             NEXT: { actions: 'acknowledge' },
-            BACK: 'step2',
+            BACK: [{ guard: 'canUndoFindings', actions: 'undoLast' }, { target: 'step2', actions: 'clearUndo' }],
             RECORD: { actions: 'record' },
           },
         },
@@ -208,8 +259,8 @@ export const conversationMachine = setup({
 
     dosing: {
       initial: 'route',
-      // Slots belong to one dialogue; the next dialogue starts from what its own message says.
-      exit: 'clearDose',
+      // Slots outlive a side question (the dose is completed after it) and name the last subject
+      // for a follow-up ("e quando lo sospendo?"); the next dose question starts from its own message.
       on: {
         RESTART: { target: '.route', actions: 'clearDose' },
       },
@@ -223,16 +274,18 @@ export const conversationMachine = setup({
           ],
         },
         askDrug: {
-          on: { SLOT: { target: 'route', actions: 'fillSlots' } },
+          on: { SLOT: { target: 'route', actions: 'fillSlots' }, LOOKUP: { target: '#conversation.idle', actions: { type: 'suspend', params: { dialogue: 'dosing' } } } },
         },
         askPopulation: {
           on: {
+            LOOKUP: { target: '#conversation.idle', actions: { type: 'suspend', params: { dialogue: 'dosing' } } },
             SLOT: { target: 'route', actions: 'fillSlots' },
             SKIP: 'done',
           },
         },
         askWeight: {
           on: {
+            LOOKUP: { target: '#conversation.idle', actions: { type: 'suspend', params: { dialogue: 'dosing' } } },
             SLOT: { target: 'route', actions: 'fillSlots' },
             // Without a weight the rule is shown as written and nothing is computed.
             SKIP: { target: 'done', actions: 'clearWeight' },
@@ -252,6 +305,8 @@ export const conversationMachine = setup({
       on: {
         // Answers may come in any order and several at once; the first open question is asked next.
         ANSWER: { target: '.ckd', actions: 'answer' },
+        // "indietro" takes the last answer back; with none to take back, the reply says so.
+        BACK: [{ guard: 'canUndoDiff', target: '.ckd', actions: 'undoLast' }, { actions: 'acknowledge' }],
         RESTART: { target: '.ckd', actions: 'clearDiff' },
       },
       states: {
@@ -293,6 +348,28 @@ export const conversationMachine = setup({
           on: { SKIP: { target: 'result', actions: { type: 'skipQuestion', params: { question: 'urate' } } } },
         },
         result: {},
+      },
+    },
+
+    tmp: {
+      initial: 'route',
+      on: {
+        RESTART: { target: '.route', actions: 'clearTmp' },
+      },
+      states: {
+        route: {
+          always: [{ guard: 'tmpComplete', target: 'done' }, { target: 'collecting' }],
+        },
+        collecting: {
+          on: {
+            TMP_VALUES: { target: 'route', actions: 'addTmp' },
+            LOOKUP: { target: '#conversation.idle', actions: [{ type: 'suspend', params: { dialogue: 'tmp' } }, 'clearUndo'] },
+          },
+        },
+        // A value typed after the result corrects it, and the result is computed again.
+        done: {
+          on: { TMP_VALUES: { target: 'route', actions: 'addTmp' } },
+        },
       },
     },
   },

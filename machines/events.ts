@@ -3,7 +3,7 @@
  * src/engine/interpret.ts) and sends exactly one of these; the machine never sees raw text except
  * the lookup's, which it does not keep.
  */
-import type { DiffAnswerValues, FindingValues, Population, Weight } from './context.js';
+import type { DiffAnswerValues, FindingValues, Population, TmpValues, Weight } from './context.js';
 
 export type NotUnderstoodReason =
   /** Nothing in the message fits the question, and it is not a question about the PDTA either. */
@@ -17,7 +17,9 @@ export type NotUnderstoodReason =
   /** An answer the question does not offer (e.g. "low" phosphate, "yes" to "where is the mass?"). */
   | 'not-an-option'
   /** A phosphate value typed where the walkthrough records high or normal. */
-  | 'phosphate-value';
+  | 'phosphate-value'
+  /** A negated answer that does not say what is ("not high": normal or low?): the choices are asked back. */
+  | 'ambiguous-negation';
 
 export type ConversationEvent =
   /** A free question, answered by the stateless assistant; ends any dialogue. */
@@ -42,6 +44,10 @@ export type ConversationEvent =
   /** "Don't know": the pending question is passed over. */
   | { type: 'SKIP' }
   | { type: 'DIFFERENTIAL' }
+  /** Starts the TmP/GFR calculator with the values the message gave; `resume` keeps those given before a digression. */
+  | { type: 'TMP'; values: Partial<TmpValues>; resume: boolean }
+  /** Adds or corrects values of the running calculator. */
+  | { type: 'TMP_VALUES'; values: Partial<TmpValues> }
   | { type: 'ANSWER'; answers: Partial<DiffAnswerValues> };
 
 export type ConversationEventType = ConversationEvent['type'];

@@ -5,7 +5,7 @@
  * more than one left on it.
  */
 import type { Condition, MassLocation, Tri } from '../content/schema.js';
-import { DIFF_QUESTIONS, type DiffAnswers, type DiffQuestion, type LocationAnswer, type YesNoUnknown } from '../../machines/context.js';
+import { DIFF_QUESTIONS, type DiffAnswers, type DiffQuestion, type LocationAnswer, type NegatedLocation, type YesNoUnknown } from '../../machines/context.js';
 
 type TriFeature = 'chronicKidneyDisease' | 'connectiveTissueDisease' | 'boneErosion' | 'urate';
 
@@ -40,8 +40,14 @@ function triFit(stated: Tri, answer: YesNoUnknown): Fit {
  * the dialogue asks about, and "muscles, fascial planes and subcutaneous tissue" (calcinosis
  * universalis) takes in muscle and subcutis. Such a condition stays on the list for those sites.
  */
-function locationFit(stated: readonly MassLocation[], answer: LocationAnswer | 'unknown'): Fit {
+function locationFit(stated: readonly MassLocation[], answer: LocationAnswer | NegatedLocation | 'unknown'): Fit {
   if (answer === 'unknown') return 'not-excluded';
+  // "Not in a tendon" says less than a site: it excludes only a condition Table I places at that
+  // site and nowhere else (calcific tendinitis), never one it places there among others.
+  if (answer.startsWith('not-')) {
+    const not = answer.slice('not-'.length);
+    return stated.length > 0 && stated.every((place) => place === not) ? 'contradicts' : 'not-excluded';
+  }
   let best: Fit = 'contradicts';
   for (const place of stated) {
     if (place === answer) return 'matches';

@@ -42,6 +42,9 @@ import { pendingFinding } from './answer/walkthroughReply.js';
 
 export type TurnInput = { text: string } | { action: string };
 
+/** The lookup that answers "avanti" / "next" when no walkthrough is running (src/engine/answer/conversationReply.ts). */
+export const OFFER_WALKTHROUGH = 'pdta:offer-walkthrough';
+
 export interface Interpretation {
   event: ConversationEvent;
   lang: Lang;
@@ -150,10 +153,12 @@ function commandEvent(command: DialogueCommand, view: StateView): ConversationEv
       return { type: 'REPEAT' };
     case 'next':
       if (region === 'walkthrough') return { type: 'NEXT' };
+      // "avanti" with no walkthrough running: the reply offers to start one.
+      if (region === 'idle') return { type: 'LOOKUP', text: OFFER_WALKTHROUGH };
       // In the differential "next" passes over the question, which is what "don't know" does.
       return region === 'differential' && isAskingState(view.state) ? { type: 'SKIP' } : null;
     case 'back':
-      return region === 'walkthrough' ? { type: 'BACK' } : null;
+      return region === 'walkthrough' || region === 'differential' ? { type: 'BACK' } : null;
     case 'summary':
       return region === 'walkthrough' ? { type: 'SUMMARY' } : null;
     case 'restart':
@@ -202,6 +207,15 @@ function asFinding(topic: DialogueTopic): FindingKey | null {
   return FINDING_KEYS.find((k) => FINDING_TOPICS[k] === topic) ?? null;
 }
 
+/**
+ * What a negated answer records, when it says enough: "no masses" is "no"; "not high" (normal or
+ * low?), "not KLOTHO" (which gene, then?) and "non è negativo" are asked back instead.
+ */
+function negatedFinding(key: FindingKey, value: DialogueValue): FindingValues[FindingKey] | 'ambiguous' | null {
+  if (value.kind !== 'not') return null;
+  return (key === 'ckd' || key === 'masses') && value.value.kind === 'yes' ? 'no' : 'ambiguous';
+}
+
 function findingValue(key: FindingKey, value: DialogueValue): FindingValues[FindingKey] | null {
   switch (key) {
     case 'phosphate':
@@ -248,8 +262,12 @@ function walkthroughAnswer(view: StateView, reading: DialogueReading, u: Underst
       if (pair.topic === null && pair.value.kind === 'yes' && offersNext && pairing.pairs.length === 1) return found({ type: 'NEXT' });
       return fail('not-an-option');
     }
-    const value = findingValue(key, pair.value);
+    const negated = negatedFinding(key, pair.value);
+    if (negated === 'ambiguous') return fail('ambiguous-negation');
+    const value = negated ?? findingValue(key, pair.value);
     if (value === null) return fail('not-an-option');
+    // "FGF23 … negativo" read twice for one finding: asking beats keeping either.
+    if (findings[key] !== undefined && findings[key] !== value) return fail('unclear');
     findings[key] = value;
   }
   if (Object.keys(findings).length > 0) return found({ type: 'RECORD', findings: findings as Partial<FindingValues> });
@@ -275,7 +293,14 @@ function differentialAnswer(view: StateView, reading: DialogueReading, u: Unders
       pair.topic === null ? pending : pair.topic === 'ckd' || pair.topic === 'connective' || pair.topic === 'erosion' || pair.topic === 'urate' || pair.topic === 'location' ? pair.topic : null;
     if (question === null) return pending === null ? none : fail('not-an-option');
     const v = pair.value;
-    if (question === 'location') {
+    const prior = answers[question];
+    if (v.kind === 'not') {
+      // "not in a tendon" is recorded as such; "not yes" is no; "non ha dermatomiosite" (another
+      // connective-tissue disease?) and "non è negativo" are asked back.
+      if (question === 'location' && v.value.kind === 'location') answers.location = `not-${v.value.location}`;
+      else if (question !== 'location' && question !== 'connective' && v.value.kind === 'yes') answers[question] = 'no';
+      else return fail('ambiguous-negation');
+    } else if (question === 'location') {
       if (v.kind === 'location') answers.location = v.location;
       else if (v.kind === 'unknown') answers.location = 'unknown';
       else return fail('not-an-option');
@@ -284,6 +309,8 @@ function differentialAnswer(view: StateView, reading: DialogueReading, u: Unders
     } else {
       return fail('not-an-option');
     }
+    // One question answered two ways in one message (by name and as the pending one): ask, keep neither.
+    if (prior !== undefined && prior !== answers[question]) return fail('unclear');
   }
   if (Object.keys(answers).length > 0) return found({ type: 'ANSWER', answers: answers as Partial<DiffAnswerValues> });
   return skip ? found({ type: 'SKIP' }) : none;

@@ -22,6 +22,7 @@ import { frequencyText, routeText } from './answer/therapyReply.js';
 import { withLead, type StateView } from './answer/turnView.js';
 import { contentGuards, dialogueTherapy } from './conversationGuards.js';
 import { computeDose } from './dosing.js';
+import { brandDoseLanguage, carryOver } from './carryOver.js';
 import { interpret, type TurnInput } from './interpret.js';
 import { redactIdentifiers } from '../nlu/identifiers.js';
 
@@ -155,7 +156,9 @@ export function runTurn(assistant: Assistant, persisted: ConversationSnapshot | 
   actor.start();
   try {
     const before = view(actor.getSnapshot());
-    const { event: read, lang } = interpret(assistant, before, input, options.lang);
+    const interpreted = interpret(assistant, before, input, options.lang);
+    const read = carryOver(assistant, before, input, interpreted.event);
+    const lang = !options.lang && 'text' in input ? (brandDoseLanguage(assistant.understand(input.text.trim())) ?? interpreted.lang) : interpreted.lang;
     // A button from an earlier dialogue, or a command that means nothing here, names an event this state has no use for.
     const typed = 'text' in input ? input.text : '';
     const event: ConversationEvent = actor.getSnapshot().can(read)

@@ -11,7 +11,7 @@ import type { Lang } from '../reply/model.js';
 import type { GeneticFinding, LocationAnswer, Population } from '../../machines/context.js';
 import { CUES } from './cues.js';
 import { Gazetteer, tokenizeEntries, type GazetteerEntry } from './gazetteer.js';
-import { normalize } from './normalize.js';
+import { fold, normalize } from './normalize.js';
 import { isStopword } from './stem.js';
 
 export type DialogueCommand = 'next' | 'back' | 'repeat' | 'summary' | 'restart' | 'exit' | 'menu' | 'help';
@@ -20,13 +20,19 @@ export type DialogueStart = 'walkthrough' | 'differential';
 export type DialogueTopic = 'phosphate' | 'ckd' | 'masses' | 'genetics' | 'connective' | 'erosion' | 'urate' | 'location';
 export type Level = 'high' | 'normal' | 'low';
 
-export type DialogueValue =
+export type PlainValue =
   | { kind: 'yes' }
   | { kind: 'no' }
   | { kind: 'unknown' }
   | { kind: 'level'; level: Level }
   | { kind: 'gene'; gene: Exclude<GeneticFinding, 'negative' | 'unknown'> }
   | { kind: 'location'; location: LocationAnswer };
+
+/**
+ * A value and what was said of it: "non è alto" is { not: high }, which is neither high nor, by
+ * itself, normal. What a negated value records depends on the question (src/engine/interpret.ts).
+ */
+export type DialogueValue = PlainValue | { kind: 'not'; value: PlainValue };
 
 export type DialogueMeaning =
   | { kind: 'command'; command: DialogueCommand }
@@ -69,8 +75,8 @@ const PHRASES: readonly Phrase[] = [
   { meaning: cmd('help'), lang: 'it', phrases: ['aiuto', 'come funziona', 'cosa posso scrivere', 'cosa posso rispondere', 'istruzioni'] },
   { meaning: cmd('help'), lang: 'en', phrases: ['help', 'how does this work', 'what can i type', 'what can i answer', 'instructions'] },
 
-  { meaning: { kind: 'start', start: 'walkthrough' }, lang: 'it', phrases: ['percorso guidato', 'percorso diagnostico guidato', 'algoritmo guidato', 'guidami nel percorso', 'guidami', 'step guidati'] },
-  { meaning: { kind: 'start', start: 'walkthrough' }, lang: 'en', phrases: ['guided pathway', 'walkthrough', 'walk through', 'guided walkthrough', 'pathway walkthrough', 'guide me', 'guided steps'] },
+  { meaning: { kind: 'start', start: 'walkthrough' }, lang: 'it', phrases: ['percorso guidato', 'percorso diagnostico guidato', 'algoritmo guidato', 'guidami nel percorso', 'guidami', 'guidarmi', 'accompagnami', 'step guidati', 'passo passo'] },
+  { meaning: { kind: 'start', start: 'walkthrough' }, lang: 'en', phrases: ['guided pathway', 'walkthrough', 'walk through', 'walk me through', 'take me through', 'guide me through', 'go through', 'run through', 'step through', 'talk me through', 'guided walkthrough', 'pathway walkthrough', 'guide me', 'guided steps', 'step by step'] },
   { meaning: { kind: 'start', start: 'differential' }, lang: 'it', phrases: ['diagnosi differenziale guidata', 'differenziale guidata', 'diagnosi differenziale passo passo', 'differenziale passo passo'] },
   { meaning: { kind: 'start', start: 'differential' }, lang: 'en', phrases: ['guided differential', 'guided differential diagnosis', 'differential step by step', 'differential diagnosis step by step'] },
 
@@ -79,11 +85,11 @@ const PHRASES: readonly Phrase[] = [
 
   { meaning: value({ kind: 'yes' }), lang: 'it', phrases: ['si', 'certo', 'esatto', 'presente', 'presenti', 'positivo', 'positiva', 'confermato', 'confermata', 'affermativo'] },
   { meaning: value({ kind: 'yes' }), lang: 'en', phrases: ['yes', 'yeah', 'yep', 'y', 'present', 'positive', 'confirmed'] },
-  { meaning: value({ kind: 'no' }), lang: null, phrases: ['no'] },
-  { meaning: value({ kind: 'no' }), lang: 'it', phrases: ['non ha', 'non ci sono', 'non c e', 'non ce', 'non presente', 'non presenti', 'niente', 'nessuna', 'nessun', 'nessuno', 'assente', 'assenti', 'senza', 'negativo', 'negativa', 'escluso', 'esclusa'] },
-  { meaning: value({ kind: 'no' }), lang: 'en', phrases: ['none', 'absent', 'without', 'negative', 'nope', 'n', 'ruled out', 'has no', 'does not have', 'not present'] },
-  { meaning: value({ kind: 'unknown' }), lang: 'it', phrases: ['non so', 'non lo so', 'boh', 'non noto', 'non nota', 'sconosciuto', 'non disponibile', 'non ancora', 'salta', 'non saprei', 'in attesa', 'da fare', 'non fatto', 'non eseguito'] },
-  { meaning: value({ kind: 'unknown' }), lang: 'en', phrases: ['don t know', 'dont know', 'do not know', 'unknown', 'not known', 'skip', 'not sure', 'no idea', 'pending', 'not available', 'not done', 'n a'] },
+  { meaning: value({ kind: 'no' }), lang: null, phrases: ['no', 'wild type', 'wildtype'] },
+  { meaning: value({ kind: 'no' }), lang: 'it', phrases: ['non ha', 'non ci sono', 'non c e', 'non ce', 'non presente', 'non presenti', 'niente', 'nessuna', 'nessun', 'nessuno', 'assente', 'assenti', 'senza', 'negativo', 'negativa', 'negativi', 'negative', 'escluso', 'esclusa', 'esclusi', 'escluse', 'assenza', 'assenza di', 'mancanza di', 'nessuna evidenza di', 'non evidenza di', 'escludo', 'non mutato', 'non mutata'] },
+  { meaning: value({ kind: 'no' }), lang: 'en', phrases: ['none', 'absent', 'without', 'negative', 'nope', 'n', 'ruled out', 'has no', 'does not have', 'not present', 'absence of', 'no evidence of', 'no sign of', 'no signs of', 'free of', 'not mutated'] },
+  { meaning: value({ kind: 'unknown' }), lang: 'it', phrases: ['non so', 'non lo so', 'boh', 'non noto', 'non nota', 'sconosciuto', 'non disponibile', 'non ancora', 'salta', 'non saprei', 'in attesa', 'da fare', 'non fatto', 'non eseguito', 'non ricordo', 'non mi ricordo', 'non sono sicuro', 'non sono sicura', 'non sicuro', 'non certo', 'non chiaro'] },
+  { meaning: value({ kind: 'unknown' }), lang: 'en', phrases: ['don t know', 'dont know', 'do not know', 'unknown', 'not known', 'skip', 'not sure', 'no idea', 'pending', 'not available', 'not done', 'n a', 'don t remember', 'do not remember', 'can t remember', 'not certain', 'unclear'] },
 
   { meaning: value({ kind: 'level', level: 'high' }), lang: 'it', phrases: ['alto', 'alta', 'elevato', 'elevata', 'aumentato', 'aumentata', 'sopra la norma', 'sopra il range', 'oltre la norma'] },
   { meaning: value({ kind: 'level', level: 'high' }), lang: 'en', phrases: ['high', 'raised', 'elevated', 'increased', 'above range', 'above normal'] },
@@ -143,10 +149,10 @@ const PHRASES: readonly Phrase[] = [
  * no", "the mass is inside a tendon"). Stopwords are filler too.
  */
 const FILLERS = new Set(
-  ('ok okay allora beh bene direi credo penso sembra risulta risultato esito valore valori presenza ' +
+  ('t s re ve ll d m ok okay allora beh bene direi credo penso sembra risulta risultato esito valore valori presenza ' +
     'paziente patient pazienti patients ha hanno c e sono è mostra mostrano immagini imaging rx radiografia ' +
-    'vai passa passiamo andiamo voglio vorrei fammi mostrami dimmi fai facciamo avvia inizia iniziamo apri ' +
-    'please let lets us go to start begin open show want would like has have there found trovato trovata trovati ' +
+    'vai passa passiamo andiamo voglio vorrei fammi mostrami dimmi fai facciamo avvia avviare avviamo inizia iniziare iniziamo comincia cominciamo partiamo apri ' +
+    'please let lets us go to start begin open run show want would like has have there found trovato trovata trovati ' +
     'trovate shows showed seems result value level livello livelli lo lui lei it he she').split(' '),
 );
 
@@ -176,26 +182,153 @@ export interface DialogueReading {
   lang: Lang | null;
 }
 
+/**
+ * Words that turn what follows round ("non è alto", "isn't inside a tendon", "not KLOTHO") when no
+ * phrase of their own takes them in ("non so", "non ha", "not present" are phrases).
+ */
+const NEGATORS = new Set(['non', 'not', 'isn', 'aren', 'doesn', 'didn', 'wasn', 'weren', 'hasn', 'haven', 'never', 'mai', 'neither', 'nor']);
+/** A "no" phrase that, right before a finding, negates it ("no tendine", "senza iperfosforemia"). */
+const NEGATING_PREFIXES = new Set(['no', 'senza', 'without', 'nessun', 'nessuna', 'nessuno', 'non', 'not', 'negativo', 'negativa', 'negative', 'assente', 'absent', 'assenza', 'absence', 'mancanza', 'free', 'escludo']);
+/** Words that start a new clause, as punctuation does: what was negated before them is not after. */
+const CLAUSE_WORDS = new Set(['ma', 'but', 'bensi', 'pero', 'however', 'piuttosto', 'rather', 'instead', 'invece', 'anzi']);
+
+/** Clause number of each token: punctuation and contrast words ("ma", "but") start a new one. */
+const CLAUSE_BREAK = /,(?!\d)|[;:!?()\n]|\.(?=\s|$)/;
+
+function clausesOf(message: string, tokens: readonly string[]): number[] {
+  const parts = CLAUSE_BREAK.test(message) ? message.split(new RegExp(CLAUSE_BREAK, 'g')) : [message];
+  if (parts.length === 1) {
+    let shift = 0;
+    return tokens.map((token) => (CLAUSE_WORDS.has(token) ? (shift += 1) : shift));
+  }
+  const clause: number[] = [];
+  parts.forEach((part, i) => {
+    for (const _ of normalize(part).tokens) clause.push(i * 2);
+  });
+  // Abbreviations can join across a break ("e.v."); then the message is read as one clause.
+  const base = clause.length === tokens.length ? clause : tokens.map(() => 0);
+  let shift = 0;
+  return tokens.map((token, i) => {
+    if (CLAUSE_WORDS.has(token)) shift += 1;
+    return base[i]! + shift;
+  });
+}
+
+function negate(meaning: DialogueMeaning): DialogueMeaning | null {
+  const flip = (v: DialogueValue): DialogueValue => (v.kind === 'not' ? v.value : { kind: 'not', value: v });
+  switch (meaning.kind) {
+    case 'value':
+      return meaning.value.kind === 'unknown' ? meaning : { kind: 'value', value: flip(meaning.value) };
+    case 'finding':
+      return meaning.value.kind === 'unknown' ? meaning : { kind: 'finding', topic: meaning.topic, value: flip(meaning.value) };
+    case 'topic':
+      // "non insufficienza renale", "not kidney disease".
+      return { kind: 'finding', topic: meaning.topic, value: { kind: 'no' } };
+    case 'command':
+    case 'start':
+    case 'population':
+    case 'lookup':
+      return null;
+    default: {
+      const never: never = meaning;
+      return never;
+    }
+  }
+}
+
+const isNo = (m: DialogueMeaning) => m.kind === 'value' && m.value.kind === 'no';
+const isYes = (m: DialogueMeaning) => m.kind === 'value' && m.value.kind === 'yes';
+
+/**
+ * Negation folded into the matches: a negator (or a "no" phrase right before a finding) turns the
+ * next answer word of its clause round; "assente", "negativo" right after a finding turn it round
+ * too, and "positivo" after one only confirms it. Both words then count as one match.
+ */
+function foldNegation(matches: DialogueMatch[], tokens: readonly string[], clause: readonly number[]): DialogueMatch[] {
+  const covered = new Array<boolean>(tokens.length).fill(false);
+  for (const m of matches) for (let i = m.start; i < m.end; i += 1) covered[i] = true;
+  const out: DialogueMatch[] = [];
+  for (let k = 0; k < matches.length; k += 1) {
+    const m = matches[k]!;
+    const prev = out[out.length - 1];
+    const sameClause = (a: DialogueMatch, b: DialogueMatch) => clause[a.end - 1] === clause[b.start];
+    const onlyFillerBetween = (a: DialogueMatch, b: DialogueMatch) => {
+      for (let i = a.end; i < b.start; i += 1) if (!isStopword(tokens[i]!) && !FILLERS.has(tokens[i]!)) return false;
+      return true;
+    };
+    // "senza iperfosforemia", "no tendine", "nessuna erosione" (a topic after "no" is paired as before).
+    if (prev && isNo(prev.meaning) && m.meaning.kind === 'finding' && sameClause(prev, m) && onlyFillerBetween(prev, m)) {
+      const typed = tokens.slice(prev.start, prev.end).join(' ');
+      const turned = negate(m.meaning);
+      if (NEGATING_PREFIXES.has(typed.split(' ')[0]!) && turned) {
+        out[out.length - 1] = { ...m, meaning: turned, start: prev.start };
+        continue;
+      }
+    }
+    // "FGF23 negativo", "tendine: no", "masse assenti" after a finding word; "FGF23 positivo" confirms it.
+    if (prev && prev.meaning.kind === 'finding' && (isNo(m.meaning) || isYes(m.meaning)) && sameClause(prev, m) && onlyFillerBetween(prev, m)) {
+      const turned = isNo(m.meaning) ? negate(prev.meaning) : prev.meaning;
+      if (turned) {
+        out[out.length - 1] = { ...prev, meaning: turned, end: m.end };
+        continue;
+      }
+    }
+    // An uncovered negator earlier in the clause, with no other match between.
+    let negated = false;
+    const from = prev ? prev.end : 0;
+    for (let i = m.start - 1; i >= from; i -= 1) {
+      if (clause[i] !== clause[m.start]) break;
+      if (!covered[i] && NEGATORS.has(tokens[i]!)) {
+        negated = true;
+        break;
+      }
+    }
+    const turned = negated ? negate(m.meaning) : null;
+    out.push(turned ? { ...m, meaning: turned } : m);
+  }
+  // A negator after the last answer word of its clause, with nothing after it to negate ("FGF23
+  // non mutato", "tendine? direi di no… non"): it turns that word round.
+  for (let i = 0; i < tokens.length; i += 1) {
+    if (covered[i] || !NEGATORS.has(tokens[i]!)) continue;
+    const after = out.some((m) => m.start > i && clause[m.start] === clause[i]);
+    const k = out.findLastIndex((m) => m.end <= i && clause[m.end - 1] === clause[i]);
+    if (after || k < 0) continue;
+    const turned = negate(out[k]!.meaning);
+    if (turned && out[k]!.meaning.kind !== 'topic') out[k] = { ...out[k]!, meaning: turned, end: i + 1 };
+  }
+  // "no, è normale", "sì, alto": a yes or no in a clause of its own before the answer is the
+  // reply to how the question was put, not a second answer.
+  const [first, second] = out;
+  if (first && second && (isNo(first.meaning) || isYes(first.meaning)) && clause[first.end - 1] !== clause[second.start]) {
+    const v = second.meaning.kind === 'value' || second.meaning.kind === 'finding' ? second.meaning.value : null;
+    if (v && (v.kind === 'level' || v.kind === 'location' || v.kind === 'gene')) out.splice(0, 2, { ...second, start: first.start });
+  }
+  return out;
+}
+
 export function readDialogue(message: string): DialogueReading {
   const tokens = normalize(message).tokens;
   const found = gazetteer.find(tokens);
-  const matches: DialogueMatch[] = found.map((m) => ({
+  const raw: DialogueMatch[] = found.map((m) => ({
     meaning: meanings[Number(m.id)]!,
     lang: m.kind === 'it' || m.kind === 'en' ? m.kind : null,
     start: m.start,
     end: m.end,
   }));
+  const matches = foldNegation(raw, tokens, clausesOf(fold(message), tokens));
   const covered = new Array<boolean>(tokens.length).fill(false);
   for (const m of matches) for (let i = m.start; i < m.end; i += 1) covered[i] = true;
   const unexplained: number[] = [];
   tokens.forEach((token, i) => {
-    if (!covered[i] && !isStopword(token) && !FILLERS.has(token)) unexplained.push(i);
+    if (!covered[i] && !isStopword(token) && !FILLERS.has(token) && !NEGATORS.has(token) && !CLAUSE_WORDS.has(token)) unexplained.push(i);
   });
+  // Only words typed exactly say the language: "salts" read as "salta" (skip) is not Italian.
   let it = 0;
   let en = 0;
-  for (const m of matches) {
-    if (m.lang === 'it') it += 1;
-    if (m.lang === 'en') en += 1;
+  for (const m of found) {
+    if (m.edits > 0) continue;
+    if (m.kind === 'it') it += 1;
+    if (m.kind === 'en') en += 1;
   }
   return { tokens, matches, unexplained, lang: it > en ? 'it' : en > it ? 'en' : null };
 }
@@ -207,13 +340,19 @@ export function commandOf(reading: DialogueReading): DialogueCommand | null {
   return only.kind === 'command' ? only.command : null;
 }
 
+/** What the walkthrough is called when a message asks to start it ("avvia il percorso diagnostico"). */
+const PATHWAY_WORDS = new Set(['percorso', 'percorsi', 'pathway', 'algoritmo', 'algorithm', 'diagnostico', 'diagnostica', 'diagnostic', 'pdta', 'step', 'steps']);
+/** Verbs that ask for it to begin ("avvia", "inizia", "start"): with only pathway words, a request to start it. */
+const START_VERBS = new Set(['avvia', 'avviare', 'avviamo', 'inizia', 'iniziare', 'iniziamo', 'comincia', 'cominciamo', 'partiamo', 'apri', 'start', 'begin', 'open', 'run']);
+
 /** The dialogue a message asks to start, when it asks nothing else. */
 export function startOf(reading: DialogueReading): DialogueStart | null {
-  if (reading.unexplained.length > 0) return null;
-  const starts = reading.matches.filter((m) => m.meaning.kind === 'start');
-  if (starts.length !== 1 || reading.matches.some((m) => m.meaning.kind !== 'start' && m.meaning.kind !== 'command')) return null;
-  const only = starts[0]!.meaning;
-  return only.kind === 'start' ? only.start : null;
+  const pathwayOnly = reading.unexplained.every((i) => PATHWAY_WORDS.has(reading.tokens[i]!));
+  if (pathwayOnly && reading.matches.length === 0 && reading.unexplained.length > 0 && reading.tokens.some((t) => START_VERBS.has(t))) return 'walkthrough';
+  if (reading.unexplained.length > 0 && !(pathwayOnly && reading.matches.some((m) => m.meaning.kind === 'start' && m.meaning.start === 'walkthrough'))) return null;
+  const starts = new Set(reading.matches.flatMap((m) => (m.meaning.kind === 'start' ? [m.meaning.start] : [])));
+  if (starts.size !== 1 || reading.matches.some((m) => m.meaning.kind !== 'start' && m.meaning.kind !== 'command')) return null;
+  return [...starts][0]!;
 }
 
 export interface Pair {
@@ -227,18 +366,23 @@ export type Pairing = { ok: true; pairs: Pair[] } | { ok: false; reason: 'confli
 /**
  * Values joined to the topics they answer, in the way clinicians write them: "fosforo alto",
  * "IRC no", "no insufficienza renale", "masse: sì", "fosforo alto, IRC no, masse sì". A topic with
- * no value ("insufficienza renale?") is incomplete; two values for one topic are a conflict.
+ * no value ("insufficienza renale?") is incomplete; two values for one topic are a conflict, except
+ * "non è X ma Y", where what it is wins over what it is not ("non alto ma normale", "not KLOTHO
+ * but GALNT3"); "non è X ma X" is a conflict.
  */
 export function pairFindings(reading: DialogueReading): Pairing {
   const pairs: Pair[] = [];
   let openTopic: DialogueTopic | null = null;
   let heldValue: DialogueValue | null = null;
   let unanswered = false;
+  // The topic a negated value was just given for: "fosforo non alto ma normale" gives "normale" to it.
+  let negatedTopic: { topic: DialogueTopic | null; value: PlainValue } | null = null;
   for (const m of reading.matches) {
     const meaning = m.meaning;
     switch (meaning.kind) {
       case 'finding':
         pairs.push({ topic: meaning.topic, value: meaning.value });
+        negatedTopic = meaning.value.kind === 'not' ? { topic: meaning.topic, value: meaning.value.value } : null;
         break;
       case 'topic':
         if (openTopic !== null) unanswered = true;
@@ -250,16 +394,23 @@ export function pairFindings(reading: DialogueReading): Pairing {
           openTopic = meaning.topic;
         }
         break;
-      case 'value':
+      case 'value': {
+        const v = meaning.value;
         if (openTopic !== null) {
-          pairs.push({ topic: openTopic, value: meaning.value });
+          pairs.push({ topic: openTopic, value: v });
+          negatedTopic = v.kind === 'not' ? { topic: openTopic, value: v.value } : null;
           openTopic = null;
+        } else if (negatedTopic !== null && v.kind !== 'not' && v.kind === negatedTopic.value.kind) {
+          pairs.push({ topic: negatedTopic.topic, value: v });
+          negatedTopic = null;
         } else if (heldValue !== null) {
-          if (!sameValue(heldValue, meaning.value)) return { ok: false, reason: 'conflict' };
+          if (!sameValue(heldValue, v)) return { ok: false, reason: 'conflict' };
         } else {
-          heldValue = meaning.value;
+          heldValue = v;
+          negatedTopic = v.kind === 'not' ? { topic: null, value: v.value } : null;
         }
         break;
+      }
       case 'command':
       case 'start':
       case 'population':
@@ -274,14 +425,20 @@ export function pairFindings(reading: DialogueReading): Pairing {
   if (openTopic !== null) unanswered = true;
   if (heldValue !== null) pairs.push({ topic: null, value: heldValue });
   if (unanswered && pairs.length === 0) return { ok: false, reason: 'incomplete' };
-  const seen = new Map<string, DialogueValue>();
+  const merged = new Map<string, Pair>();
   for (const p of pairs) {
     const key = p.topic ?? '(pending)';
-    const before = seen.get(key);
-    if (before && !sameValue(before, p.value)) return { ok: false, reason: 'conflict' };
-    seen.set(key, p.value);
+    const before = merged.get(key);
+    if (!before || sameValue(before.value, p.value)) {
+      merged.set(key, p);
+      continue;
+    }
+    const positive = before.value.kind === 'not' ? p : p.value.kind === 'not' ? before : null;
+    const negative = before.value.kind === 'not' ? before : p.value.kind === 'not' ? p : null;
+    if (!positive || !negative || negative.value.kind !== 'not' || sameValue(negative.value.value, positive.value)) return { ok: false, reason: 'conflict' };
+    merged.set(key, positive);
   }
-  return { ok: true, pairs };
+  return { ok: true, pairs: [...merged.values()] };
 }
 
 function sameValue(a: DialogueValue, b: DialogueValue): boolean {

@@ -14,11 +14,13 @@ describe('typing a button number', () => {
     expect(picked!.context.dose.population).toBe('paediatric');
   });
 
-  it('"1" starts step 1 from the walkthrough introduction, "3" answers "don’t know"', () => {
-    const [, step1, skipped] = converse(['percorso guidato', '1', '3']);
+  it('"1" records the first button of step 1 ("Alto"), "3" answers "don’t know"', () => {
+    const [step1, high, skipped] = converse(['percorso guidato', '1', '3']);
+    expect(high!.context.findings.phosphate).toBe('high');
+    expect(high!.state).toBe('walkthrough.step1.ckd');
     expect(step1!.state).toBe('walkthrough.step1.phosphate');
-    expect(skipped!.state).toBe('walkthrough.step1.ckd');
-    expect(skipped!.context.findings.phosphate).toBe('unknown');
+    expect(skipped!.state).toBe('walkthrough.step1.masses');
+    expect(skipped!.context.findings.ckd).toBe('unknown');
   });
 
   it('a number past the last button says so, and the dialogue waits', () => {
@@ -38,8 +40,8 @@ describe('typing a button label', () => {
     const conversations: Turn[][] = [
       converse(['neridronato', 'bambino', '18 kg']),
       converse(['dose bambino', 'zoledronato']),
-      converse(['percorso guidato', 'avanti', 'fosforo alto', 'sì', 'sì', 'riepilogo', 'avanti', 'KLOTHO', 'avanti']),
-      converse(['guided pathway', 'next', 'normal', 'no', 'yes', 'next', 'SAMD9']),
+      converse(['percorso guidato', 'fosforo alto', 'sì', 'sì', 'riepilogo', 'avanti', 'KLOTHO', 'avanti']),
+      converse(['guided pathway', 'normal', 'no', 'yes', 'next', 'SAMD9']),
       converse(['diagnosi differenziale guidata', 'no', 'no', 'periarticolare', 'no', 'no']),
       converse(['menu', 'cosa è dovuto quando?', 'neridronato']),
     ];
@@ -58,7 +60,7 @@ describe('typing a button label', () => {
 
 describe('button values', () => {
   it('a click on a dialogue button records the answer', () => {
-    const turn = last(converse(['percorso guidato', 'avanti', { action: 'pdta:record:ckd:yes' }]));
+    const turn = last(converse(['percorso guidato', { action: 'pdta:record:ckd:yes' }]));
     expect(turn.context.findings.ckd).toBe('yes');
     expect(turn.state).toBe('walkthrough.step1.phosphate');
   });

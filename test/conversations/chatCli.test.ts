@@ -13,7 +13,7 @@ const chat = (lines: string[], ...args: string[]) =>
 
 describe('pdta chat', () => {
   it('--json prints exactly one JSON reply per input line, in order, in one conversation', () => {
-    const lines = ['neridronato', 'bambino', '18 kg', 'percorso guidato', '1', 'fosforo alto'];
+    const lines = ['neridronato', 'bambino', '18 kg', 'percorso guidato', '2', 'indietro'];
     const r = chat(lines, '--json');
     expect(r.status, r.stderr).toBe(0);
     const out = r.stdout.trimEnd().split('\n');
@@ -25,8 +25,10 @@ describe('pdta chat', () => {
     expect(replies[0]!.kind).toBe('clarify');
     expect(JSON.stringify(replies[2])).toContain('"value":"36 mg"');
     expect(replies[2]!.citations[0]!.section).toBe('4. Criteri terapeutici');
-    expect(JSON.stringify(replies[4])).toContain('Fosforo sierico a digiuno: alto o normale?');
-    expect(JSON.stringify(replies[5])).toContain('Registrato');
+    expect(JSON.stringify(replies[3])).toContain('Fosforo sierico a digiuno: alto o normale?');
+    // "2" is the second button, "Normale": recorded and echoed; "indietro" takes it back.
+    expect(JSON.stringify(replies[4])).toContain('"title":"Registrato","facts":[{"label":"Fosforo sierico","value":"normale"}]');
+    expect(JSON.stringify(replies[5])).toContain('Annullato');
   });
 
   it('prints plain text with numbered buttons by default, and honours --lang', () => {

@@ -6,13 +6,16 @@ import { describe, expect, it } from 'vitest';
 import { assistant, converse, last } from './converse.js';
 
 describe('a change of subject mid-dialogue', () => {
-  it('in the dosing dialogue, "cosa prevede lo step 2?" closes it and answers the question', () => {
-    const [, , question] = converse(['neridronato', 'bambino', 'cosa prevede lo step 2?']);
+  it('in the dosing dialogue, "cosa prevede lo step 2?" puts it aside and answers the question; "30 kg" completes it', () => {
+    const [, , question, weight] = converse(['neridronato', 'bambino', 'cosa prevede lo step 2?', '30 kg']);
     expect(question!.state).toBe('idle');
-    expect(question!.text).toContain('Calcolo della dose chiuso.');
+    expect(question!.text).toContain('Calcolo della dose in sospeso');
     expect(question!.text).toContain(assistant.catalog.step(2).title.it);
     expect(question!.text).toMatch(/Fonte: PDTA § 10\. Algoritmo › Diagramma – Step 2/);
-    expect(question!.context.dose).toEqual({ drug: null, population: null, weight: null });
+    expect(question!.context.dose).toEqual({ drug: 'therapy.neridronate', population: 'paediatric', weight: null });
+    expect(weight!.state).toBe('dosing.done');
+    expect(weight!.text).toContain('Dose calcolata: 60 mg');
+    expect(weight!.effects).toHaveLength(1);
   });
 
   it('in the differential, a dose question is answered as a dose', () => {
@@ -24,7 +27,7 @@ describe('a change of subject mid-dialogue', () => {
   });
 
   it('in the walkthrough, a question on Table I is answered and the walkthrough paused', () => {
-    const turn = last(converse(['percorso guidato', 'avanti', 'differenza con la tendinite calcifica?']));
+    const turn = last(converse(['percorso guidato', 'differenza con la tendinite calcifica?']));
     expect(turn.state).toBe('idle');
     expect(turn.text).toContain('Percorso guidato sospeso');
     expect(turn.text).toContain('Tendinite calcifica');
@@ -33,7 +36,7 @@ describe('a change of subject mid-dialogue', () => {
   it('in English too', () => {
     const turn = last(converse(['neridronate', 'what does step 2 involve?']));
     expect(turn.state).toBe('idle');
-    expect(turn.text).toContain('Dose dialogue closed.');
+    expect(turn.text).toContain('Dose dialogue put aside');
     expect(turn.text).toContain(assistant.catalog.step(2).title.en);
   });
 
@@ -56,7 +59,7 @@ describe('replies that fit nothing', () => {
   });
 
   it('garbage in the walkthrough and the differential keeps findings and answers', () => {
-    const walk = converse(['percorso guidato', 'avanti', 'fosforo alto', 'xyzzy']);
+    const walk = converse(['percorso guidato', 'fosforo alto', 'xyzzy']);
     expect(last(walk).state).toBe('walkthrough.step1.ckd');
     expect(last(walk).context.findings.phosphate).toBe('high');
     expect(last(walk).text).toContain('Non ho capito «xyzzy»');
@@ -88,7 +91,7 @@ describe('help, menu and exit from anywhere', () => {
     const dose = last(converse(['neridronato', 'aiuto']));
     expect(dose.state).toBe('dosing.askPopulation');
     expect(dose.text).toContain('Nel calcolo della dose rispondi alla domanda');
-    const walk = last(converse(['percorso guidato', 'avanti', 'help']));
+    const walk = last(converse(['percorso guidato', 'help']));
     expect(walk.state).toBe('walkthrough.step1.phosphate');
     expect(walk.text).toContain('In the guided pathway');
     const diff = last(converse(['diagnosi differenziale guidata', 'aiuto']));

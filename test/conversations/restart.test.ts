@@ -52,7 +52,7 @@ describe.each(engines)('a conversation on $name', ({ config }) => {
       snapshots: new SqlConversationSnapshots(new ConversationStore(store.db, { serverDatabase: store.engine === 'postgres' }), 60 * 60_000),
       audit: (e) => new DosingAudit(store.db).recordDosing(e),
     });
-    for (const t of ['percorso guidato', 'avanti', 'fosforo alto']) await service.handle(request(t));
+    for (const t of ['percorso guidato', 'fosforo alto']) await service.handle(request(t));
     await store.close();
 
     store = await openStore(cfg);
@@ -149,7 +149,6 @@ describe.each(engines)('pdta chat killed with SIGKILL on $name', ({ env }) => {
     const conversation = unique('kill');
     const first = new ChatProcess(conversation, vars);
     await first.say('percorso guidato');
-    await first.say('avanti');
     const recorded = await first.say('fosforo alto');
     expect(renderPlainText(recorded)).toContain('TmP/GFR');
     await first.kill();

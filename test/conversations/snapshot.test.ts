@@ -10,7 +10,7 @@ import { assistant, converse, last } from './converse.js';
 
 /** A long shift's worth of conversation: every dialogue, detours, buttons, both languages. */
 const LONG = [
-  'percorso guidato', 'avanti', 'fosforo alto', 'insufficienza renale? no', 'masse presenti', 'riepilogo', 'avanti', 'GALNT3',
+  'percorso guidato', 'fosforo alto', 'insufficienza renale? no', 'masse presenti', 'riepilogo', 'avanti', 'GALNT3',
   'neridronato', 'bambino', '18 kg', '25 kg', 'percorso guidato', 'step 3', 'indietro', 'riepilogo',
   'diagnosi differenziale guidata', 'no', 'no', 'dentro un tendine', 'no', '2',
   'guided pathway', 'summary', 'zoledronate child 20 kg', 'what is due when?', 'guided differential', 'yes', 'don’t know',
@@ -32,7 +32,7 @@ describe('persisted snapshot', () => {
     for (const t of turns) {
       const json = JSON.stringify(t.snapshot);
       expect(json).not.toMatch(/Neridronato|Registrato|Presenza di masse|Criteri|mg\/kg|\s{2}/);
-      expect(Object.keys((t.snapshot as unknown as { context: object }).context).sort()).toEqual(['diff', 'dose', 'findings', 'ui', 'walkStep']);
+      expect(Object.keys((t.snapshot as unknown as { context: object }).context).sort()).toEqual(['diff', 'dose', 'findings', 'suspended', 'tmp', 'ui', 'undo', 'walkStep']);
     }
   });
 
@@ -41,7 +41,7 @@ describe('persisted snapshot', () => {
       expect(t.snapshot).toMatchObject({ status: 'active' });
       expect('value' in t.snapshot).toBe(true);
     }
-    expect(CONVERSATION_MACHINE_VERSION).toBe(1);
+    expect(CONVERSATION_MACHINE_VERSION).toBe(2);
   });
 
   it('survives a JSON round trip mid-walkthrough, as a restart does', async () => {
@@ -49,7 +49,7 @@ describe('persisted snapshot', () => {
     const key = { channel: 'console', conversationId: 'c1' };
     const now = new Date('2026-11-25T10:00:00Z');
     let snapshot = null;
-    for (const text of ['percorso guidato', 'avanti', 'fosforo alto']) {
+    for (const text of ['percorso guidato', 'fosforo alto']) {
       const r = runTurn(assistant, snapshot, { text });
       await store.save(key, r.snapshot, 'it', now);
       const loaded = await store.load(key, now);
@@ -61,7 +61,7 @@ describe('persisted snapshot', () => {
   });
 
   it('a snapshot that cannot be trusted is dropped: a fresh conversation, and the user is told', () => {
-    const walk = last(converse(['percorso guidato', 'avanti']));
+    const walk = last(converse(['percorso guidato']));
     const corrupt = { ...walk.snapshot, value: { walkthrough: { step9: 'nowhere' } } };
     const r = runTurn(assistant, corrupt, { text: 'neridronato bambino 18 kg' });
     expect(r.replies[0]!.blocks[0]).toEqual({ type: 'text', body: 'Non ho potuto riprendere la conversazione precedente: si riparte da capo.' });

@@ -8,27 +8,25 @@ import { assistant, converse, labels, last } from './converse.js';
 const step = (n: 1 | 2 | 3) => assistant.catalog.step(n);
 
 describe('walkthrough (Italian)', () => {
-  it('"percorso guidato", "avanti", "fosforo alto", "insufficienza renale? no", "riepilogo", "indietro", "step 3"', () => {
-    const [start, next, phosphate, ckd, summary, back, jump] = converse([
+  it('"percorso guidato", "fosforo alto", "insufficienza renale? no", "riepilogo", "indietro", "indietro", "step 3"', () => {
+    const [next, phosphate, ckd, summary, undo, back, jump] = converse([
       'percorso guidato',
-      'avanti',
       'fosforo alto',
       'insufficienza renale? no',
       'riepilogo',
       'indietro',
+      'indietro',
       'step 3',
     ]);
 
-    expect(start!.state).toBe('walkthrough.intro');
-    expect(start!.text).toContain('Percorso guidato');
-    expect(start!.text).toContain(step(1).title.it);
-    expect(labels(start!)).toContain('Avanti');
-
+    // Step 1 at once, with the commands in a line under it.
     expect(next!.state).toBe('walkthrough.step1.phosphate');
+    expect(next!.text).toContain('Percorso guidato');
     expect(next!.text).toContain(step(1).title.it);
     expect(next!.text).toContain('Visita Ortopedica');
     expect(next!.text).toContain('Radiografia bacino');
     expect(next!.text).toContain('Fosforo sierico a digiuno: alto o normale?');
+    expect(next!.text).toContain('Comandi: avanti, indietro');
     expect(labels(next!)).toEqual(expect.arrayContaining(['Alto', 'Normale', 'Non so', 'Avanti', 'Riepilogo', 'Esci']));
     expect(next!.text).toMatch(/Fonte: PDTA § 10\. Algoritmo › Diagramma – Step 1/);
 
@@ -55,17 +53,22 @@ describe('walkthrough (Italian)', () => {
     expect(summary!.text).toContain('Masse calcifiche extrascheletriche: non ancora registrato');
     expect(summary!.text).toContain('Risultato genetico: non ancora registrato');
 
+    // "indietro" right after an answer takes it back; once more, it goes back a step.
+    expect(undo!.state).toBe('walkthrough.step1.ckd');
+    expect(undo!.text).toContain('Annullato');
+    expect(undo!.text).toContain('Insufficienza renale cronica: no');
+    expect(undo!.context.findings.ckd).toBeNull();
     expect(back!.state).toBe('walkthrough.intro');
 
     expect(jump!.state).toBe('walkthrough.step3');
     expect(jump!.text).toContain(step(3).title.it);
     expect(jump!.text).toContain('Esami completi del metabolismo fosfo-calcico: ogni 12 mesi');
     expect(jump!.text).toMatch(/Valutazione del metabolismo del fosfato .*: Ogni 6 mesi/);
-    expect(jump!.context.findings).toEqual({ phosphate: 'high', ckd: 'no', genetics: null, masses: null });
+    expect(jump!.context.findings).toEqual({ phosphate: 'high', ckd: null, genetics: null, masses: null });
   });
 
   it('chronic kidney disease points to the uremic form of Table I', () => {
-    const turn = last(converse(['percorso guidato', 'avanti', 'normale', 'sì']));
+    const turn = last(converse(['percorso guidato', 'normale', 'sì']));
     const uremic = assistant.catalog.get('condition.uremic-tc')!;
     expect(turn.text).toContain('Insufficienza renale cronica: sì');
     expect(turn.text).toContain(uremic.kind === 'condition' ? uremic.item.name.it : '');
@@ -92,7 +95,7 @@ describe('walkthrough (Italian)', () => {
   });
 
   it('calcific masses point to the bisphosphonate rows with their start criterion', () => {
-    const turn = last(converse(['percorso guidato', 'avanti', 'masse presenti']));
+    const turn = last(converse(['percorso guidato', 'masse presenti']));
     expect(turn.text).toContain('Masse calcifiche extrascheletriche: sì');
     for (const name of ['Neridronato', 'Zoledronato', 'Alendronato']) expect(turn.text).toContain(name);
     expect(turn.text.match(/Criteri per iniziare: Presenza di masse calcifiche extrascheletriche/g)).toHaveLength(3);
@@ -101,35 +104,35 @@ describe('walkthrough (Italian)', () => {
   });
 
   it('records several findings at once and asks only what is still open', () => {
-    const turn = last(converse(['percorso guidato', 'avanti', 'fosforo normale, IRC no, masse sì']));
+    const turn = last(converse(['percorso guidato', 'fosforo normale, IRC no, masse sì']));
     expect(turn.context.findings).toEqual({ phosphate: 'normal', ckd: 'no', genetics: null, masses: 'yes' });
     expect(turn.state).toBe('walkthrough.step1.complete');
     expect(turn.text).toContain('Reperti dello step 1 registrati. Passare allo step 2?');
   });
 
   it('"non so" passes over a question; "sì" at the end of a step goes on', () => {
-    const [, , skipped, , , , next] = converse(['percorso guidato', 'avanti', 'non so', 'no', 'no', 'riepilogo', 'sì']);
+    const [, skipped, , , , next] = converse(['percorso guidato', 'non so', 'no', 'no', 'riepilogo', 'sì']);
     expect(skipped!.state).toBe('walkthrough.step1.ckd');
     expect(skipped!.context.findings.phosphate).toBe('unknown');
     expect(next!.state).toBe('walkthrough.step2.genetics');
   });
 
   it('a phosphate value is not judged high or normal by the bot', () => {
-    const turn = last(converse(['percorso guidato', 'avanti', 'fosforo 2,1 mmol/L']));
+    const turn = last(converse(['percorso guidato', 'fosforo 2,1 mmol/L']));
     expect(turn.state).toBe('walkthrough.step1.phosphate');
     expect(turn.text).toContain('Il PDTA non riporta valori di riferimento');
     expect(turn.context.findings.phosphate).toBeNull();
   });
 
   it('a question that names a finding is answered, not recorded', () => {
-    const turn = last(converse(['percorso guidato', 'avanti', 'quali sono le cause di fosforo alto?']));
+    const turn = last(converse(['percorso guidato', 'quali sono le cause di fosforo alto?']));
     expect(turn.state).toBe('idle');
     expect(turn.context.findings.phosphate).toBeNull();
     expect(turn.text).toContain('Percorso guidato sospeso');
   });
 
   it('"fosforo basso" is not an answer the walkthrough offers', () => {
-    const turn = last(converse(['percorso guidato', 'avanti', 'fosforo basso']));
+    const turn = last(converse(['percorso guidato', 'fosforo basso']));
     expect(turn.state).toBe('walkthrough.step1.phosphate');
     expect(turn.text).toContain('non è tra le risposte possibili');
   });
@@ -138,12 +141,12 @@ describe('walkthrough (Italian)', () => {
     const [, , , last3, restart] = converse(['percorso guidato', 'fosforo alto', 'step 3', 'avanti', 'ricomincia']);
     expect(last3!.state).toBe('walkthrough.step3');
     expect(last3!.text).toContain('Questo è l’ultimo step del percorso');
-    expect(restart!.state).toBe('walkthrough.intro');
+    expect(restart!.state).toBe('walkthrough.step1.phosphate');
     expect(restart!.context.findings).toEqual({ phosphate: null, ckd: null, genetics: null, masses: null });
   });
 
   it('is paused by another question and resumed where it was, findings kept', () => {
-    const [, , , detour, resumed] = converse(['percorso guidato', 'avanti', 'fosforo alto', 'dose zoledronato adulto', 'percorso guidato']);
+    const [, , detour, resumed] = converse(['percorso guidato', 'fosforo alto', 'dose zoledronato adulto', 'percorso guidato']);
     expect(detour!.state).toBe('dosing.done');
     expect(detour!.text).toContain('Percorso guidato sospeso');
     expect(detour!.text).toContain('5 mg/anno per via e.v.');
@@ -154,10 +157,10 @@ describe('walkthrough (Italian)', () => {
 });
 
 describe('walkthrough (English)', () => {
-  it('"guided pathway", "next", "high", "no", "yes", "next", "FGF23", "summary"', () => {
-    const turns = converse(['guided pathway', 'next', 'high', 'no', 'yes', 'next', 'FGF23', 'summary']);
-    const [start, next, high, , masses, step2, gene, summary] = turns;
-    expect(start!.text).toContain('Guided pathway');
+  it('"guided pathway", "high", "no", "yes", "next", "FGF23", "summary"', () => {
+    const turns = converse(['guided pathway', 'high', 'no', 'yes', 'next', 'FGF23', 'summary']);
+    const [next, high, , masses, step2, gene, summary] = turns;
+    expect(next!.text).toContain('Guided pathway');
     expect(next!.text).toContain(step(1).title.en);
     expect(next!.text).toContain('Fasting serum phosphate: high or normal?');
     expect(high!.text).toContain('Serum phosphate: high');

@@ -7,7 +7,7 @@
 import { adjacencyMapToArray, getAdjacencyMap, getShortestPaths, getStateNodes } from '@xstate/graph';
 import { createActor, type AnyTransitionDefinition } from 'xstate';
 import { describe, expect, it } from 'vitest';
-import { FINDING_KEYS, type ConversationContext } from '../../machines/context.js';
+import { FINDING_KEYS, TMP_FIELDS, type ConversationContext } from '../../machines/context.js';
 import { RESTING_STATES, restingState } from '../../machines/conversation.js';
 import type { ConversationEvent } from '../../machines/events.js';
 import { Catalog } from '../../src/content/catalog.js';
@@ -64,6 +64,11 @@ const EVENTS: ConversationEvent[] = [
   { type: 'ANSWER', answers: { location: 'muscle' } },
   { type: 'ANSWER', answers: { erosion: 'yes' } },
   { type: 'ANSWER', answers: { urate: 'no' } },
+  { type: 'ANSWER', answers: { location: 'not-tendon' } },
+  { type: 'TMP', values: {}, resume: false },
+  { type: 'TMP', values: { serumPhosphate: { value: 2, unit: 'mmol/l' } }, resume: true },
+  { type: 'TMP_VALUES', values: { urinePhosphate: { value: 40, unit: 'mmol/l' }, serumCreatinine: { value: 80, unit: 'umol/l' }, urineCreatinine: { value: 10, unit: 'mmol/l' } } },
+  { type: 'TMP_VALUES', values: { serumPhosphate: { value: 1.8, unit: null } } },
 ];
 
 /**
@@ -76,13 +81,15 @@ function serializeState(snapshot: MachineSnapshot): string {
   const state = restingState(snapshot.value);
   switch (regionOf(state)) {
     case 'idle':
-      return JSON.stringify([state, context.walkStep]);
+      return JSON.stringify([state, context.walkStep, context.suspended]);
     case 'walkthrough':
-      return JSON.stringify([state, FINDING_KEYS.map((k) => context.findings[k] !== null)]);
+      return JSON.stringify([state, FINDING_KEYS.map((k) => context.findings[k] !== null), context.undo !== null]);
     case 'dosing':
       return JSON.stringify([state, context.dose]);
     case 'differential':
-      return JSON.stringify([state, context.diff]);
+      return JSON.stringify([state, context.diff, context.undo !== null]);
+    case 'tmp':
+      return JSON.stringify([state, TMP_FIELDS.map((f) => context.tmp[f]?.unit ?? context.tmp[f]?.value ?? null)]);
     default:
       throw new Error(state);
   }

@@ -50,6 +50,11 @@ function answerText(ctx: AnswerContext, question: DiffQuestion, answers: DiffAns
     case 'muscle':
     case 'synovium':
     case 'skin-subcutaneous':
+    case 'not-periarticular':
+    case 'not-tendon':
+    case 'not-muscle':
+    case 'not-synovium':
+    case 'not-skin-subcutaneous':
       return t(ctx.lang, `loc.${answer}`);
     default: {
       const never: never = answer;
@@ -111,7 +116,7 @@ function citeTableI(ctx: AnswerContext, b: ReplyBuilder): void {
   if (table) b.cite(table.source).about(table.id);
 }
 
-function questionReply(ctx: AnswerContext, question: DiffQuestion): Reply {
+function questionReply(ctx: AnswerContext, question: DiffQuestion, canUndo: boolean): Reply {
   const lang = ctx.lang;
   const b = new ReplyBuilder(ctx, 'differential');
   let text = t(lang, `df.q.${question}`);
@@ -128,6 +133,7 @@ function questionReply(ctx: AnswerContext, question: DiffQuestion): Reply {
     button(ctx, b, `pdta:answer:${question}:no`);
   }
   button(ctx, b, 'pdta:skip');
+  if (canUndo) button(ctx, b, 'pdta:back');
   button(ctx, b, 'pdta:exit');
   return b.build();
 }
@@ -139,7 +145,7 @@ function answersFacts(ctx: AnswerContext, answers: DiffAnswers, only?: readonly 
   }));
 }
 
-function resultReply(ctx: AnswerContext, answers: DiffAnswers, left: Verdict[]): Reply {
+function resultReply(ctx: AnswerContext, answers: DiffAnswers, left: Verdict[], canUndo: boolean): Reply {
   const lang = ctx.lang;
   const b = new ReplyBuilder(ctx, 'differential');
   b.facts(answersFacts(ctx, answers), t(lang, 'df.answers'));
@@ -156,6 +162,7 @@ function resultReply(ctx: AnswerContext, answers: DiffAnswers, left: Verdict[]):
   }
   citeTableI(ctx, b);
   for (const v of left.slice(0, 5)) button(ctx, b, `pdta:show:${v.condition.id}`);
+  if (canUndo) button(ctx, b, 'pdta:back');
   button(ctx, b, 'pdta:restart');
   button(ctx, b, 'pdta:menu');
   return b.build();
@@ -177,10 +184,17 @@ export function differentialDialogReply(ctx: AnswerContext, view: TurnView): Rep
     case undefined:
       lead.text(t(lang, 'df.intro'), t(lang, 'df.title'));
       break;
+    case 'BACK': {
+      const undone = DIFF_QUESTIONS.filter((q) => before.context.diff[q] !== null && answers[q] !== before.context.diff[q]);
+      if (undone.length > 0) lead.facts(answersFacts(ctx, before.context.diff, undone), t(lang, 'df.undone'));
+      else lead.text(t(lang, 'conv.nothingToUndo'));
+      break;
+    }
     case 'ANSWER':
     case 'SKIP': {
       const changed = DIFF_QUESTIONS.filter((q) => answers[q] !== null && answers[q] !== (wasHere ? before.context.diff[q] : null));
       lead.facts(answersFacts(ctx, answers, changed), t(lang, 'df.recorded'));
+      if (changed.length > 0) lead.text(t(lang, 'conv.undoHint'));
       const before_ = wasHere ? new Set(excluded(conditions, before.context.diff).map((v) => v.condition.id)) : new Set<string>();
       const newly = excluded(conditions, answers).filter((v) => !before_.has(v.condition.id));
       if (newly.length > 0) {
@@ -214,10 +228,11 @@ export function differentialDialogReply(ctx: AnswerContext, view: TurnView): Rep
     case 'SLOT':
     case 'WALKTHROUGH':
     case 'NEXT':
-    case 'BACK':
     case 'GOTO':
     case 'SUMMARY':
     case 'RECORD':
+    case 'TMP':
+    case 'TMP_VALUES':
       break;
     default: {
       const never: never = event;
@@ -226,7 +241,7 @@ export function differentialDialogReply(ctx: AnswerContext, view: TurnView): Rep
   }
 
   const left = remaining(conditions, answers);
-  if (state === 'differential.result') return combine('differential', [lead.build(), resultReply(ctx, answers, left)]);
+  if (state === 'differential.result') return combine('differential', [lead.build(), resultReply(ctx, answers, left, after.context.undo !== null)]);
   const question = pendingQuestion(state);
   if (question === null) throw new Error(`not a differential question state: ${state}`);
   const status = new ReplyBuilder(ctx, 'differential');
@@ -234,7 +249,7 @@ export function differentialDialogReply(ctx: AnswerContext, view: TurnView): Rep
     left.map((v) => loc(ctx, v.condition.name)),
     t(lang, 'df.remaining', { n: left.length }),
   );
-  const ask = questionReply(ctx, question);
+  const ask = questionReply(ctx, question, after.context.undo !== null);
   const reply = combine('differential', [lead.build(), status.build(), ask]);
   return { ...reply, actions: ask.actions };
 }

@@ -203,6 +203,11 @@ const MESSAGES = {
   'loc.muscle': { it: 'Dentro un muscolo', en: 'Inside a muscle' },
   'loc.synovium': { it: 'Nella sinovia', en: 'Inside the synovium' },
   'loc.skin-subcutaneous': { it: 'Cute o sottocute', en: 'Skin or subcutis' },
+  'loc.not-periarticular': { it: 'non periarticolare', en: 'not periarticular' },
+  'loc.not-tendon': { it: 'non in un tendine', en: 'not in a tendon' },
+  'loc.not-muscle': { it: 'non in un muscolo', en: 'not in a muscle' },
+  'loc.not-synovium': { it: 'non nella sinovia', en: 'not in the synovium' },
+  'loc.not-skin-subcutaneous': { it: 'non in cute o sottocute', en: 'not in skin or subcutis' },
   'val.yes': { it: 'sì', en: 'yes' },
   'val.no': { it: 'no', en: 'no' },
   'val.unknown': { it: 'non noto', en: 'not known' },
@@ -219,6 +224,10 @@ const MESSAGES = {
   'wt.intro': {
     it: 'Ti accompagno negli step 1, 2 e 3 dell’algoritmo del PDTA: per ogni step cosa si fa, chi lo fa e quali esami. Strada facendo registro i reperti del team (fosforo sierico, insufficienza renale cronica, risultato genetico, masse calcifiche) e mostro i passi del PDTA collegati a ciascun reperto.',
     en: 'I take you through steps 1, 2 and 3 of the PDTA’s algorithm: for each step what is done, who does it and which exams. On the way I record the team’s findings (serum phosphate, chronic kidney disease, genetic result, calcific masses) and show the PDTA passages linked to each finding.',
+  },
+  'wt.startLine': {
+    it: 'Gli step 1, 2 e 3 dell’algoritmo del PDTA, uno alla volta: registro i reperti del team e mostro i passi del PDTA collegati. Si parte dallo step 1.',
+    en: 'Steps 1, 2 and 3 of the PDTA’s algorithm, one at a time: I record the team’s findings and show the PDTA passages linked to them. Starting with step 1.',
   },
   'wt.commands': {
     it: 'Comandi: avanti, indietro, ripeti, step 1/2/3, riepilogo, ricomincia, esci.',
@@ -263,6 +272,25 @@ const MESSAGES = {
     en: 'In the dose dialogue, answer the question: adult or paediatric, the weight with its unit (e.g. “18 kg”), or “don’t know”. “exit” closes the dialogue; any other question closes it and is answered.',
   },
   'dd.closed': { it: 'Calcolo della dose chiuso.', en: 'Dose dialogue closed.' },
+  'dd.suspended': {
+    it: 'Calcolo della dose in sospeso: scrivi ciò che manca (es. «30 kg») per completarlo.',
+    en: 'Dose dialogue put aside: type what is missing (e.g. “30 kg”) to complete it.',
+  },
+  'tmp.closed': { it: 'Calcolo TmP/GFR chiuso.', en: 'TmP/GFR calculation closed.' },
+  'tmp.suspended': {
+    it: 'Calcolo TmP/GFR in sospeso: i valori restano, scrivi quelli mancanti per completarlo.',
+    en: 'TmP/GFR calculation put aside: the values are kept, type the missing ones to complete it.',
+  },
+  'tmp.soFar': { it: 'Valori ricevuti finora', en: 'Values so far' },
+  'tmp.askMissing': {
+    it: 'Per il TmP/GFR mancano: {list}. Scrivili anche uno per messaggio, con l’unità (mmol/L, mg/dL, µmol/L).',
+    en: 'For TmP/GFR I still need: {list}. Type them one per message if you like, each with its unit (mmol/L, mg/dL, µmol/L).',
+  },
+  'tmp.help': {
+    it: 'Scrivi i quattro valori a digiuno (fosfato sierico, fosfato urinario, creatinina sierica, creatinina urinaria) con l’unità, anche uno alla volta e in qualsiasi ordine; «esci» per chiudere.',
+    en: 'Type the four fasting values (serum phosphate, urine phosphate, serum creatinine, urine creatinine) with their units, one at a time and in any order if you like; “exit” to close.',
+  },
+  'tmp.resumed': { it: 'Riprendo il calcolo del TmP/GFR con i valori già dati.', en: 'Resuming the TmP/GFR calculation with the values already given.' },
   'df.title': { it: 'Diagnosi differenziale guidata (Tabella I)', en: 'Guided differential diagnosis (Table I)' },
   'df.intro': {
     it: 'Faccio fino a cinque domande sulle caratteristiche con cui la Tabella I distingue le condizioni. Una condizione è esclusa solo se una caratteristica che la tabella le attribuisce contraddice la risposta; «non so» salta la domanda.',
@@ -299,6 +327,28 @@ const MESSAGES = {
     en: 'In the guided differential, answer “yes”, “no” or “don’t know”; for the site: periarticular, tendon, muscle, synovium, skin/subcutis. Several answers can go together (“CKD no, erosion yes”). “restart” clears the answers, “exit” closes; any other question closes it and is answered.',
   },
   'df.closed': { it: 'Diagnosi differenziale guidata chiusa.', en: 'Guided differential closed.' },
+  'conv.undoHint': { it: 'Non è quello che intendevi? Scrivi «indietro» per annullarlo.', en: 'Not what you meant? Type “back” to undo it.' },
+  'conv.nothingToUndo': { it: 'Nessuna risposta da annullare.', en: 'No answer to undo.' },
+  'wt.undone': { it: 'Annullato', en: 'Undone' },
+  'df.undone': { it: 'Risposta annullata', en: 'Answer undone' },
+  'conv.offerWalkthrough': {
+    it: 'Nessun percorso guidato in corso. Vuoi iniziarlo dallo step 1?',
+    en: 'No guided pathway is running. Start it at step 1?',
+  },
+  'one.notStated': {
+    it: 'Il PDTA non lo dice: non riporta {what}.',
+    en: 'The PDTA does not say: it gives no {what}.',
+  },
+  'one.notStated.prognosis': { it: 'dati di prognosi o sopravvivenza', en: 'prognosis or survival figures' },
+  'one.notStated.cost': { it: 'costi o prezzi', en: 'costs or prices' },
+  'one.notStated.contact': { it: 'numeri di telefono, indirizzi o orari', en: 'phone numbers, addresses or opening hours' },
+  'one.notStated.patient-count': { it: 'il numero di pazienti seguiti', en: 'number of patients followed' },
+  'one.nearest': { it: 'Le sezioni del PDTA più vicine alla domanda:', en: 'The PDTA sections nearest to the question:' },
+  'one.premiseTitle': { it: 'Prima, cosa dice il PDTA', en: 'First, what the PDTA says' },
+  'one.premiseInterval': {
+    it: 'Il PDTA indica «{name}»: {interval} (non ogni {months} mesi).',
+    en: 'The PDTA gives “{name}”: {interval} (not every {months} months).',
+  },
   'conv.closed': { it: 'Dialogo chiuso.', en: 'Dialogue closed.' },
   'conv.nothingToClose': { it: 'Nessun dialogo in corso.', en: 'No dialogue in progress.' },
   'conv.expired': {
@@ -319,6 +369,10 @@ const MESSAGES = {
   'nu.ambiguous-number': {
     it: '«{text}» è il numero di un pulsante o un peso? Per il peso scrivi anche l’unità (es. «{text} kg»).',
     en: 'Is “{text}” a button number or a weight? For a weight, add the unit (e.g. “{text} kg”).',
+  },
+  'nu.ambiguous-negation': {
+    it: '«{text}» dice cosa non è, non cosa è: non registro nulla. Scegli la risposta tra i pulsanti.',
+    en: '“{text}” says what it is not, not what it is: nothing is recorded. Choose the answer from the buttons.',
   },
   'nu.not-an-option': { it: '«{text}» non è tra le risposte possibili a questa domanda.', en: '“{text}” is not one of the answers to this question.' },
   'nu.phosphate-value': {

@@ -26,6 +26,8 @@ export function notUnderstoodText(ctx: AnswerContext, event: Extract<Conversatio
       return t(ctx.lang, 'nu.not-an-option', { text });
     case 'phosphate-value':
       return t(ctx.lang, 'nu.phosphate-value');
+    case 'ambiguous-negation':
+      return t(ctx.lang, 'nu.ambiguous-negation', { text });
     default: {
       const never: never = event.reason;
       return never;

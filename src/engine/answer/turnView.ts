@@ -21,7 +21,7 @@ export interface TurnView {
   after: StateView;
 }
 
-export type Region = 'idle' | 'walkthrough' | 'dosing' | 'differential';
+export type Region = 'idle' | 'walkthrough' | 'dosing' | 'differential' | 'tmp';
 
 export function regionOf(state: RestingState): Region {
   const head = state.split('.')[0];
@@ -30,6 +30,7 @@ export function regionOf(state: RestingState): Region {
     case 'walkthrough':
     case 'dosing':
     case 'differential':
+    case 'tmp':
       return head;
     default:
       throw new Error(`unknown region of ${state}`);
@@ -38,7 +39,7 @@ export function regionOf(state: RestingState): Region {
 
 /** States in which the conversation waits for the answer to a question of its own. */
 export function isAskingState(state: RestingState): boolean {
-  return state !== 'idle' && state !== 'dosing.done' && state !== 'differential.result';
+  return state !== 'idle' && state !== 'dosing.done' && state !== 'differential.result' && state !== 'tmp.done';
 }
 
 /** A copy of `reply` with one text block first (e.g. "dialogue closed" before an answer to a new question). */

@@ -17,6 +17,7 @@ import { labelFor } from './actionLabels.js';
 import { loc, ReplyBuilder, type AnswerContext } from './context.js';
 import { t } from './i18n.js';
 import { stepReply, topicReply } from './lookupReplies.js';
+import { therapyReply } from './therapyReply.js';
 import { notUnderstoodText } from './notUnderstood.js';
 import { combine, withoutActions, type TurnView } from './turnView.js';
 
@@ -130,25 +131,21 @@ function guidanceReply(ctx: AnswerContext, g: Guidance): Reply {
       return b.build();
     }
     case 'bisphosphonates': {
+      // The same reply as the direct question: one dose where the PDTA gives one for an unstated
+      // population (alendronate), never the same row shown twice as "adult" and "paediatric".
       const b = new ReplyBuilder(ctx, 'walkthrough');
       b.text(t(lang, 'wt.bisphosphonates'));
-      for (const id of g.therapyIds) {
+      const parts = g.therapyIds.flatMap((id) => {
         const th = ctx.catalog.therapy(id);
-        if (!th) continue;
-        const none = t(lang, 'noneStated');
-        b.facts(
-          [
-            { label: t(lang, 'adult'), value: loc(ctx, th.adult.text) },
-            { label: t(lang, 'paediatric'), value: loc(ctx, th.paediatric.text) },
-            { label: t(lang, 'startCriteria'), value: th.startCriteria.map((c) => loc(ctx, c)).join('; ') || none },
-            { label: t(lang, 'stopCriteria'), value: th.stopCriteria.map((c) => loc(ctx, c)).join('; ') || none },
-          ],
-          loc(ctx, th.name),
-        );
-        b.cautions(th.cautions).cite(th.source).about(th.id);
+        if (!th) return [];
         b.action(loc(ctx, th.name), `pdta:dose:${th.id}`);
-      }
-      return b.build();
+        const direct = therapyReply(ctx, { therapy: th, population: null, weight: null, weightsTyped: [], recognisedAs: null });
+        // The walkthrough does not take a weight; the drug's button opens the dosing dialogue that does.
+        const asksWeight = t(lang, 'askWeight', { rule: '' }).split('?')[0]!;
+        return [{ ...withoutActions(direct), blocks: direct.blocks.filter((bl) => !(bl.type === 'text' && bl.body.startsWith(asksWeight))) }];
+      });
+      const head = b.build();
+      return combine('walkthrough', [{ ...head, actions: [] }, ...parts, { ...head, blocks: [], citations: [] }]);
     }
     default: {
       const never: never = g;
@@ -306,7 +303,9 @@ export function walkthroughReply(ctx: AnswerContext, view: TurnView): Reply {
       break;
     case 'WALKTHROUGH':
       showStep = true;
-      if (!wasHere && (anyRecorded(after.context.findings) || after.context.walkStep > 0)) {
+      if (!wasHere && !anyRecorded(before.context.findings) && before.context.walkStep === 0) {
+        parts.push(leadReply(ctx, t(lang, 'wt.startLine'), t(lang, 'wt.title')));
+      } else if (!wasHere) {
         const b = new ReplyBuilder(ctx, 'walkthrough').text(t(lang, 'wt.resumed'));
         if (anyRecorded(after.context.findings)) b.facts(findingsFacts(ctx, after.context.findings), t(lang, 'wt.recordedTitle'));
         parts.push(b.build());
@@ -319,13 +318,26 @@ export function walkthroughReply(ctx: AnswerContext, view: TurnView): Reply {
     case 'NEXT':
       if (sameStep && state === 'walkthrough.step3') parts.push(leadReply(ctx, t(lang, 'wt.lastStep')));
       break;
-    case 'BACK':
-      if (sameStep && state === 'walkthrough.intro') parts.push(leadReply(ctx, t(lang, 'wt.firstStep')));
+    case 'BACK': {
+      const undone = FINDING_KEYS.filter((k) => before.context.findings[k] !== null && after.context.findings[k] !== before.context.findings[k]);
+      if (undone.length > 0) {
+        showStep = false;
+        parts.push(new ReplyBuilder(ctx, 'walkthrough').facts(findingsFacts(ctx, before.context.findings, undone), t(lang, 'wt.undone')).build());
+      } else if (sameStep && state === 'walkthrough.intro') parts.push(leadReply(ctx, t(lang, 'wt.firstStep')));
       break;
+    }
     case 'RECORD':
     case 'SKIP': {
       const changed = changedFindings(before.context, after.context);
-      if (changed.length > 0) parts.push(new ReplyBuilder(ctx, 'walkthrough').facts(findingsFacts(ctx, after.context.findings, changed), t(lang, 'wt.recorded')).build());
+      // Echoed as recorded, so that a misreading is seen at once and taken back with "indietro".
+      if (changed.length > 0) {
+        parts.push(
+          new ReplyBuilder(ctx, 'walkthrough')
+            .facts(findingsFacts(ctx, after.context.findings, changed), t(lang, 'wt.recorded'))
+            .text(t(lang, 'conv.undoHint'))
+            .build(),
+        );
+      }
       for (const k of changed) {
         const g = guidanceOf(k, after.context.findings);
         if (g) parts.push(guidanceReply(ctx, g));
@@ -352,6 +364,8 @@ export function walkthroughReply(ctx: AnswerContext, view: TurnView): Reply {
     case 'SLOT':
     case 'DIFFERENTIAL':
     case 'ANSWER':
+    case 'TMP':
+    case 'TMP_VALUES':
       break;
     default: {
       const never: never = event;
@@ -371,7 +385,9 @@ export function walkthroughReply(ctx: AnswerContext, view: TurnView): Reply {
   }
   // The question and its buttons come first among the buttons: the dialogue must stay operable.
   const prompt = promptReply(ctx, state, after.context);
-  const reply = combine('walkthrough', [...parts, prompt]);
+  // The commands sit in one line under the first step shown, where a team starting out looks.
+  const commands = event?.type === 'WALKTHROUGH' || event?.type === 'RESTART' ? [leadReply(ctx, t(lang, 'wt.commands'))] : [];
+  const reply = combine('walkthrough', [...parts, prompt, ...commands]);
   const promptFirst = [...prompt.actions, ...reply.actions.filter((a) => !prompt.actions.some((p) => p.value === a.value))];
   return { ...reply, actions: promptFirst.slice(0, 8) };
 }
