@@ -53,8 +53,10 @@ function secondQuestion(assistant: Assistant, text: string): number | null {
   return null;
 }
 
+/** The pages "not found" offers (the passages and the questions they answer), else the best passages. */
 function nearestButtons(ctx: AnswerContext, b: ReplyBuilder, u: Understanding): void {
-  for (const hit of u.hits.slice(0, 3)) {
+  const pages = u.nearest.length > 0 ? u.nearest : u.hits;
+  for (const hit of pages.slice(0, 3)) {
     const value = `pdta:show:${hit.id}`;
     const label = labelFor(ctx.catalog, value, ctx.lang);
     if (label) b.action(label, value);
