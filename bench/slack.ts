@@ -22,7 +22,7 @@ import { Session, type Profiler } from 'node:inspector/promises';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import { App, HTTPReceiver } from '@slack/bolt';
+import { App, HTTPReceiver, verifySlackRequest } from '@slack/bolt';
 import { destination, pino } from 'pino';
 import { WebClient } from '@slack/web-api';
 import { UndiciChatPoster, WEB_API_RETRY } from '../src/channels/slack/chatPoster.js';
@@ -350,6 +350,24 @@ async function postCost(apiUrl: string, message: SlackMessage): Promise<{ webCli
   return { webClientMs, posterMs };
 }
 
+/**
+ * What Slack's signature check costs per request, Bolt's own `verifySlackRequest` on a typical
+ * event's body. The full path runs it twice (the route, then Bolt's receiver: docs/slack.md says
+ * why); the bare app once. A security check stays whatever it costs: this only says how much.
+ */
+function verifyCostUs(): number {
+  const body = buildLoad(['neridronato bambino 18 kg'], 1, () => 1).requests[0]!.body;
+  const timestamp = Math.floor(Date.now() / 1000);
+  const headers = slackSignedHeaders(SECRET, body, 'application/json', timestamp);
+  const check = (): void =>
+    verifySlackRequest({ signingSecret: SECRET, body, headers: { 'x-slack-signature': headers['x-slack-signature']!, 'x-slack-request-timestamp': timestamp } });
+  for (let i = 0; i < 2_000; i += 1) check();
+  const n = 20_000;
+  const started = performance.now();
+  for (let i = 0; i < n; i += 1) check();
+  return ((performance.now() - started) * 1000) / n;
+}
+
 async function costBreakdown(assistant: Assistant, questions: readonly string[]): Promise<{ turnMs: number; dedupMs: number }> {
   const n = 2_000;
   let started = performance.now();
@@ -545,6 +563,7 @@ export async function benchSlack(): Promise<Record<string, number>> {
     'slack.dedup_write_ms_per_event': dedupMs,
     'slack.post_webclient_ms_per_call': webClientMs,
     'slack.post_chatposter_ms_per_call': posterMs,
+    'slack.bolt_signature_check_us': verifyCostUs(),
   };
   for (const app of apps) {
     // How busy the bot's thread and Slack's side were (near 1: that side set the pace), and CPU per
