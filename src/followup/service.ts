@@ -586,14 +586,12 @@ export class FollowupService {
       const assumed: Localized[] = [];
       // The old file format gave only the therapy's start: read as the last administration only
       // when the coordinator says so, and then said on the line.
-      if (lastGiven === '' && since !== '' && !isNoTherapy(therapy) && this.hasInterval(therapy)) {
-        if (options.sinceIsLastGiven === true) {
-          lastGiven = since;
-          assumed.push({
-            it: `therapy_since ${since} letto come ultima somministrazione (--since-is-last-given)`,
-            en: `therapy_since ${since} read as the last administration (--since-is-last-given)`,
-          });
-        }
+      if (options.sinceIsLastGiven === true && lastGiven === '' && since !== '' && !isNoTherapy(therapy) && this.hasInterval(therapy)) {
+        lastGiven = since;
+        assumed.push({
+          it: `therapy_since ${since} letto come ultima somministrazione (--since-is-last-given)`,
+          en: `therapy_since ${since} read as the last administration (--since-is-last-given)`,
+        });
       }
       const checked = validateEnrolment(
         { code: cell(record.cells, 'code'), lastExams: cell(record.cells, 'last_exams'), therapy, therapyLastGiven: lastGiven, therapySince: since },
