@@ -196,7 +196,7 @@ export class FollowupChat {
     if (AMBIGUOUS_VERBS.has(head.word) && !this.looksLikeCommand(text)) return null;
     if (!(await this.service.isCoordinator(userRef))) return this.refusal(head.lang);
     if (head.verb === 'enrol' && head.argumentCount === 0) return { kind: 'form', lang: head.lang };
-    const parsed = parseFollowupCommand(text, this.service.rules, this.service.today());
+    const parsed = parseFollowupCommand(text, this.service.rules, this.service.today(), this.service.codeFormat);
     if (parsed === null) return null;
     if (!parsed.ok) return { kind: 'reply', reply: message(parsed.lang, parsed.error), ok: false };
     return this.run(parsed.command, userRef);
@@ -207,7 +207,7 @@ export class FollowupChat {
     if (SLOT_WORDS.test(text)) return true;
     const tokens = text.trim().split(/\s+/).filter(Boolean);
     if (tokens[0]?.toLowerCase() === '/pdta' || tokens[0]?.toLowerCase() === 'pdta') tokens.shift();
-    return tokens[1] !== undefined && checkPatientCode(tokens[1]).ok;
+    return tokens[1] !== undefined && checkPatientCode(tokens[1], this.service.codeFormat, 'lookup').ok;
   }
 
   /** The answer to a message that cannot open a form (a plain chat message in Slack): how to enrol instead. */

@@ -21,13 +21,13 @@ async function withService<T>(work: (service: FollowupService, lang: Lang) => Pr
   const { openStore } = await import('../store/database.js');
   const { readCompiledKnowledge } = await import('../content/compiled.js');
   const { FollowupService } = await import('./service.js');
-  const { scheduleSettingsFromConfig } = await import('./settings.js');
+  const { pseudonymFormatFromConfig, scheduleSettingsFromConfig } = await import('./settings.js');
   const config = loadConfig();
   const content = readCompiledKnowledge()?.content ?? (await import('../content/load.js')).loadContent();
   const store = await openStore(config.DATABASE_URL ? { databaseUrl: config.DATABASE_URL } : { dataDir: config.DATA_DIR });
   try {
     const settings = scheduleSettingsFromConfig(config);
-    const service = new FollowupService({ db: store.db, content, isCoordinator: () => true, settings });
+    const service = new FollowupService({ db: store.db, content, isCoordinator: () => true, settings, codeFormat: pseudonymFormatFromConfig(config) });
     return await work(service, lang ?? settings.lang);
   } finally {
     await store.close();

@@ -12,7 +12,7 @@
  * modal and the Teams card build the same requests from their fields with validateEnrolment().
  */
 import type { Localized } from '../content/schema.js';
-import { checkPatientCode } from './codes.js';
+import { checkPatientCode, DEFAULT_PSEUDONYM_FORMAT, type PseudonymFormat } from './codes.js';
 import type { IsoDate } from './dates.js';
 import { parseUserDate } from './dates.js';
 import { checkPastDate, describeProblems, validateEnrolment, validateTherapy, type EnrolmentRequest } from './enrolment.js';
@@ -126,9 +126,10 @@ export function followupCommandVerb(text: string): { verb: CommandVerb; lang: La
 
 /**
  * Parses a follow-up command; null when the text is not one (so the caller hands it to the
- * assistant as a question instead).
+ * assistant as a question instead). `format` is the site's PSEUDONYM_PATTERN for a new code; an
+ * update names a code already enrolled, checked by the detectors only.
  */
-export function parseFollowupCommand(text: string, rules: ScheduleRules, today: IsoDate): CommandParse | null {
+export function parseFollowupCommand(text: string, rules: ScheduleRules, today: IsoDate, format: PseudonymFormat = DEFAULT_PSEUDONYM_FORMAT): CommandParse | null {
   const tokens = text.trim().split(/\s+/).filter(Boolean);
   if (tokens[0]?.toLowerCase() === '/pdta' || tokens[0]?.toLowerCase() === 'pdta') tokens.shift();
   const head = VERBS[(tokens[0] ?? '').toLowerCase()];
@@ -202,13 +203,14 @@ export function parseFollowupCommand(text: string, rules: ScheduleRules, today: 
       },
       rules,
       today,
+      (candidate) => checkPatientCode(candidate, format),
     );
     if (!checked.ok) return fail(lang, checked.problems);
     return { ok: true, command: { kind: 'enrol', lang, request: checked.value, notes: checked.notes } };
   }
 
   const problems: Problem[] = [];
-  const codeCheck = checkPatientCode(code);
+  const codeCheck = checkPatientCode(code, format, 'lookup');
   if (!codeCheck.ok) problems.push({ field: 'code', message: codeCheck.reason });
   const changes: PatientChanges = {};
   const notes: Localized[] = [];
@@ -240,8 +242,8 @@ export type EnrolmentParse =
  * Parses "iscrivi …" / "enrol …" only. Text that is not an enrolment command comes back as an
  * error too (with the usage), since the caller asked for an enrolment.
  */
-export function parseEnrolmentCommand(text: string, rules: ScheduleRules, today: IsoDate): EnrolmentParse {
-  const parsed = parseFollowupCommand(text, rules, today);
+export function parseEnrolmentCommand(text: string, rules: ScheduleRules, today: IsoDate, format: PseudonymFormat = DEFAULT_PSEUDONYM_FORMAT): EnrolmentParse {
+  const parsed = parseFollowupCommand(text, rules, today, format);
   if (parsed !== null && !parsed.ok) return parsed;
   if (parsed?.command.kind === 'enrol') {
     const { lang, request, notes } = parsed.command;

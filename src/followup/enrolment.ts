@@ -6,7 +6,7 @@
  * the field and a reason in both languages.
  */
 import type { Localized } from '../content/schema.js';
-import { checkPatientCode } from './codes.js';
+import { checkPatientCode, type CodeCheck } from './codes.js';
 import { parseUserDate, type IsoDate } from './dates.js';
 import type { Problem } from './errors.js';
 import type { ScheduleRules } from './rules.js';
@@ -176,9 +176,19 @@ export function validateTherapy(
   return { ok: true, value: { therapyId: found.id, lastGivenOn, since: sinceOn }, notes };
 }
 
-export function validateEnrolment(input: EnrolmentInput, rules: ScheduleRules, today: IsoDate): Validated<EnrolmentRequest> {
+/**
+ * `checkCode` checks the code for an enrolment: by default against the strict PSEUDONYM_PATTERN
+ * default; the service passes the site's format (and, in an import, lets codes already enrolled
+ * through).
+ */
+export function validateEnrolment(
+  input: EnrolmentInput,
+  rules: ScheduleRules,
+  today: IsoDate,
+  checkCode: (code: string) => CodeCheck = (code) => checkPatientCode(code),
+): Validated<EnrolmentRequest> {
   const problems: Problem[] = [];
-  const code = checkPatientCode(input.code);
+  const code = checkCode(input.code);
   if (!code.ok) {
     problems.push({ field: 'code', message: { it: `${LABELS.code.it}: ${code.reason.it}`, en: `${LABELS.code.en}: ${code.reason.en}` } });
   }

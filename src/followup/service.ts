@@ -19,7 +19,7 @@ import {
 } from '../store/followupRegistry.js';
 import { ReminderOutbox } from '../store/reminderOutbox.js';
 import type { PatientChanges } from './command.js';
-import { checkPatientCode } from './codes.js';
+import { checkPatientCode, DEFAULT_PSEUDONYM_FORMAT, type CodeCheck, type PseudonymFormat } from './codes.js';
 import { formatCsv, parseCsv, CsvError } from './csv.js';
 import { addDays, dateInZone, isIsoDate, maxDate, type IsoDate } from './dates.js';
 import { describeProblems, isNoTherapy, validateEnrolment, type EnrolmentInput, type EnrolmentRequest } from './enrolment.js';
@@ -98,6 +98,8 @@ export interface FollowupServiceDeps {
   isCoordinator: CoordinatorPredicate;
   clock?: Clock;
   settings?: Partial<ScheduleSettings>;
+  /** The site's code format (PSEUDONYM_PATTERN, pseudonymFormatFromConfig); the strict default otherwise. */
+  codeFormat?: PseudonymFormat;
 }
 
 export const CSV_COLUMNS = ['code', 'last_exams', 'therapy', 'therapy_last_given', 'therapy_since'] as const;
@@ -151,6 +153,7 @@ function therapyChanges(from: TherapyOnRecord | null, to: TherapyOnRecord | null
 export class FollowupService {
   readonly rules: ScheduleRules;
   readonly settings: ScheduleSettings;
+  readonly codeFormat: PseudonymFormat;
   private readonly db: Kysely<Database>;
   private readonly clock: Clock;
   private readonly coordinator: CoordinatorPredicate;
@@ -160,6 +163,7 @@ export class FollowupService {
     this.rules = scheduleRules(deps.content);
     this.settings = { ...DEFAULT_SCHEDULE_SETTINGS, ...deps.settings };
     this.clock = deps.clock ?? systemClock;
+    this.codeFormat = deps.codeFormat ?? DEFAULT_PSEUDONYM_FORMAT;
     this.coordinator = deps.isCoordinator;
   }
 
@@ -176,7 +180,7 @@ export class FollowupService {
 
   /** Checks an enrolment as typed into a form (Slack modal, Teams card) without writing. */
   validate(input: EnrolmentInput): ReturnType<typeof validateEnrolment> {
-    return validateEnrolment(input, this.rules, this.today());
+    return validateEnrolment(input, this.rules, this.today(), (code) => checkPatientCode(code, this.codeFormat));
   }
 
   /**
@@ -264,6 +268,7 @@ export class FollowupService {
       },
       this.rules,
       this.today(),
+      (code) => checkPatientCode(code, this.codeFormat),
     );
     if (!checked.ok) throw invalid(checked.problems);
     return checked.value;
@@ -305,7 +310,7 @@ export class FollowupService {
   /** Changes the last-exams date and/or the therapy, and re-plans what they drive. */
   async update(actor: string, code: string, changes: PatientChanges): Promise<PatientView> {
     await this.authorize(actor);
-    const checkedCode = checkPatientCode(code);
+    const checkedCode = checkPatientCode(code, this.codeFormat, 'lookup');
     if (!checkedCode.ok) throw invalid([{ field: 'code', message: checkedCode.reason }]);
     const today = this.today();
     this.checkChanges(changes, today);
@@ -500,7 +505,7 @@ export class FollowupService {
 
   /** Every patient (or one) with their open and booked items. Reading needs no coordinator role. */
   async list(options: { code?: string } = {}): Promise<PatientView[]> {
-    const code = options.code === undefined ? undefined : checkPatientCode(options.code);
+    const code = options.code === undefined ? undefined : checkPatientCode(options.code, this.codeFormat, 'lookup');
     if (code !== undefined && !code.ok) throw invalid([{ field: 'code', message: code.reason }]);
     const rows = await new FollowupRegistry(this.db).listPatients(code === undefined ? {} : { code: code.code });
     return rows.map((p) => this.patientView(p, p.items));
@@ -579,6 +584,15 @@ export class FollowupService {
     const lines: ImportLine[] = [];
     const valid: Array<{ line: ImportLine; request: EnrolmentRequest }> = [];
     const seen = new Map<string, number>();
+    // A code already enrolled (perhaps under an earlier PSEUDONYM_PATTERN) is an update: the site's
+    // format is for new codes. The detectors apply to every line.
+    const registry = new FollowupRegistry(this.db);
+    const lookups = table.records.map((r) => checkPatientCode(cell(r.cells, 'code'), this.codeFormat, 'lookup'));
+    const existing = await registry.getPatients([...new Set(lookups.flatMap((c) => (c.ok ? [c.code] : [])))]);
+    const checkCode = (code: string): CodeCheck => {
+      const lookup = checkPatientCode(code, this.codeFormat, 'lookup');
+      return lookup.ok && existing.has(lookup.code) ? lookup : checkPatientCode(code, this.codeFormat);
+    };
     for (const record of table.records) {
       const therapy = cell(record.cells, 'therapy');
       const since = cell(record.cells, 'therapy_since');
@@ -597,10 +611,11 @@ export class FollowupService {
         { code: cell(record.cells, 'code'), lastExams: cell(record.cells, 'last_exams'), therapy, therapyLastGiven: lastGiven, therapySince: since },
         this.rules,
         today,
+        checkCode,
       );
       if (!checked.ok) {
         // The code is echoed only when it is one: a refused name must not reach the report.
-        const code = checkPatientCode(cell(record.cells, 'code'));
+        const code = checkCode(cell(record.cells, 'code'));
         const problems = checked.problems.map((p) => (p.field === 'therapy_last_given' && lastGiven === '' ? importLastGivenMissing(since !== '') : p));
         lines.push({ line: record.line, code: code.ok ? code.code : null, outcome: 'refused', problems });
         continue;
@@ -626,8 +641,6 @@ export class FollowupService {
       valid.push({ line, request: checked.value });
     }
 
-    const registry = new FollowupRegistry(this.db);
-    const existing = await registry.getPatients(valid.map((v) => v.request.code));
     for (const { line, request } of valid) {
       const known = existing.get(request.code);
       if (known === undefined) continue;

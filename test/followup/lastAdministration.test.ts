@@ -181,12 +181,12 @@ describe.each(testEngines)('therapy scheduled from its last administration on $n
     });
 
     it('in the old format is refused line by line, naming the new column and the flag, when a therapy needs it', async () => {
-      const csv = `${OLD_HEADER}\nTC-0042,2026-11-01,neridronato,2026-09-01\nTC-0050,2026-11-01,acetazolamide,2026-09-01\nPZ123,2026-11-01,,\n`;
+      const csv = `${OLD_HEADER}\nTC-0042,2026-11-01,neridronato,2026-09-01\nTC-0050,2026-11-01,acetazolamide,2026-09-01\nPZ-123,2026-11-01,,\n`;
       const report = await service.importCsv(COORDINATOR, csv, { dryRun: true });
       expect(report.lines.map((l) => [l.code, l.outcome])).toEqual([
         ['TC-0042', 'refused'],
         ['TC-0050', 'added'], // no interval in the PDTA: nothing to count from
-        ['PZ123', 'added'],
+        ['PZ-123', 'added'],
       ]);
       const message = report.lines[0]!.problems![0]!.message;
       expect(message.en).toContain('therapy_last_given is missing');
@@ -195,7 +195,7 @@ describe.each(testEngines)('therapy scheduled from its last administration on $n
     });
 
     it('in the old format, confirmed, reads therapy_since as the last administration and says so on each line', async () => {
-      const csv = `${OLD_HEADER}\nTC-0042,2026-11-01,neridronato,2026-09-01\nPZ123,2026-11-01,,\n`;
+      const csv = `${OLD_HEADER}\nTC-0042,2026-11-01,neridronato,2026-09-01\nPZ-123,2026-11-01,,\n`;
       const dry = await service.importCsv(COORDINATOR, csv, { dryRun: true, sinceIsLastGiven: true });
       expect(dry.written).toBe(false);
       expect(dry.lines[0]).toMatchObject({ code: 'TC-0042', outcome: 'added', assumed: [{ en: 'therapy_since 2026-09-01 read as the last administration (--since-is-last-given)' }] });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkPatientCode } from '../../src/followup/codes.js';
+import { checkPatientCode, pseudonymFormat } from '../../src/followup/codes.js';
 import { parseEnrolmentCommand, parseFollowupCommand } from '../../src/followup/command.js';
 import { scheduleRules } from '../../src/followup/rules.js';
 import { content } from './fixtures.js';
@@ -8,12 +8,18 @@ const rules = scheduleRules(content());
 const today = '2026-03-15';
 
 describe('pseudonymous patient codes', () => {
-  it.each(['TC-0042', 'PZ123', 'RCO230-17', 'A1', 'CT2026-001-B'])('accepts %s', (code) => {
+  it.each(['TC-0042', 'PZ-17', 'RCO-230', 'AB-1', 'CT-2026'])('accepts %s in the default format', (code) => {
     expect(checkPatientCode(code)).toEqual({ ok: true, code });
   });
 
-  it('stores codes upper-cased', () => {
+  it.each(['PZ123', 'RCO230-17', 'A1', 'CT2026-001-B'])('accepts %s when the site configures the former format', (code) => {
+    expect(checkPatientCode(code, pseudonymFormat('[A-Z][A-Z0-9]*(-[A-Z0-9]+)*'))).toEqual({ ok: true, code });
+    expect(checkPatientCode(code)).toMatchObject({ ok: false, problem: 'format' });
+  });
+
+  it('stores codes upper-cased, spaces between groups made hyphens', () => {
     expect(checkPatientCode(' tc-0042 ')).toEqual({ ok: true, code: 'TC-0042' });
+    expect(checkPatientCode('TC 0042')).toEqual({ ok: true, code: 'TC-0042' });
   });
 
   it.each([
@@ -32,10 +38,9 @@ describe('pseudonymous patient codes', () => {
     ['3331234567', 'phone'],
     ['055 794 1111', 'phone'],
     ['PZ 333 1234567', 'phone'],
-    ['TC 0042', 'format'],
     ['0042', 'format'],
     ['TC--42', 'format'],
-    ['TC-ABCDEFGHIJKLMNOPQRSTUVWXYZ-1234', 'format'],
+    ['TC-1234-5678-9012-3456-7890-12345', 'format'],
     ['', 'empty'],
   ])('refuses %j as %s, with the reason', (input, problem) => {
     const result = checkPatientCode(input);
@@ -99,13 +104,13 @@ describe('the enrolment command in chat', () => {
   });
 
   it('takes Italian dates, brand and multi-word drug names, and no therapy', () => {
-    const a = parseEnrolmentCommand('iscrivi pz123 esami del 01/03/2026 terapia acido zoledronico ultima 10/01/2026', rules, today);
-    expect(a.ok && a.request).toEqual({ code: 'PZ123', lastExamsOn: '2026-03-01', therapy: { therapyId: 'therapy.zoledronate', lastGivenOn: '2026-01-10', since: null } });
-    const b = parseEnrolmentCommand('iscrivi RCO230-17 esami 2026-02-01 terapia Aclasta ultima 2025-06-30', rules, today);
+    const a = parseEnrolmentCommand('iscrivi pz-123 esami del 01/03/2026 terapia acido zoledronico ultima 10/01/2026', rules, today);
+    expect(a.ok && a.request).toEqual({ code: 'PZ-123', lastExamsOn: '2026-03-01', therapy: { therapyId: 'therapy.zoledronate', lastGivenOn: '2026-01-10', since: null } });
+    const b = parseEnrolmentCommand('iscrivi RCO-17 esami 2026-02-01 terapia Aclasta ultima 2025-06-30', rules, today);
     expect(b.ok && b.request.therapy?.therapyId).toBe('therapy.zoledronate');
-    const c = parseEnrolmentCommand('iscrivi RCO230-18 esami 2026-02-01', rules, today);
+    const c = parseEnrolmentCommand('iscrivi RCO-18 esami 2026-02-01', rules, today);
     expect(c.ok && c.request.therapy).toBeNull();
-    const d = parseEnrolmentCommand('iscrivi RCO230-19 esami 2026-02-01 terapia nessuna', rules, today);
+    const d = parseEnrolmentCommand('iscrivi RCO-19 esami 2026-02-01 terapia nessuna', rules, today);
     expect(d.ok && d.request.therapy).toBeNull();
   });
 
