@@ -34,10 +34,10 @@ const ENROLLED_ON = '2026-03-16';
 
 /** A registry of `n` patients: exams in the last 6 months, a third on neridronate, a third on zoledronate. */
 function registryCsv(n: number): string {
-  const lines = ['code,last_exams,therapy,therapy_since'];
+  const lines = ['code,last_exams,therapy,therapy_last_given'];
   for (let i = 0; i < n; i += 1) {
     const exams = addDays(ENROLLED_ON, -(i % 180));
-    // Each third of the patients spread evenly over the therapy's own interval.
+    // Each third of the patients with a last administration spread evenly over the therapy's own interval.
     const k = Math.floor(i / 3);
     const therapy = i % 3 === 0 ? `neridronato,${addDays(ENROLLED_ON, -(k % 90))}` : i % 3 === 1 ? `zoledronato,${addDays(ENROLLED_ON, -(k % 365))}` : ',';
     lines.push(`BN-${String(i).padStart(6, '0')},${exams},${therapy}`);

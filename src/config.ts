@@ -89,6 +89,23 @@ export const ConfigSchema = z.object({
   REMINDER_SLACK_CHANNEL: optionalString,
   /** Teams conversation id the reminders are posted to (the Teams channel's proactive messages). */
   REMINDER_TEAMS_CONVERSATION_ID: optionalString,
+  /**
+   * The format of pseudonymous patient codes (docs/followup.md): a regular expression the whole
+   * upper-cased code must match. Unset: 2-4 letters, a hyphen, 1-6 digits (src/followup/codes.ts).
+   */
+  PSEUDONYM_PATTERN: optionalString.pipe(
+    z
+      .string()
+      .max(200, 'must be at most 200 characters')
+      .refine((source) => {
+        try {
+          return !new RegExp(`^(?:${source})$`, 'u').test('');
+        } catch {
+          return false;
+        }
+      }, 'must be a regular expression that a code matches whole, e.g. [A-Z]{2,4}-[0-9]{1,6} or PZ_[0-9]{1,4}')
+      .optional(),
+  ),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 

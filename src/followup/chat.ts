@@ -4,7 +4,7 @@
  * forms (Slack modal, Teams card) offer and do. The channels only translate platform events to
  * these calls and the replies back, so the two platforms cannot drift apart.
  *
- *   iscrivi TC-0042 esami 2026-03-01 terapia neridronato dal 2026-01-10   → enrol
+ *   iscrivi TC-0042 esami 2026-03-01 terapia neridronato ultima 2026-11-10 → enrol
  *   aggiorna TC-0042 esami 2026-09-15                                      → update
  *   iscrivi / enrol (nothing after it)                                     → the enrolment form
  *   promemoria della settimana / this week's reminders                     → what is due in 7 days
@@ -79,8 +79,10 @@ export const FORM_TEXT = {
     lastExams: 'Data degli ultimi esami',
     therapy: 'Terapia in corso',
     noTherapy: 'Nessuna terapia con intervallo',
+    therapyLastGiven: 'Ultima somministrazione',
+    therapyLastGivenHint: 'Obbligatoria se è indicata una terapia: la prossima si conta da questa data.',
     therapySince: 'Terapia in corso dal',
-    therapySinceHint: 'Solo se è indicata una terapia.',
+    therapySinceHint: 'Facoltativo, solo per informazione.',
     done: 'Iscrizione registrata',
   },
   en: {
@@ -94,8 +96,10 @@ export const FORM_TEXT = {
     lastExams: 'Date of the last exams',
     therapy: 'Current therapy',
     noTherapy: 'No therapy with an interval',
+    therapyLastGiven: 'Last administration',
+    therapyLastGivenHint: 'Required when a therapy is chosen: the next one counts from this date.',
     therapySince: 'On the therapy since',
-    therapySinceHint: 'Only when a therapy is chosen.',
+    therapySinceHint: 'Optional, for information only.',
     done: 'Enrolment recorded',
   },
 } as const;
@@ -104,8 +108,8 @@ export const FORM_TEXT = {
 export const NO_THERAPY_VALUE = 'none';
 
 /** The form fields, as both forms name them; they match Problem['field'] so errors land on the right one. */
-export type FormField = 'code' | 'last_exams' | 'therapy' | 'therapy_since';
-export const FORM_FIELDS: readonly FormField[] = ['code', 'last_exams', 'therapy', 'therapy_since'];
+export type FormField = 'code' | 'last_exams' | 'therapy' | 'therapy_last_given' | 'therapy_since';
+export const FORM_FIELDS: readonly FormField[] = ['code', 'last_exams', 'therapy', 'therapy_last_given', 'therapy_since'];
 
 const TEXT = {
   it: {
@@ -115,7 +119,8 @@ const TEXT = {
     lastExams: 'Ultimi esami',
     therapy: 'Terapia',
     none: 'nessuna',
-    since: 'dal',
+    lastGiven: 'ultima somministrazione',
+    since: 'in corso dal',
     scheduled: 'Scadenze in programma',
     nothingScheduled: 'Nessuna scadenza in programma.',
     week: 'Promemoria della settimana',
@@ -124,7 +129,7 @@ const TEXT = {
     more: (n: number) => `… e altri ${n}: \`pdta followup upcoming\` li mostra tutti.`,
     overdue: 'scaduto',
     booked: 'prenotato',
-    formInChat: 'Per il modulo usa `/pdta iscrivi`; in chat scrivi: iscrivi <codice> esami <data> [terapia <farmaco> dal <data>]',
+    formInChat: 'Per il modulo usa `/pdta iscrivi`; in chat scrivi: iscrivi <codice> esami <data> [terapia <farmaco> ultima <data> [dal <data>]]',
   },
   en: {
     title: 'Follow-up',
@@ -133,6 +138,7 @@ const TEXT = {
     lastExams: 'Last exams',
     therapy: 'Therapy',
     none: 'none',
+    lastGiven: 'last given',
     since: 'since',
     scheduled: 'Scheduled',
     nothingScheduled: 'Nothing scheduled.',
@@ -142,7 +148,7 @@ const TEXT = {
     more: (n: number) => `… and ${n} more: \`pdta followup upcoming\` shows them all.`,
     overdue: 'overdue',
     booked: 'booked',
-    formInChat: 'For the form use `/pdta enrol`; in chat write: enrol <code> exams <date> [therapy <drug> since <date>]',
+    formInChat: 'For the form use `/pdta enrol`; in chat write: enrol <code> exams <date> [therapy <drug> last given <date> [since <date>]]',
   },
 } as const;
 
@@ -152,6 +158,16 @@ function reply(lang: Lang, blocks: Reply['blocks'], itemIds: string[] = []): Rep
 
 function message(lang: Lang, body: string): Reply {
   return reply(lang, [{ type: 'text', title: TEXT[lang].title, body }]);
+}
+
+/** "Neridronato, ultima somministrazione 1 settembre 2026, in corso dal 10 gennaio 2026". */
+export function therapyText(therapy: NonNullable<PatientView['therapy']>, lang: Lang): string {
+  const t = TEXT[lang];
+  return [
+    therapy.name[lang],
+    ...(therapy.lastGivenOn === null ? [] : [`${t.lastGiven} ${formatDate(therapy.lastGivenOn, lang)}`]),
+    ...(therapy.since === null ? [] : [`${t.since} ${formatDate(therapy.since, lang)}`]),
+  ].join(', ');
 }
 
 /** One item as a line of a chat list: "9 marzo 2026 · TC-0042 · Phosphate metabolism (scaduto)". */
@@ -180,7 +196,7 @@ export class FollowupChat {
     if (AMBIGUOUS_VERBS.has(head.word) && !this.looksLikeCommand(text)) return null;
     if (!(await this.service.isCoordinator(userRef))) return this.refusal(head.lang);
     if (head.verb === 'enrol' && head.argumentCount === 0) return { kind: 'form', lang: head.lang };
-    const parsed = parseFollowupCommand(text, this.service.rules, this.service.today());
+    const parsed = parseFollowupCommand(text, this.service.rules, this.service.today(), this.service.codeFormat);
     if (parsed === null) return null;
     if (!parsed.ok) return { kind: 'reply', reply: message(parsed.lang, parsed.error), ok: false };
     return this.run(parsed.command, userRef);
@@ -191,7 +207,7 @@ export class FollowupChat {
     if (SLOT_WORDS.test(text)) return true;
     const tokens = text.trim().split(/\s+/).filter(Boolean);
     if (tokens[0]?.toLowerCase() === '/pdta' || tokens[0]?.toLowerCase() === 'pdta') tokens.shift();
-    return tokens[1] !== undefined && checkPatientCode(tokens[1]).ok;
+    return tokens[1] !== undefined && checkPatientCode(tokens[1], this.service.codeFormat, 'lookup').ok;
   }
 
   /** The answer to a message that cannot open a form (a plain chat message in Slack): how to enrol instead. */
@@ -218,7 +234,7 @@ export class FollowupChat {
   /** The confirmation of an enrolment or an update: what is on record and what falls due when. */
   patientReply(patient: PatientView, what: 'enrol' | 'update', lang: Lang): Reply {
     const t = TEXT[lang];
-    const therapy = patient.therapy ? `${patient.therapy.name[lang]} ${t.since} ${formatDate(patient.therapy.since, lang)}` : t.none;
+    const therapy = patient.therapy ? therapyText(patient.therapy, lang) : t.none;
     const today = this.service.today();
     const blocks: Reply['blocks'] = [
       {

@@ -21,13 +21,13 @@ async function withService<T>(work: (service: FollowupService, lang: Lang) => Pr
   const { openStore } = await import('../store/database.js');
   const { readCompiledKnowledge } = await import('../content/compiled.js');
   const { FollowupService } = await import('./service.js');
-  const { scheduleSettingsFromConfig } = await import('./settings.js');
+  const { pseudonymFormatFromConfig, scheduleSettingsFromConfig } = await import('./settings.js');
   const config = loadConfig();
   const content = readCompiledKnowledge()?.content ?? (await import('../content/load.js')).loadContent();
   const store = await openStore(config.DATABASE_URL ? { databaseUrl: config.DATABASE_URL } : { dataDir: config.DATA_DIR });
   try {
     const settings = scheduleSettingsFromConfig(config);
-    const service = new FollowupService({ db: store.db, content, isCoordinator: () => true, settings });
+    const service = new FollowupService({ db: store.db, content, isCoordinator: () => true, settings, codeFormat: pseudonymFormatFromConfig(config) });
     return await work(service, lang ?? settings.lang);
   } finally {
     await store.close();
@@ -46,6 +46,7 @@ function describeLine(line: ImportLine, lang: Lang): string {
   if (line.changes) {
     parts.push(Object.entries(line.changes).map(([field, c]) => `${field} ${c.from ?? '∅'} → ${c.to ?? '∅'}`).join(', '));
   }
+  if (line.assumed) parts.push(line.assumed.map((a) => a[lang]).join('; '));
   if (line.problems) parts.push(line.problems.map((p) => p.message[lang]).join('; '));
   return parts.join('\t');
 }
@@ -70,7 +71,16 @@ function describeReport(report: ImportReport, lang: Lang): string {
         : 'nothing to write';
   const ignored =
     report.ignoredColumns.length > 0 ? [`${lang === 'it' ? 'colonne ignorate' : 'columns ignored'}: ${report.ignoredColumns.join(', ')}`] : [];
-  return [...lines, ...ignored, `${summary} (${mode})`].join('\n') + '\n';
+  const assumedCount = report.lines.filter((l) => l.assumed !== undefined && l.outcome !== 'refused').length;
+  const assumed =
+    assumedCount > 0
+      ? [
+          lang === 'it'
+            ? `${assumedCount} righe con therapy_since letto come ultima somministrazione: la prossima si conta da lì, e se è già passata risulta scaduta`
+            : `${assumedCount} line(s) with therapy_since read as the last administration: the next counts from it, and is overdue if already past`,
+        ]
+      : [];
+  return [...lines, ...ignored, ...assumed, `${summary} (${mode})`].join('\n') + '\n';
 }
 
 /** Adds `followup import|list|export|upcoming|audit` to the program. */
@@ -91,12 +101,16 @@ export function addFollowupCommands(program: Command, io: Io, usageError: (messa
 
   followup
     .command('import')
-    .description('enrol or update patients from a CSV (code,last_exams,therapy,therapy_since); reports every line')
+    .description('enrol or update patients from a CSV (code,last_exams,therapy,therapy_last_given,therapy_since); reports every line')
     .argument('<file>', 'the CSV file (comma or semicolon separated, dates as 2026-03-01 or 01/03/2026)')
     .option('--dry-run', 'report what would be added, changed or refused, without writing')
+    .option(
+      '--since-is-last-given',
+      'a file without therapy_last_given: read therapy_since as the last administration (each such line says so); without this flag those lines are refused',
+    )
     .option('--json', 'print the report as JSON')
     .addOption(langOption())
-    .action(async (file: string, opts: { dryRun?: boolean; json?: boolean; lang?: Lang }) => {
+    .action(async (file: string, opts: { dryRun?: boolean; sinceIsLastGiven?: boolean; json?: boolean; lang?: Lang }) => {
       const { readFile } = await import('node:fs/promises');
       let text: string;
       try {
@@ -105,7 +119,7 @@ export function addFollowupCommands(program: Command, io: Io, usageError: (messa
         throw usageError(`cannot read ${file}: ${(error as Error).message}`);
       }
       const report = await run(() =>
-        withService((service, lang) => service.importCsv(CLI_ACTOR, text, { dryRun: opts.dryRun === true }).then((r) => ({ r, lang })), opts.lang),
+        withService((service, lang) => service.importCsv(CLI_ACTOR, text, { dryRun: opts.dryRun === true, sinceIsLastGiven: opts.sinceIsLastGiven === true }).then((r) => ({ r, lang })), opts.lang),
       );
       io.out(opts.json ? JSON.stringify(report.r) + '\n' : describeReport(report.r, report.lang));
       if (report.r.counts.refused > 0) throw usageError(`${report.r.counts.refused} line(s) refused; fix them and import again`);
@@ -126,8 +140,15 @@ export function addFollowupCommands(program: Command, io: Io, usageError: (messa
         return;
       }
       for (const p of patients) {
-        const therapy = p.therapy ? `${p.therapy.name[lang]} ${lang === 'it' ? 'dal' : 'since'} ${p.therapy.since}` : '-';
+        const therapy = p.therapy
+          ? [
+              p.therapy.name[lang],
+              ...(p.therapy.lastGivenOn ? [`${lang === 'it' ? 'ultima' : 'last given'} ${p.therapy.lastGivenOn}`] : []),
+              ...(p.therapy.since ? [`${lang === 'it' ? 'dal' : 'since'} ${p.therapy.since}`] : []),
+            ].join(' ')
+          : '-';
         io.out(`${p.code}\t${lang === 'it' ? 'esami' : 'exams'} ${p.lastExamsOn}\t${therapy}\n`);
+        for (const note of p.notes) io.out(`  ! ${note[lang]}\n`);
         for (const i of p.items) io.out(`  #${i.id}\t${i.dueOn}\t${i.status}\t${i.name[lang]}\n`);
       }
       if (patients.length === 0) io.out(lang === 'it' ? 'nessun paziente iscritto\n' : 'no patients enrolled\n');

@@ -1,15 +1,18 @@
 /**
  * The registry's chat commands, parsed without I/O:
  *
- *   /pdta iscrivi TC-0042 esami 2026-03-01 terapia neridronato dal 2026-01-10
- *   enrol TC-0042 exams 2026-03-01 therapy neridronate since 2026-01-10
+ *   /pdta iscrivi TC-0042 esami 2026-03-01 terapia neridronato ultima 2026-11-10 [dal 2026-01-10]
+ *   enrol TC-0042 exams 2026-03-01 therapy neridronate last given 2026-11-10 [since 2026-01-10]
  *   aggiorna TC-0042 esami 2026-09-01        update TC-0042 therapy none
+ *
+ * "ultima" / "last given" is the last administration, which the next one counts from; "dal" /
+ * "since" is the therapy's start, shown only (docs/followup.md).
  *
  * The result is a validated request (or every problem, in the command's language); the Slack
  * modal and the Teams card build the same requests from their fields with validateEnrolment().
  */
 import type { Localized } from '../content/schema.js';
-import { checkPatientCode } from './codes.js';
+import { checkPatientCode, DEFAULT_PSEUDONYM_FORMAT, type PseudonymFormat } from './codes.js';
 import type { IsoDate } from './dates.js';
 import { parseUserDate } from './dates.js';
 import { checkPastDate, describeProblems, validateEnrolment, validateTherapy, type EnrolmentRequest } from './enrolment.js';
@@ -35,7 +38,7 @@ export type CommandParse =
 
 export type CommandVerb = 'enrol' | 'update';
 type Verb = CommandVerb;
-type Slot = 'exams' | 'therapy' | 'since';
+type Slot = 'exams' | 'therapy' | 'last' | 'since';
 
 const VERBS: Record<string, { verb: Verb; lang: Lang }> = {
   iscrivi: { verb: 'enrol', lang: 'it' },
@@ -56,23 +59,47 @@ const SLOTS: Record<string, Slot> = {
   exam: 'exams',
   terapia: 'therapy',
   therapy: 'therapy',
+  ultima: 'last',
   dal: 'since',
   dall: 'since',
   since: 'since',
   from: 'since',
 };
 
-/** Words that may sit between a keyword and its value ("esami del 1/3/2026", "last exams on …"). */
-const FILLERS = new Set(['ultimi', 'ultimo', 'last', 'del', 'il', 'on', 'in', 'data', 'date']);
+/**
+ * Words that may sit between a keyword and its value ("esami del 1/3/2026", "last exams on …",
+ * "ultima somministrazione il …", "last given on …").
+ */
+const FILLERS = new Set([
+  'ultimi',
+  'ultimo',
+  'last',
+  'del',
+  'il',
+  'on',
+  'in',
+  'data',
+  'date',
+  'somministrazione',
+  'infusione',
+  'dose',
+  'given',
+  'administration',
+  'administered',
+  'infusion',
+]);
+
+/** "last" opens the last-administration slot, except in "last exams" (the exams' own filler). */
+const EXAM_WORDS = new Set(['esami', 'esame', 'exams', 'exam']);
 
 const USAGE: Record<Lang, Record<Verb, string>> = {
   it: {
-    enrol: 'iscrivi <codice> esami <data> [terapia <farmaco> dal <data>]',
-    update: 'aggiorna <codice> [esami <data>] [terapia <farmaco> dal <data> | terapia nessuna]',
+    enrol: 'iscrivi <codice> esami <data> [terapia <farmaco> ultima <data> [dal <data>]]',
+    update: 'aggiorna <codice> [esami <data>] [terapia <farmaco> ultima <data> [dal <data>] | terapia nessuna]',
   },
   en: {
-    enrol: 'enrol <code> exams <date> [therapy <drug> since <date>]',
-    update: 'update <code> [exams <date>] [therapy <drug> since <date> | therapy none]',
+    enrol: 'enrol <code> exams <date> [therapy <drug> last given <date> [since <date>]]',
+    update: 'update <code> [exams <date>] [therapy <drug> last given <date> [since <date>] | therapy none]',
   },
 };
 
@@ -99,9 +126,10 @@ export function followupCommandVerb(text: string): { verb: CommandVerb; lang: La
 
 /**
  * Parses a follow-up command; null when the text is not one (so the caller hands it to the
- * assistant as a question instead).
+ * assistant as a question instead). `format` is the site's PSEUDONYM_PATTERN for a new code; an
+ * update names a code already enrolled, checked by the detectors only.
  */
-export function parseFollowupCommand(text: string, rules: ScheduleRules, today: IsoDate): CommandParse | null {
+export function parseFollowupCommand(text: string, rules: ScheduleRules, today: IsoDate, format: PseudonymFormat = DEFAULT_PSEUDONYM_FORMAT): CommandParse | null {
   const tokens = text.trim().split(/\s+/).filter(Boolean);
   if (tokens[0]?.toLowerCase() === '/pdta' || tokens[0]?.toLowerCase() === 'pdta') tokens.shift();
   const head = VERBS[(tokens[0] ?? '').toLowerCase()];
@@ -115,8 +143,13 @@ export function parseFollowupCommand(text: string, rules: ScheduleRules, today: 
   for (let i = 0; i < tokens.length; i += 1) {
     const token = tokens[i]!;
     const word = token.toLowerCase().replace(/['’]$/, '');
-    // "da" is a start-date keyword only when a date follows ("terapia x da 10/01/2026").
-    const slot = SLOTS[word] ?? (word === 'da' && parseUserDate(tokens[i + 1] ?? '') !== null ? 'since' : undefined);
+    // "da" is a start-date keyword only when a date follows ("terapia x da 10/01/2026"); "last"
+    // is the last administration unless exams follow ("last exams 2026-03-01").
+    const next = (tokens[i + 1] ?? '').toLowerCase();
+    const slot =
+      SLOTS[word] ??
+      (word === 'da' && parseUserDate(next) !== null ? 'since' : undefined) ??
+      (word === 'last' && !EXAM_WORDS.has(next) ? 'last' : undefined);
     if (slot !== undefined) {
       if (slots[slot] !== undefined) {
         return fail(lang, [problem('command', `«${token}» compare due volte`, `"${token}" appears twice`)]);
@@ -144,6 +177,11 @@ export function parseFollowupCommand(text: string, rules: ScheduleRules, today: 
       problem('therapy', `«dal» senza terapia: ${USAGE.it[verb]}`, `"since" without a therapy: ${USAGE.en[verb]}`),
     ]);
   }
+  if (slots.last !== undefined && slots.therapy === undefined) {
+    return fail(lang, [
+      problem('therapy', `«ultima» senza terapia: ${USAGE.it[verb]}`, `"last given" without a therapy: ${USAGE.en[verb]}`),
+    ]);
+  }
 
   if (verb === 'enrol') {
     if (slots.exams === undefined) {
@@ -156,16 +194,23 @@ export function parseFollowupCommand(text: string, rules: ScheduleRules, today: 
       ]);
     }
     const checked = validateEnrolment(
-      { code, lastExams: value('exams') ?? '', therapy: value('therapy') ?? null, therapySince: value('since') ?? null },
+      {
+        code,
+        lastExams: value('exams') ?? '',
+        therapy: value('therapy') ?? null,
+        therapyLastGiven: value('last') ?? null,
+        therapySince: value('since') ?? null,
+      },
       rules,
       today,
+      (candidate) => checkPatientCode(candidate, format),
     );
     if (!checked.ok) return fail(lang, checked.problems);
     return { ok: true, command: { kind: 'enrol', lang, request: checked.value, notes: checked.notes } };
   }
 
   const problems: Problem[] = [];
-  const codeCheck = checkPatientCode(code);
+  const codeCheck = checkPatientCode(code, format, 'lookup');
   if (!codeCheck.ok) problems.push({ field: 'code', message: codeCheck.reason });
   const changes: PatientChanges = {};
   const notes: Localized[] = [];
@@ -176,7 +221,7 @@ export function parseFollowupCommand(text: string, rules: ScheduleRules, today: 
     else problems.push(checked.problem);
   }
   if (slots.therapy !== undefined) {
-    const checked = validateTherapy(value('therapy') ?? '', value('since') ?? null, rules, today);
+    const checked = validateTherapy(value('therapy') ?? '', { lastGiven: value('last') ?? null, since: value('since') ?? null }, rules, today);
     if (checked.ok) {
       changes.therapy = checked.value;
       notes.push(...checked.notes);
@@ -197,14 +242,14 @@ export type EnrolmentParse =
  * Parses "iscrivi …" / "enrol …" only. Text that is not an enrolment command comes back as an
  * error too (with the usage), since the caller asked for an enrolment.
  */
-export function parseEnrolmentCommand(text: string, rules: ScheduleRules, today: IsoDate): EnrolmentParse {
-  const parsed = parseFollowupCommand(text, rules, today);
+export function parseEnrolmentCommand(text: string, rules: ScheduleRules, today: IsoDate, format: PseudonymFormat = DEFAULT_PSEUDONYM_FORMAT): EnrolmentParse {
+  const parsed = parseFollowupCommand(text, rules, today, format);
   if (parsed !== null && !parsed.ok) return parsed;
   if (parsed?.command.kind === 'enrol') {
     const { lang, request, notes } = parsed.command;
     return { ok: true, lang, request, notes };
   }
-  const lang: Lang = parsed?.command.lang ?? (/\b(enrol|enroll|exams?|therapy|since)\b/i.test(text) ? 'en' : 'it');
+  const lang: Lang = parsed?.command.lang ?? (/\b(enrol|enroll|exams?|therapy|since|given)\b/i.test(text) ? 'en' : 'it');
   const problems = [problem('command', `non è un comando di iscrizione: ${USAGE.it.enrol}`, `not an enrolment command: ${USAGE.en.enrol}`)];
   return { ok: false, lang, problems, error: describeProblems(problems, lang) };
 }

@@ -1,11 +1,12 @@
 /**
  * What a coordinator gives to enrol a patient, checked once for every way in (chat command,
  * Slack modal, Teams card, CSV import): a pseudonymous code, the date of the last exams, and the
- * current therapy with its start date. Every problem is reported, not just the first, each with
+ * current therapy with the date of its last administration (what the next one counts from) and,
+ * optionally, its start (shown only). Every problem is reported, not just the first, each with
  * the field and a reason in both languages.
  */
 import type { Localized } from '../content/schema.js';
-import { checkPatientCode } from './codes.js';
+import { checkPatientCode, type CodeCheck } from './codes.js';
 import { parseUserDate, type IsoDate } from './dates.js';
 import type { Problem } from './errors.js';
 import type { ScheduleRules } from './rules.js';
@@ -16,6 +17,9 @@ export interface EnrolmentInput {
   lastExams: string;
   /** A therapy name, synonym or id as typed; empty, null, "nessuna" or "none" for none. */
   therapy?: string | null;
+  /** The last administration of the therapy: required for a therapy the PDTA gives an interval for. */
+  therapyLastGiven?: string | null;
+  /** The therapy's start: optional, shown only. */
   therapySince?: string | null;
 }
 
@@ -82,26 +86,51 @@ const LABELS = {
   code: { it: 'codice paziente', en: 'patient code' },
   lastExams: { it: 'data degli ultimi esami', en: 'date of the last exams' },
   therapy: { it: 'terapia', en: 'therapy' },
+  therapyLastGiven: { it: 'ultima somministrazione', en: 'last administration' },
   therapySince: { it: 'inizio della terapia', en: 'therapy start date' },
 } as const;
+
+function blank(text: string | null | undefined): text is null | undefined | '' {
+  return text === null || text === undefined || text.trim() === '';
+}
+
+/**
+ * Why a therapy with an interval needs its last administration, naming the field the way in
+ * (chat keyword, form field, CSV column) asked for it. `sinceGiven`: the coordinator gave only the
+ * start, which the schedule used to count from and no longer does.
+ */
+export function lastGivenMissing(sinceGiven: boolean): Problem {
+  return {
+    field: 'therapy_last_given',
+    message: sinceGiven
+      ? {
+          it: 'manca la data dell’ultima somministrazione (es. terapia neridronato ultima 2026-11-10; colonna CSV therapy_last_given): la prossima si conta da quella, non dall’inizio della terapia («dal»), così una somministrazione saltata risulta scaduta',
+          en: 'the date of the last administration is missing (e.g. therapy neridronate last given 2026-11-10; CSV column therapy_last_given): the next one counts from it, not from the therapy start ("since"), so a missed administration shows as overdue',
+        }
+      : {
+          it: 'manca la data dell’ultima somministrazione (es. terapia neridronato ultima 2026-11-10; colonna CSV therapy_last_given): la prossima si conta da quella',
+          en: 'the date of the last administration is missing (e.g. therapy neridronate last given 2026-11-10; CSV column therapy_last_given): the next one counts from it',
+        },
+  };
+}
 
 /** The therapy part alone (also used when a coordinator changes only the therapy). */
 export function validateTherapy(
   therapy: string | null | undefined,
-  since: string | null | undefined,
+  dates: { lastGiven?: string | null | undefined; since?: string | null | undefined },
   rules: ScheduleRules,
   today: IsoDate,
 ): Validated<TherapyOnRecord | null> {
   if (isNoTherapy(therapy)) {
-    if (since !== null && since !== undefined && since.trim() !== '') {
+    if (!blank(dates.lastGiven) || !blank(dates.since)) {
       return {
         ok: false,
         problems: [
           {
             field: 'therapy',
             message: {
-              it: 'c’è una data di inizio ma nessuna terapia: indica quale (es. terapia neridronato dal 2026-01-10)',
-              en: 'there is a start date but no therapy: say which (e.g. therapy neridronate since 2026-01-10)',
+              it: 'c’è una data di somministrazione o di inizio ma nessuna terapia: indica quale (es. terapia neridronato ultima 2026-11-10)',
+              en: 'there is an administration or start date but no therapy: say which (e.g. therapy neridronate last given 2026-11-10)',
             },
           },
         ],
@@ -121,29 +150,45 @@ export function validateTherapy(
       },
     });
   }
-  let sinceOn: IsoDate | null = null;
-  if (since === null || since === undefined || since.trim() === '') {
+  const date = (text: string | null | undefined, field: 'therapy_last_given' | 'therapy_since', label: Localized): IsoDate | null | 'invalid' => {
+    if (blank(text)) return null;
+    const checked = checkPastDate(text, field, label, today);
+    if (checked.ok) return checked.date;
+    problems.push(checked.problem);
+    return 'invalid';
+  };
+  const lastGivenOn = date(dates.lastGiven, 'therapy_last_given', LABELS.therapyLastGiven);
+  const sinceOn = date(dates.since, 'therapy_since', LABELS.therapySince);
+  const rhythm = found === undefined ? undefined : rules.therapy(found.id);
+  // Only a therapy with an interval is scheduled, so only there is the last administration needed.
+  if (rhythm?.kind === 'rhythm' && lastGivenOn === null) problems.push(lastGivenMissing(sinceOn !== null));
+  if (lastGivenOn !== null && lastGivenOn !== 'invalid' && sinceOn !== null && sinceOn !== 'invalid' && lastGivenOn < sinceOn) {
     problems.push({
-      field: 'therapy_since',
+      field: 'therapy_last_given',
       message: {
-        it: 'manca da quando il paziente fa la terapia (es. terapia neridronato dal 2026-01-10)',
-        en: 'say since when the patient is on the therapy (e.g. therapy neridronate since 2026-01-10)',
+        it: `l’ultima somministrazione (${lastGivenOn}) è prima dell’inizio della terapia (${sinceOn}): controlla le date`,
+        en: `the last administration (${lastGivenOn}) is before the therapy started (${sinceOn}): check the dates`,
       },
     });
-  } else {
-    const checked = checkPastDate(since, 'therapy_since', LABELS.therapySince, today);
-    if (checked.ok) sinceOn = checked.date;
-    else problems.push(checked.problem);
   }
-  if (problems.length > 0 || found === undefined || sinceOn === null) return { ok: false, problems };
-  const rhythm = rules.therapy(found.id);
+  if (problems.length > 0 || found === undefined || lastGivenOn === 'invalid' || sinceOn === 'invalid') return { ok: false, problems };
   const notes = rhythm?.kind === 'none' ? [rhythm.reason] : [];
-  return { ok: true, value: { therapyId: found.id, since: sinceOn }, notes };
+  return { ok: true, value: { therapyId: found.id, lastGivenOn, since: sinceOn }, notes };
 }
 
-export function validateEnrolment(input: EnrolmentInput, rules: ScheduleRules, today: IsoDate): Validated<EnrolmentRequest> {
+/**
+ * `checkCode` checks the code for an enrolment: by default against the strict PSEUDONYM_PATTERN
+ * default; the service passes the site's format (and, in an import, lets codes already enrolled
+ * through).
+ */
+export function validateEnrolment(
+  input: EnrolmentInput,
+  rules: ScheduleRules,
+  today: IsoDate,
+  checkCode: (code: string) => CodeCheck = (code) => checkPatientCode(code),
+): Validated<EnrolmentRequest> {
   const problems: Problem[] = [];
-  const code = checkPatientCode(input.code);
+  const code = checkCode(input.code);
   if (!code.ok) {
     problems.push({ field: 'code', message: { it: `${LABELS.code.it}: ${code.reason.it}`, en: `${LABELS.code.en}: ${code.reason.en}` } });
   }
@@ -158,7 +203,7 @@ export function validateEnrolment(input: EnrolmentInput, rules: ScheduleRules, t
     if (checked.ok) lastExamsOn = checked.date;
     else problems.push(checked.problem);
   }
-  const therapy = validateTherapy(input.therapy, input.therapySince, rules, today);
+  const therapy = validateTherapy(input.therapy, { lastGiven: input.therapyLastGiven, since: input.therapySince }, rules, today);
   if (!therapy.ok) problems.push(...therapy.problems);
   if (problems.length > 0 || !code.ok || lastExamsOn === null || !therapy.ok) return { ok: false, problems };
   return { ok: true, value: { code: code.code, lastExamsOn, therapy: therapy.value }, notes: therapy.notes };

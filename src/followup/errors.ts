@@ -16,7 +16,7 @@ export type FollowupErrorCode =
 
 /** What is wrong with one field of a request, in both languages. */
 export interface Problem {
-  field: 'code' | 'last_exams' | 'therapy' | 'therapy_since' | 'date' | 'command' | 'csv';
+  field: 'code' | 'last_exams' | 'therapy' | 'therapy_last_given' | 'therapy_since' | 'date' | 'command' | 'csv';
   message: Localized;
 }
 

@@ -29,7 +29,7 @@ export { startDispatcher, createDispatcher, type DispatcherOptions, type Running
 export { ReminderDeliveryError, type ReminderTransport, type OutboundReminder } from './transport.js';
 export { createSlackReminderTransport, REMINDER_EVENT_TYPE } from './slackTransport.js';
 export { createTeamsReminderTransport, type SendProactive } from './teamsTransport.js';
-export { coordinatorPredicate, scheduleSettingsFromConfig, type CoordinatorPredicate, type Clock } from './settings.js';
+export { coordinatorPredicate, pseudonymFormatFromConfig, scheduleSettingsFromConfig, type CoordinatorPredicate, type Clock } from './settings.js';
 export { slackChannelMembership, type SlackChannelMembershipOptions } from './slackMembership.js';
 export { FollowupChat, type ChatOutcome } from './chat.js';
 export { SPECIALIST_VISITS_NOTE } from './rules.js';

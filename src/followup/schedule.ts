@@ -2,9 +2,10 @@
  * Due dates and reminder days. Pure: dates in, dates out; the caller says what "today" is.
  *
  * - A follow-up exam is due its interval after the last exams (or after it was last done).
- * - A therapy is due every `everyMonths` from the day it started: the first such date on or after
- *   enrolment (an administration that fell before the patient was enrolled is taken as given; a
- *   coordinator who knows otherwise enrols with the date of the last administration instead).
+ * - A therapy's next administration is due `everyMonths` after the last one, exactly as an exam is
+ *   due after the last exams: if that date has passed, the administration is overdue and prompted
+ *   at once. (It used to count from the therapy's start and skip an administration due before
+ *   enrolment, so a missed infusion was never prompted: issue #18, docs/followup.md.)
  * - The first reminder goes out `leadDays` before the due date; an item not done by its due date is
  *   prompted again every `overdueEveryDays` until it is done or marked not applicable.
  */
@@ -38,7 +39,15 @@ export const DEFAULT_SCHEDULE_SETTINGS: ScheduleSettings = {
 
 export interface TherapyOnRecord {
   therapyId: string;
-  since: IsoDate;
+  /**
+   * The last administration, which the next one counts from. Required for a therapy the PDTA
+   * gives an interval for; null only for one without (acetazolamide…) or a patient enrolled
+   * before the registry asked for it (their schedule was counted from the start; see
+   * `needsLastGiven`).
+   */
+  lastGivenOn: IsoDate | null;
+  /** When the therapy started: shown, never counted from. */
+  since: IsoDate | null;
 }
 
 export interface PlannedItem {
@@ -53,12 +62,12 @@ export function examDue(rule: ScheduleRule, lastOn: IsoDate): PlannedItem {
   return { ruleId: rule.id, anchorOn: lastOn, dueOn: addMonths(lastOn, rule.everyMonths) };
 }
 
-/** The first administration on or after `today` of a therapy given every `everyMonths` since `since`. */
-export function therapyDue(rule: ScheduleRule, since: IsoDate, today: IsoDate): PlannedItem {
-  let k = 1;
-  // Counted from the anchor each time (since + k·n months), so a 31st never drifts to the 28th.
-  while (addMonths(since, k * rule.everyMonths) < today) k += 1;
-  return { ruleId: rule.id, anchorOn: since, dueOn: addMonths(since, k * rule.everyMonths) };
+/**
+ * The administration due after the last one on `lastGivenOn`, whether or not that date has passed:
+ * one already past is overdue, and the planner prompts it at its next pass.
+ */
+export function therapyDue(rule: ScheduleRule, lastGivenOn: IsoDate): PlannedItem {
+  return { ruleId: rule.id, anchorOn: lastGivenOn, dueOn: addMonths(lastGivenOn, rule.everyMonths) };
 }
 
 /** After an item is done on `doneOn`, the next one counts from that day. */
@@ -67,13 +76,9 @@ export function nextAfterDone(rule: ScheduleRule, doneOn: IsoDate): PlannedItem 
 }
 
 /** Every item an enrolment puts on the schedule: each follow-up exam, and the therapy if it has a rhythm. */
-export function planEnrolment(
-  rules: ScheduleRules,
-  enrolment: { lastExamsOn: IsoDate; therapy: TherapyOnRecord | null },
-  today: IsoDate,
-): PlannedItem[] {
+export function planEnrolment(rules: ScheduleRules, enrolment: { lastExamsOn: IsoDate; therapy: TherapyOnRecord | null }): PlannedItem[] {
   const items = planExams(rules, enrolment.lastExamsOn);
-  const therapy = planTherapy(rules, enrolment.therapy, today);
+  const therapy = planTherapy(rules, enrolment.therapy);
   return therapy === null ? items : [...items, therapy];
 }
 
@@ -81,10 +86,25 @@ export function planExams(rules: ScheduleRules, lastExamsOn: IsoDate): PlannedIt
   return rules.exams.map((rule) => examDue(rule, lastExamsOn));
 }
 
-export function planTherapy(rules: ScheduleRules, therapy: TherapyOnRecord | null, today: IsoDate): PlannedItem | null {
+/**
+ * The therapy's next administration, or null for no therapy or one without an interval. A therapy
+ * with an interval and no last administration is a caller's mistake (the validators refuse it):
+ * thrown rather than silently left without reminders.
+ */
+export function planTherapy(rules: ScheduleRules, therapy: TherapyOnRecord | null): PlannedItem | null {
   if (therapy === null) return null;
   const rhythm = rules.therapy(therapy.therapyId);
-  return rhythm?.kind === 'rhythm' ? therapyDue(rhythm.rule, therapy.since, today) : null;
+  if (rhythm?.kind !== 'rhythm') return null;
+  if (therapy.lastGivenOn === null) throw new Error(`${therapy.therapyId}: the last administration is needed to schedule the next`);
+  return therapyDue(rhythm.rule, therapy.lastGivenOn);
+}
+
+/**
+ * True for a therapy on record whose schedule cannot be trusted to prompt a missed administration:
+ * one with an interval but no last administration (enrolled before the registry asked for it).
+ */
+export function needsLastGiven(rules: ScheduleRules, therapy: TherapyOnRecord | null): boolean {
+  return therapy !== null && therapy.lastGivenOn === null && rules.therapy(therapy.therapyId)?.kind === 'rhythm';
 }
 
 /** The day of an item's first reminder: `leadDays` before it is due. */

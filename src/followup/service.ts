@@ -19,15 +19,16 @@ import {
 } from '../store/followupRegistry.js';
 import { ReminderOutbox } from '../store/reminderOutbox.js';
 import type { PatientChanges } from './command.js';
-import { checkPatientCode } from './codes.js';
+import { checkPatientCode, DEFAULT_PSEUDONYM_FORMAT, type CodeCheck, type PseudonymFormat } from './codes.js';
 import { formatCsv, parseCsv, CsvError } from './csv.js';
 import { addDays, dateInZone, isIsoDate, maxDate, type IsoDate } from './dates.js';
-import { describeProblems, validateEnrolment, type EnrolmentInput, type EnrolmentRequest } from './enrolment.js';
+import { describeProblems, isNoTherapy, validateEnrolment, type EnrolmentInput, type EnrolmentRequest } from './enrolment.js';
 import { FollowupError, type Problem } from './errors.js';
 import { scheduleRules, type RuleKind, type ScheduleRules } from './rules.js';
 import {
   DEFAULT_SCHEDULE_SETTINGS,
   firstReminderOn,
+  needsLastGiven,
   nextAfterDone,
   planExams,
   planTherapy,
@@ -67,6 +68,8 @@ export interface ImportLine {
   /** For "changed": which fields, from what to what. */
   changes?: AuditChanges;
   problems?: Problem[];
+  /** What the import took for granted on this line (therapy_since read as the last administration). */
+  assumed?: Localized[];
 }
 
 export interface ImportReport {
@@ -83,6 +86,7 @@ export interface ExportRow {
   code: string;
   lastExamsOn: IsoDate;
   therapy: string;
+  therapyLastGivenOn: IsoDate | '';
   therapySince: IsoDate | '';
   nextDueOn: IsoDate | '';
   nextDue: string;
@@ -94,9 +98,30 @@ export interface FollowupServiceDeps {
   isCoordinator: CoordinatorPredicate;
   clock?: Clock;
   settings?: Partial<ScheduleSettings>;
+  /** The site's code format (PSEUDONYM_PATTERN, pseudonymFormatFromConfig); the strict default otherwise. */
+  codeFormat?: PseudonymFormat;
 }
 
-export const CSV_COLUMNS = ['code', 'last_exams', 'therapy', 'therapy_since'] as const;
+export const CSV_COLUMNS = ['code', 'last_exams', 'therapy', 'therapy_last_given', 'therapy_since'] as const;
+
+export interface ImportOptions {
+  dryRun: boolean;
+  /**
+   * Read therapy_since as the last administration on lines that give no therapy_last_given (a CSV
+   * written before that column existed), each such line saying so in the report. Without it those
+   * lines are refused: the next administration counts from the last one, never from the start.
+   * The CLI's --since-is-last-given.
+   */
+  sinceIsLastGiven?: boolean;
+}
+
+/** What a patient enrolled before the last administration was asked for is told (see needsLastGiven). */
+function lastGivenNote(code: string, name: Localized): Localized {
+  return {
+    it: `Ultima somministrazione di ${name.it} non registrata: la scadenza è stata contata dall’inizio della terapia e una somministrazione saltata prima dell’iscrizione non viene segnalata. Indicala: «aggiorna ${code} terapia ${name.it.toLowerCase()} ultima <data>».`,
+    en: `Last administration of ${name.en} not on record: the due date was counted from the therapy start, and an administration missed before enrolment is not prompted. Record it: "update ${code} therapy ${name.en.toLowerCase()} last given <date>".`,
+  };
+}
 
 const NOT_COORDINATOR: Localized = {
   it: 'solo i coordinatori del percorso possono iscrivere pazienti o modificare il registro dei follow-up',
@@ -112,12 +137,23 @@ function isUniqueViolation(error: unknown): boolean {
 }
 
 function therapyKey(t: TherapyOnRecord | null): string {
-  return t === null ? '' : `${t.therapyId}@${t.since}`;
+  return t === null ? '' : `${t.therapyId}@${t.lastGivenOn ?? ''}@${t.since ?? ''}`;
+}
+
+/** The audit's view of a therapy change: which drug, its last administration, its start (the fields that changed). */
+function therapyChanges(from: TherapyOnRecord | null, to: TherapyOnRecord | null): AuditChanges {
+  const fields: AuditChanges = {
+    therapy_id: { from: from?.therapyId ?? null, to: to?.therapyId ?? null },
+    therapy_last_given: { from: from?.lastGivenOn ?? null, to: to?.lastGivenOn ?? null },
+    therapy_since: { from: from?.since ?? null, to: to?.since ?? null },
+  };
+  return Object.fromEntries(Object.entries(fields).filter(([, c]) => c.from !== c.to));
 }
 
 export class FollowupService {
   readonly rules: ScheduleRules;
   readonly settings: ScheduleSettings;
+  readonly codeFormat: PseudonymFormat;
   private readonly db: Kysely<Database>;
   private readonly clock: Clock;
   private readonly coordinator: CoordinatorPredicate;
@@ -127,6 +163,7 @@ export class FollowupService {
     this.rules = scheduleRules(deps.content);
     this.settings = { ...DEFAULT_SCHEDULE_SETTINGS, ...deps.settings };
     this.clock = deps.clock ?? systemClock;
+    this.codeFormat = deps.codeFormat ?? DEFAULT_PSEUDONYM_FORMAT;
     this.coordinator = deps.isCoordinator;
   }
 
@@ -135,9 +172,15 @@ export class FollowupService {
     return dateInZone(this.clock(), this.settings.timeZone);
   }
 
+  /** Whether a therapy as typed is one the PDTA gives an interval for (so it needs a last administration). */
+  private hasInterval(therapy: string): boolean {
+    const found = this.rules.findTherapy(therapy);
+    return found !== undefined && this.rules.therapy(found.id)?.kind === 'rhythm';
+  }
+
   /** Checks an enrolment as typed into a form (Slack modal, Teams card) without writing. */
   validate(input: EnrolmentInput): ReturnType<typeof validateEnrolment> {
-    return validateEnrolment(input, this.rules, this.today());
+    return validateEnrolment(input, this.rules, this.today(), (code) => checkPatientCode(code, this.codeFormat));
   }
 
   /**
@@ -180,6 +223,7 @@ export class FollowupService {
       const name = rhythm?.kind === 'rhythm' ? rhythm.rule.name : rhythm?.kind === 'none' ? rhythm.therapy.name : unknownName(patient.therapy.therapyId);
       therapy = { ...patient.therapy, name };
       if (rhythm?.kind === 'none') notes.push(rhythm.reason);
+      if (needsLastGiven(this.rules, patient.therapy)) notes.push(lastGivenNote(patient.code, name));
     }
     return {
       code: patient.code,
@@ -219,10 +263,12 @@ export class FollowupService {
         code: request.code,
         lastExams: request.lastExamsOn,
         therapy: request.therapy?.therapyId ?? null,
+        therapyLastGiven: request.therapy?.lastGivenOn ?? null,
         therapySince: request.therapy?.since ?? null,
       },
       this.rules,
       this.today(),
+      (code) => checkPatientCode(code, this.codeFormat),
     );
     if (!checked.ok) throw invalid(checked.problems);
     return checked.value;
@@ -234,14 +280,13 @@ export class FollowupService {
     actor: string,
     now: Date,
   ): Promise<{ items: ItemRecord[]; entry: AuditEntry[] }> {
-    const today = this.today();
     await registry.insertPatients(
       requests.map((r) => ({ code: r.code, lastExamsOn: r.lastExamsOn, therapy: r.therapy, enrolledAt: now })),
     );
     const planned: NewItem[] = [];
     for (const r of requests) {
       for (const p of planExams(this.rules, r.lastExamsOn)) planned.push({ patientCode: r.code, ...p });
-      const t = planTherapy(this.rules, r.therapy, today);
+      const t = planTherapy(this.rules, r.therapy);
       if (t !== null) planned.push({ patientCode: r.code, ...t });
     }
     const items = await registry.insertItems(planned, now);
@@ -255,8 +300,7 @@ export class FollowupService {
       itemId: null,
       changes: {
         last_exams_on: { from: null, to: r.lastExamsOn },
-        therapy_id: { from: null, to: r.therapy?.therapyId ?? null },
-        therapy_since: { from: null, to: r.therapy?.since ?? null },
+        ...therapyChanges(null, r.therapy),
         ...dueChanges(byCode.get(r.code) ?? []),
       },
     }));
@@ -266,7 +310,7 @@ export class FollowupService {
   /** Changes the last-exams date and/or the therapy, and re-plans what they drive. */
   async update(actor: string, code: string, changes: PatientChanges): Promise<PatientView> {
     await this.authorize(actor);
-    const checkedCode = checkPatientCode(code);
+    const checkedCode = checkPatientCode(code, this.codeFormat, 'lookup');
     if (!checkedCode.ok) throw invalid([{ field: 'code', message: checkedCode.reason }]);
     const today = this.today();
     this.checkChanges(changes, today);
@@ -283,11 +327,18 @@ export class FollowupService {
       problems.push({ field: 'last_exams', message: { it: 'data degli ultimi esami non valida o futura', en: 'the last exams date is invalid or in the future' } });
     }
     if (changes.therapy) {
-      const rhythm = this.rules.therapy(changes.therapy.therapyId);
+      const { therapyId, lastGivenOn, since } = changes.therapy;
+      const rhythm = this.rules.therapy(therapyId);
       if (rhythm === undefined) {
-        problems.push({ field: 'therapy', message: { it: `${changes.therapy.therapyId}: non coperta da questo PDTA`, en: `${changes.therapy.therapyId}: not covered by this PDTA` } });
+        problems.push({ field: 'therapy', message: { it: `${therapyId}: non coperta da questo PDTA`, en: `${therapyId}: not covered by this PDTA` } });
       }
-      if (!isIsoDate(changes.therapy.since) || changes.therapy.since > today) {
+      if (rhythm?.kind === 'rhythm' && lastGivenOn === null) {
+        problems.push({ field: 'therapy_last_given', message: { it: 'manca l’ultima somministrazione della terapia', en: 'the therapy’s last administration is missing' } });
+      }
+      if (lastGivenOn !== null && (!isIsoDate(lastGivenOn) || lastGivenOn > today)) {
+        problems.push({ field: 'therapy_last_given', message: { it: 'ultima somministrazione non valida o futura', en: 'the last administration is invalid or in the future' } });
+      }
+      if (since !== null && (!isIsoDate(since) || since > today)) {
         problems.push({ field: 'therapy_since', message: { it: 'inizio della terapia non valido o futuro', en: 'the therapy start date is invalid or in the future' } });
       }
     }
@@ -318,11 +369,10 @@ export class FollowupService {
       for (const p of planExams(this.rules, lastExamsOn)) planned.push({ patientCode: code, ...p });
     }
     if (therapyKey(therapy) !== therapyKey(patient.therapy)) {
-      audit.therapy_id = { from: patient.therapy?.therapyId ?? null, to: therapy?.therapyId ?? null };
-      audit.therapy_since = { from: patient.therapy?.since ?? null, to: therapy?.since ?? null };
+      Object.assign(audit, therapyChanges(patient.therapy, therapy));
       const oldTherapy = patient.therapy?.therapyId;
       superseded.push(...live.filter((i) => i.ruleId === oldTherapy));
-      const t = planTherapy(this.rules, therapy, this.today());
+      const t = planTherapy(this.rules, therapy);
       if (t !== null) planned.push({ patientCode: code, ...t });
     }
     if (Object.keys(audit).length === 0) {
@@ -397,16 +447,30 @@ export class FollowupService {
       const rule = this.rules.rule(item.ruleId);
       // A rule no longer in content/ (a therapy taken out of the PDTA) schedules nothing further.
       const [next] = rule === undefined ? [] : await registry.insertItems([{ patientCode: item.patientCode, ...nextAfterDone(rule, on) }], now);
+      const lastGiven = await this.recordAdministration(registry, item, on, now);
       await settleItem(registry, {
         at: now,
         actor,
         action: 'done',
         patientCode: item.patientCode,
         itemId,
-        changes: { status: { from: item.status, to: 'done' }, done_on: { from: null, to: on }, ...(next ? dueChanges([next]) : {}) },
+        changes: { status: { from: item.status, to: 'done' }, done_on: { from: null, to: on }, ...lastGiven, ...(next ? dueChanges([next]) : {}) },
       });
       return { done: this.itemView(done), next: next ? this.itemView(next) : null };
     });
+  }
+
+  /**
+   * An administration of the patient's current therapy marked done becomes their last
+   * administration on record, so the export (and a re-import of it) and a later edit count from it.
+   */
+  private async recordAdministration(registry: FollowupRegistry, item: ItemRecord, on: IsoDate, now: Date): Promise<AuditChanges> {
+    const patient = await registry.getPatient(item.patientCode, { forUpdate: true });
+    const therapy = patient?.therapy;
+    if (patient === undefined || therapy === null || therapy === undefined || therapy.therapyId !== item.ruleId) return {};
+    if (therapy.lastGivenOn !== null && therapy.lastGivenOn >= on) return {};
+    await registry.updatePatient(patient.code, { lastExamsOn: patient.lastExamsOn, therapy: { ...therapy, lastGivenOn: on } }, now);
+    return { therapy_last_given: { from: therapy.lastGivenOn, to: on } };
   }
 
   /** "Snooze": no reminder for `snoozeDays` (7); never later than the first reminder would be. */
@@ -441,7 +505,7 @@ export class FollowupService {
 
   /** Every patient (or one) with their open and booked items. Reading needs no coordinator role. */
   async list(options: { code?: string } = {}): Promise<PatientView[]> {
-    const code = options.code === undefined ? undefined : checkPatientCode(options.code);
+    const code = options.code === undefined ? undefined : checkPatientCode(options.code, this.codeFormat, 'lookup');
     if (code !== undefined && !code.ok) throw invalid([{ field: 'code', message: code.reason }]);
     const rows = await new FollowupRegistry(this.db).listPatients(code === undefined ? {} : { code: code.code });
     return rows.map((p) => this.patientView(p, p.items));
@@ -455,6 +519,7 @@ export class FollowupService {
         code: p.code,
         lastExamsOn: p.lastExamsOn,
         therapy: p.therapy?.name.it ?? '',
+        therapyLastGivenOn: p.therapy?.lastGivenOn ?? '',
         therapySince: p.therapy?.since ?? '',
         nextDueOn: next?.dueOn ?? '',
         nextDue: next?.ruleId ?? '',
@@ -466,7 +531,7 @@ export class FollowupService {
     const rows = await this.export();
     return formatCsv(
       [...CSV_COLUMNS, 'next_due_on', 'next_due'],
-      rows.map((r) => [r.code, r.lastExamsOn, r.therapy, r.therapySince, r.nextDueOn, r.nextDue]),
+      rows.map((r) => [r.code, r.lastExamsOn, r.therapy, r.therapyLastGivenOn, r.therapySince, r.nextDueOn, r.nextDue]),
     );
   }
 
@@ -484,12 +549,12 @@ export class FollowupService {
   }
 
   /**
-   * Imports a CSV (code,last_exams,therapy,therapy_since): new codes are enrolled, known ones
-   * updated, identical ones left alone, invalid lines refused with the reason. A dry run reports
-   * the same lines and writes nothing. The lines that can be applied are applied in one
-   * transaction (a re-run after fixing the refused lines changes nothing else).
+   * Imports a CSV (code,last_exams,therapy,therapy_last_given,therapy_since): new codes are
+   * enrolled, known ones updated, identical ones left alone, invalid lines refused with the
+   * reason. A dry run reports the same lines and writes nothing. The lines that can be applied are
+   * applied in one transaction (a re-run after fixing the refused lines changes nothing else).
    */
-  async importCsv(actor: string, csv: string, options: { dryRun: boolean }): Promise<ImportReport> {
+  async importCsv(actor: string, csv: string, options: ImportOptions): Promise<ImportReport> {
     if (!options.dryRun) await this.authorize(actor);
     let table;
     try {
@@ -499,7 +564,7 @@ export class FollowupService {
       throw error;
     }
     const index = new Map(table.header.map((h, i) => [h, i]));
-    const missing = CSV_COLUMNS.filter((c) => c !== 'therapy' && c !== 'therapy_since' && !index.has(c));
+    const missing = CSV_COLUMNS.filter((c) => (c === 'code' || c === 'last_exams') && !index.has(c));
     if (missing.length > 0) {
       throw invalid([
         {
@@ -519,21 +584,40 @@ export class FollowupService {
     const lines: ImportLine[] = [];
     const valid: Array<{ line: ImportLine; request: EnrolmentRequest }> = [];
     const seen = new Map<string, number>();
+    // A code already enrolled (perhaps under an earlier PSEUDONYM_PATTERN) is an update: the site's
+    // format is for new codes. The detectors apply to every line.
+    const registry = new FollowupRegistry(this.db);
+    const lookups = table.records.map((r) => checkPatientCode(cell(r.cells, 'code'), this.codeFormat, 'lookup'));
+    const existing = await registry.getPatients([...new Set(lookups.flatMap((c) => (c.ok ? [c.code] : [])))]);
+    const checkCode = (code: string): CodeCheck => {
+      const lookup = checkPatientCode(code, this.codeFormat, 'lookup');
+      return lookup.ok && existing.has(lookup.code) ? lookup : checkPatientCode(code, this.codeFormat);
+    };
     for (const record of table.records) {
+      const therapy = cell(record.cells, 'therapy');
+      const since = cell(record.cells, 'therapy_since');
+      let lastGiven = cell(record.cells, 'therapy_last_given');
+      const assumed: Localized[] = [];
+      // The old file format gave only the therapy's start: read as the last administration only
+      // when the coordinator says so, and then said on the line.
+      if (options.sinceIsLastGiven === true && lastGiven === '' && since !== '' && !isNoTherapy(therapy) && this.hasInterval(therapy)) {
+        lastGiven = since;
+        assumed.push({
+          it: `therapy_since ${since} letto come ultima somministrazione (--since-is-last-given)`,
+          en: `therapy_since ${since} read as the last administration (--since-is-last-given)`,
+        });
+      }
       const checked = validateEnrolment(
-        {
-          code: cell(record.cells, 'code'),
-          lastExams: cell(record.cells, 'last_exams'),
-          therapy: cell(record.cells, 'therapy'),
-          therapySince: cell(record.cells, 'therapy_since'),
-        },
+        { code: cell(record.cells, 'code'), lastExams: cell(record.cells, 'last_exams'), therapy, therapyLastGiven: lastGiven, therapySince: since },
         this.rules,
         today,
+        checkCode,
       );
       if (!checked.ok) {
         // The code is echoed only when it is one: a refused name must not reach the report.
-        const code = checkPatientCode(cell(record.cells, 'code'));
-        lines.push({ line: record.line, code: code.ok ? code.code : null, outcome: 'refused', problems: checked.problems });
+        const code = checkCode(cell(record.cells, 'code'));
+        const problems = checked.problems.map((p) => (p.field === 'therapy_last_given' && lastGiven === '' ? importLastGivenMissing(since !== '') : p));
+        lines.push({ line: record.line, code: code.ok ? code.code : null, outcome: 'refused', problems });
         continue;
       }
       const earlier = seen.get(checked.value.code);
@@ -552,22 +636,17 @@ export class FollowupService {
         continue;
       }
       seen.set(checked.value.code, record.line);
-      const line: ImportLine = { line: record.line, code: checked.value.code, outcome: 'added' };
+      const line: ImportLine = { line: record.line, code: checked.value.code, outcome: 'added', ...(assumed.length > 0 ? { assumed } : {}) };
       lines.push(line);
       valid.push({ line, request: checked.value });
     }
 
-    const registry = new FollowupRegistry(this.db);
-    const existing = await registry.getPatients(valid.map((v) => v.request.code));
     for (const { line, request } of valid) {
       const known = existing.get(request.code);
       if (known === undefined) continue;
       const changes: AuditChanges = {};
       if (known.lastExamsOn !== request.lastExamsOn) changes.last_exams_on = { from: known.lastExamsOn, to: request.lastExamsOn };
-      if (therapyKey(known.therapy) !== therapyKey(request.therapy)) {
-        changes.therapy_id = { from: known.therapy?.therapyId ?? null, to: request.therapy?.therapyId ?? null };
-        changes.therapy_since = { from: known.therapy?.since ?? null, to: request.therapy?.since ?? null };
-      }
+      if (therapyKey(known.therapy) !== therapyKey(request.therapy)) Object.assign(changes, therapyChanges(known.therapy, request.therapy));
       line.outcome = Object.keys(changes).length === 0 ? 'unchanged' : 'changed';
       if (line.outcome === 'changed') line.changes = changes;
     }
@@ -608,6 +687,22 @@ export class FollowupService {
       ignoredColumns: table.header.filter((h) => !known.has(h)),
     };
   }
+}
+
+/** A CSV line with a therapy and no therapy_last_given: the column to add, or the flag that reads therapy_since as it. */
+function importLastGivenMissing(sinceGiven: boolean): Problem {
+  return {
+    field: 'therapy_last_given',
+    message: sinceGiven
+      ? {
+          it: 'manca therapy_last_given (data dell’ultima somministrazione, da cui si conta la prossima): therapy_since è solo l’inizio della terapia. Aggiungi la colonna, oppure, se therapy_since è davvero l’ultima somministrazione, ripeti con --since-is-last-given',
+          en: 'therapy_last_given is missing (the last administration, which the next counts from): therapy_since is only the therapy start. Add the column or, if therapy_since really is the last administration, run again with --since-is-last-given',
+        }
+      : {
+          it: 'manca therapy_last_given (data dell’ultima somministrazione, da cui si conta la prossima)',
+          en: 'therapy_last_given is missing (the last administration, which the next counts from)',
+        },
+  };
 }
 
 /** The due dates an item set scheduled (and ended), for the audit: "due:<rule>" from → to. */

@@ -2,6 +2,7 @@
  * Follow-up settings from the configuration, and who counts as a care coordinator.
  */
 import type { Config } from '../config.js';
+import { pseudonymFormat, type PseudonymFormat } from './codes.js';
 import { DEFAULT_SCHEDULE_SETTINGS, type ScheduleSettings } from './schedule.js';
 
 export type Clock = () => Date;
@@ -16,6 +17,11 @@ export function scheduleSettingsFromConfig(config: Config): ScheduleSettings {
     overdueEveryDays: config.REMINDER_OVERDUE_EVERY_DAYS,
     lang: config.REMINDER_LANG,
   };
+}
+
+/** The patient codes' format: PSEUDONYM_PATTERN, or the strict default. */
+export function pseudonymFormatFromConfig(config: Pick<Config, 'PSEUDONYM_PATTERN'>): PseudonymFormat {
+  return pseudonymFormat(config.PSEUDONYM_PATTERN);
 }
 
 /** The platforms whose authenticated users may act on the registry. */

@@ -291,6 +291,7 @@ export async function serve(options: ServeOptions = {}): Promise<Served> {
       content,
       isCoordinator: coordinators(config, followupModule, logger),
       settings,
+      codeFormat: followupModule.pseudonymFormatFromConfig(config),
       ...(clock ? { clock } : {}),
     });
     const deps = { config, assistant, service: tracked, store, logger };

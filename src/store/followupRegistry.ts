@@ -11,7 +11,9 @@ export type { FollowupItemStatus };
 
 export interface TherapyRecord {
   therapyId: string;
-  since: string;
+  /** The last administration; null for a row enrolled before it was asked for, or a therapy without an interval. */
+  lastGivenOn: string | null;
+  since: string | null;
 }
 
 export interface PatientRecord {
@@ -108,13 +110,14 @@ function toPatient(row: {
   last_exams_on: string;
   therapy_id: string | null;
   therapy_since: string | null;
+  therapy_last_given: string | null;
   enrolled_at: Date;
   updated_at: Date;
 }): PatientRecord {
   return {
     code: row.code,
     lastExamsOn: row.last_exams_on,
-    therapy: row.therapy_id !== null && row.therapy_since !== null ? { therapyId: row.therapy_id, since: row.therapy_since } : null,
+    therapy: row.therapy_id === null ? null : { therapyId: row.therapy_id, lastGivenOn: row.therapy_last_given, since: row.therapy_since },
     enrolledAt: row.enrolled_at,
     updatedAt: row.updated_at,
   };
@@ -168,6 +171,7 @@ export class FollowupRegistry {
             last_exams_on: p.lastExamsOn,
             therapy_id: p.therapy?.therapyId ?? null,
             therapy_since: p.therapy?.since ?? null,
+            therapy_last_given: p.therapy?.lastGivenOn ?? null,
             enrolled_at: p.enrolledAt,
             updated_at: p.enrolledAt,
           })),
@@ -183,6 +187,7 @@ export class FollowupRegistry {
         last_exams_on: fields.lastExamsOn,
         therapy_id: fields.therapy?.therapyId ?? null,
         therapy_since: fields.therapy?.since ?? null,
+        therapy_last_given: fields.therapy?.lastGivenOn ?? null,
         updated_at: at,
       })
       .where('code', '=', code)

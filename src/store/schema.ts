@@ -60,9 +60,12 @@ export interface ConversationRefsTable {
 export interface FollowupPatientsTable {
   code: string;
   last_exams_on: string;
-  /** A content id ("therapy.neridronate"); null with therapy_since for no therapy on record. */
+  /** A content id ("therapy.neridronate"); null for no therapy on record (and then no dates). */
   therapy_id: string | null;
+  /** The therapy's start: shown only. */
   therapy_since: string | null;
+  /** The last administration, which the next counts from; null before migration 004 or for a therapy without an interval. */
+  therapy_last_given: string | null;
   enrolled_at: Date;
   updated_at: Date;
 }

@@ -31,9 +31,11 @@ describe('pdta followup (on an embedded PGlite in DATA_DIR)', () => {
     process.env['REMINDER_LANG'] = 'en';
     await writeFile(
       join(dir, 'mixed.csv'),
-      'code,last_exams,therapy,therapy_since\nTC-0042,2026-03-01,neridronato,2026-01-10\nMario Rossi,2026-03-01,,\nPZ123,2026-02-01,,\n',
+      'code,last_exams,therapy,therapy_last_given\nTC-0042,2026-03-01,neridronato,2026-01-10\nMario Rossi,2026-03-01,,\nPZ-123,2026-02-01,,\n',
     );
-    await writeFile(join(dir, 'clean.csv'), 'code,last_exams,therapy,therapy_since\nTC-0042,2026-03-01,neridronato,2026-01-10\nPZ123,2026-02-01,,\n');
+    await writeFile(join(dir, 'clean.csv'), 'code,last_exams,therapy,therapy_last_given\nTC-0042,2026-03-01,neridronato,2026-01-10\nPZ-123,2026-02-01,,\n');
+    // Written before therapy_last_given existed: the therapy's start only.
+    await writeFile(join(dir, 'old.csv'), 'code,last_exams,therapy,therapy_since\nTC-0077,2026-11-01,neridronato,2026-09-01\n');
   });
   afterAll(async () => {
     for (const [k, v] of Object.entries(saved)) {
@@ -49,7 +51,7 @@ describe('pdta followup (on an embedded PGlite in DATA_DIR)', () => {
     expect(dry.out.split('\n').filter(Boolean)).toEqual([
       'line 2\tTC-0042\tadded',
       expect.stringMatching(/^line 3\t-\trefused\tpatient code: this looks like a person's name/),
-      'line 4\tPZ123\tadded',
+      'line 4\tPZ-123\tadded',
       '2 to add, 0 to change, 0 unchanged, 1 refused (dry run: nothing written)',
     ]);
     expect(dry.err).toContain('1 line(s) refused');
@@ -62,14 +64,14 @@ describe('pdta followup (on an embedded PGlite in DATA_DIR)', () => {
     expect(imported.out).toContain('2 to add, 0 to change, 0 unchanged, 0 refused (written)');
 
     const list = await pdta('followup', 'list');
-    expect(list.out).toMatch(/^PZ123\texams 2026-02-01\t-\n {2}#\d+\t2026-08-01\topen\tAssessment of phosphate metabolism/m);
-    expect(list.out).toMatch(/^TC-0042\texams 2026-03-01\tNeridronate since 2026-01-10$/m);
+    expect(list.out).toMatch(/^PZ-123\texams 2026-02-01\t-\n {2}#\d+\t2026-08-01\topen\tAssessment of phosphate metabolism/m);
+    expect(list.out).toMatch(/^TC-0042\texams 2026-03-01\tNeridronate last given 2026-01-10$/m);
 
     const csv = await pdta('followup', 'export');
-    expect(csv.out.split('\n')[0]).toBe('code,last_exams,therapy,therapy_since,next_due_on,next_due');
-    expect(csv.out).toContain('TC-0042,2026-03-01,Neridronato,2026-01-10,');
+    expect(csv.out.split('\n')[0]).toBe('code,last_exams,therapy,therapy_last_given,therapy_since,next_due_on,next_due');
+    expect(csv.out).toContain('TC-0042,2026-03-01,Neridronato,2026-01-10,,');
     const json = JSON.parse((await pdta('followup', 'export', '--format', 'json')).out) as Array<{ code: string; items: unknown[] }>;
-    expect(json.map((p) => p.code)).toEqual(['PZ123', 'TC-0042']);
+    expect(json.map((p) => p.code)).toEqual(['PZ-123', 'TC-0042']);
 
     const again = await pdta('followup', 'import', join(dir, 'clean.csv'), '--dry-run');
     expect(again.out).toContain('0 to add, 0 to change, 2 unchanged, 0 refused');
@@ -79,6 +81,25 @@ describe('pdta followup (on an embedded PGlite in DATA_DIR)', () => {
       ['cli', 'enrol'],
       ['cli', 'enrol'],
     ]);
+  }, 60_000);
+
+  it('refuses a file in the old format until therapy_last_given is added or --since-is-last-given confirms what therapy_since is', async () => {
+    const refused = await pdta('followup', 'import', join(dir, 'old.csv'), '--dry-run');
+    expect(refused.code).toBe(2);
+    expect(refused.out).toMatch(/^line 2\tTC-0077\trefused\ttherapy_last_given is missing .*--since-is-last-given$/m);
+
+    const dry = await pdta('followup', 'import', join(dir, 'old.csv'), '--dry-run', '--since-is-last-given');
+    expect(dry.code).toBe(0);
+    expect(dry.out.split('\n').filter(Boolean)).toEqual([
+      'line 2\tTC-0077\tadded\ttherapy_since 2026-09-01 read as the last administration (--since-is-last-given)',
+      '1 line(s) with therapy_since read as the last administration: the next counts from it, and is overdue if already past',
+      '1 to add, 0 to change, 0 unchanged, 0 refused (dry run: nothing written)',
+    ]);
+
+    expect((await pdta('followup', 'import', join(dir, 'old.csv'), '--since-is-last-given')).code).toBe(0);
+    // The patient: neridronate every 3 months, last given 1 September, so due 1 December and overdue since.
+    const upcoming = await pdta('followup', 'upcoming', '--days', '0');
+    expect(upcoming.out).toMatch(/^2026-12-01\tTC-0077\t#\d+\topen\tNeridronate$/m);
   }, 60_000);
 
   it('says what is wrong with a bad command line', async () => {

@@ -41,6 +41,7 @@ function start(logs: LogCapture): Promise<Served> {
       SLACK_API_URL: standIn.url,
       REMINDER_SLACK_CHANNEL: CHANNEL,
       COORDINATOR_USER_IDS: 'slack:U0COORD01',
+      PSEUDONYM_PATTERN: 'TC-[0-9]{4}',
     },
     logger: logs.logger,
     followup: { clock: clock.now, pollMs: 50, planEveryMs: 100 },
@@ -73,6 +74,8 @@ describe('pdta serve with REMINDER_SLACK_CHANNEL', () => {
       expect(await served.followup.isCoordinator('teams:U0MEMBER1')).toBe(false);
       expect(await served.followup.isCoordinator('U0COORD01')).toBe(false);
       expect(standIn.membersCalls).toBe(1); // read once, then kept
+      // The codes' format from PSEUDONYM_PATTERN.
+      expect(served.followup.codeFormat.source).toBe('TC-[0-9]{4}');
 
       // Phosphate metabolism due 11 March: first reminder on 4 March at 09:00, already past.
       await served.followup.enrol('slack:U0MEMBER1', { code: 'TC-0200', lastExamsOn: '2025-09-11', therapy: null });

@@ -52,7 +52,7 @@ async function patient(code: string) {
 }
 
 /** A view_submission of the enrolment modal, as Slack posts it (form field `payload`). */
-function viewSubmission(user: string, values: { code?: string; lastExams?: string | null; therapy?: string; since?: string | null }, lang = 'it'): Record<string, string> {
+function viewSubmission(user: string, values: { code?: string; lastExams?: string | null; therapy?: string; lastGiven?: string | null; since?: string | null }, lang = 'it'): Record<string, string> {
   const payload = {
     type: 'view_submission',
     team: { id: TEAM, domain: 'ospedale' },
@@ -82,6 +82,7 @@ function viewSubmission(user: string, values: { code?: string; lastExams?: strin
           code: { value: { type: 'plain_text_input', value: values.code ?? null } },
           last_exams: { value: { type: 'datepicker', selected_date: values.lastExams ?? null } },
           therapy: { value: { type: 'static_select', selected_option: { text: { type: 'plain_text', text: '-' }, value: values.therapy ?? 'none' } } },
+          therapy_last_given: { value: { type: 'datepicker', selected_date: values.lastGiven ?? null } },
           therapy_since: { value: { type: 'datepicker', selected_date: values.since ?? null } },
         },
       },
@@ -93,16 +94,16 @@ function viewSubmission(user: string, values: { code?: string; lastExams?: strin
 
 describe('registry commands typed to the app', () => {
   it('a coordinator enrols a patient by direct message; the answer lists what falls due and when', async () => {
-    await h.postEvent(directMessage('iscrivi TC-0042 esami 2026-03-01 terapia neridronato dal 2026-01-10', { user: COORDINATOR, channel: 'D0COORD01' }));
+    await h.postEvent(directMessage('iscrivi TC-0042 esami 2026-03-01 terapia neridronato ultima 2026-01-10', { user: COORDINATOR, channel: 'D0COORD01' }));
     await h.api.waitFor(() => h.api.callsOf('chat.postMessage').length === 1);
     const [call] = h.api.callsOf('chat.postMessage');
     expect(call!.params['channel']).toBe('D0COORD01');
     const text = textOf(call);
     expect(text).toContain('TC-0042 iscritto al follow-up');
     expect(text).toContain('1 settembre 2026'); // phosphate metabolism, 6 months after the exams
-    expect(text).toContain('10 aprile 2026'); // neridronate, every 3 months since 10 January
+    expect(text).toContain('10 aprile 2026'); // neridronate, 3 months after the last administration on 10 January
     const p = await patient('TC-0042');
-    expect(p).toMatchObject({ lastExamsOn: '2026-03-01', therapy: { therapyId: 'therapy.neridronate', since: '2026-01-10' } });
+    expect(p).toMatchObject({ lastExamsOn: '2026-03-01', therapy: { therapyId: 'therapy.neridronate', lastGivenOn: '2026-01-10', since: null } });
     expect((await service.audit({ code: 'TC-0042' }))[0]).toMatchObject({ actor: platformUser('slack', COORDINATOR), action: 'enrol' });
   });
 
@@ -148,7 +149,7 @@ describe('registry commands typed to the app', () => {
 });
 
 describe('/pdta iscrivi: the enrolment modal', () => {
-  it('opens with the trigger id: code, last exams (datepicker), therapy (PDTA therapies with an interval, and none), since', async () => {
+  it('opens with the trigger id: code, last exams (datepicker), therapy (PDTA therapies with an interval, and none), last administration, since', async () => {
     const command = slashCommand('iscrivi', h.api.responseUrl('form1'), { user: COORDINATOR });
     await h.postForm(command);
     await h.api.waitFor(() => h.api.callsOf('views.open').length === 1);
@@ -161,8 +162,11 @@ describe('/pdta iscrivi: the enrolment modal', () => {
       ['code', 'plain_text_input'],
       ['last_exams', 'datepicker'],
       ['therapy', 'static_select'],
+      ['therapy_last_given', 'datepicker'],
       ['therapy_since', 'datepicker'],
     ]);
+    expect(JSON.stringify(inputs[3])).toContain('Ultima somministrazione');
+    expect(JSON.stringify(inputs[3])).toContain('la prossima si conta da questa data');
     const options = ((inputs[2]!['element'] as Json)['options'] as Json[]).map((o) => o['value']);
     expect(options).toEqual(['therapy.neridronate', 'therapy.zoledronate', 'none']);
     expect(h.api.responses).toEqual([]); // the modal is the answer
@@ -176,16 +180,16 @@ describe('/pdta iscrivi: the enrolment modal', () => {
     const errors = body['errors'] as Record<string, string>;
     expect(errors['code']).toContain('sembra un nome di persona');
     expect(errors['last_exams']).toContain('è nel futuro');
-    expect(errors['therapy_since']).toContain('manca da quando');
+    expect(errors['therapy_last_given']).toContain('manca la data dell’ultima somministrazione');
     expect((await service.list()).some((p) => p.code.includes('ROSSI'))).toBe(false);
   });
 
   it('a valid submission enrols the patient and the modal shows what was recorded', async () => {
-    const res = await h.postForm(viewSubmission(COORDINATOR, { code: 'tc-0045', lastExams: '2026-02-15', therapy: 'therapy.zoledronate', since: '2025-06-01' }));
+    const res = await h.postForm(viewSubmission(COORDINATOR, { code: 'tc-0045', lastExams: '2026-02-15', therapy: 'therapy.zoledronate', lastGiven: '2025-06-01', since: '2024-06-01' }));
     const body = (await res.json()) as Json;
     expect(body['response_action']).toBe('update');
     expect(JSON.stringify(body['view'])).toContain('TC-0045 iscritto al follow-up');
-    expect(await patient('TC-0045')).toMatchObject({ lastExamsOn: '2026-02-15', therapy: { therapyId: 'therapy.zoledronate', since: '2025-06-01' } });
+    expect(await patient('TC-0045')).toMatchObject({ lastExamsOn: '2026-02-15', therapy: { therapyId: 'therapy.zoledronate', lastGivenOn: '2025-06-01', since: '2024-06-01' } });
 
     // Submitted again (a double click): already enrolled, said on the code field.
     const again = (await (await h.postForm(viewSubmission(COORDINATOR, { code: 'TC-0045', lastExams: '2026-02-15' }))).json()) as Json;

@@ -75,10 +75,10 @@ const o = () => ({ serviceUrl: standIn.url });
 
 describe('registry commands typed to the bot', () => {
   it('a coordinator enrols a patient in a personal chat', async () => {
-    const card = await say(personalMessage('iscrivi TC-0101 esami 2026-03-01 terapia acido zoledronico dal 2025-06-01', o()));
+    const card = await say(personalMessage('iscrivi TC-0101 esami 2026-03-01 terapia acido zoledronico ultima 2025-06-01', o()));
     const text = JSON.stringify(card);
     expect(text).toContain('TC-0101 iscritto al follow-up');
-    expect(text).toContain('1 giugno 2026'); // zoledronate, yearly since 1 June 2025
+    expect(text).toContain('1 giugno 2026'); // zoledronate, a year after the last administration on 1 June 2025
     expect(await patient('TC-0101')).toMatchObject({ lastExamsOn: '2026-03-01', therapy: { therapyId: 'therapy.zoledronate' } });
     expect((await service.audit({ code: 'TC-0101' }))[0]).toMatchObject({ actor: COORDINATOR, action: 'enrol' });
   });
@@ -100,15 +100,17 @@ describe('registry commands typed to the bot', () => {
 });
 
 describe('the enrolment card', () => {
-  it('"iscrivi" alone sends the form: code, last exams, therapy, since, and a submit the bot recognises', async () => {
+  it('"iscrivi" alone sends the form: code, last exams, therapy, last administration, since, and a submit the bot recognises', async () => {
     const card = (await say(personalMessage('iscrivi', o()))) as EnrolmentCard;
     const inputs = card.body.filter((e) => e.type.startsWith('Input.'));
     expect(inputs.map((e) => [e.type, 'id' in e ? e.id : null])).toEqual([
       ['Input.Text', 'code'],
       ['Input.Date', 'lastExams'],
       ['Input.ChoiceSet', 'therapy'],
+      ['Input.Date', 'therapyLastGiven'],
       ['Input.Date', 'therapySince'],
     ]);
+    expect(JSON.stringify(inputs[3])).toContain('Ultima somministrazione (obbligatoria se è indicata una terapia');
     const therapy = inputs[2]!;
     expect(therapy.type === 'Input.ChoiceSet' ? therapy.choices.map((c) => c.value) : []).toEqual(['therapy.neridronate', 'therapy.zoledronate', 'none']);
     expect(card.actions).toEqual([{ type: 'Action.Submit', title: 'Iscrivi', data: { pdtaAction: ENROL_FORM_ACTION, pdtaLang: 'it' } }]);
@@ -116,11 +118,13 @@ describe('the enrolment card', () => {
 
   it('a submission with problems comes back as the form with each reason under its field, without the refused code', async () => {
     const card = (await say(
-      submit({ pdtaAction: ENROL_FORM_ACTION, pdtaLang: 'it', code: 'Mario Rossi', lastExams: '2026-03-01', therapy: 'therapy.neridronate', therapySince: '' }, '', personalConversation(), o()),
+      submit({ pdtaAction: ENROL_FORM_ACTION, pdtaLang: 'it', code: 'Mario Rossi', lastExams: '2026-03-01', therapy: 'therapy.neridronate', therapyLastGiven: '', therapySince: '2026-01-10' }, '', personalConversation(), o()),
     )) as EnrolmentCard;
     const text = JSON.stringify(card);
     expect(text).toContain('sembra un nome di persona');
-    expect(text).toContain('manca da quando');
+    expect(text).toContain('manca la data dell’ultima somministrazione');
+    const since = card.body.find((e) => e.type === 'Input.Date' && e.id === 'therapySince');
+    expect(since && 'value' in since ? since.value : undefined).toBe('2026-01-10'); // kept as typed
     expect(text).not.toContain('Mario');
     const code = card.body.find((e) => e.type === 'Input.Text');
     expect(code && 'value' in code ? code.value : undefined).toBeUndefined();
@@ -131,10 +135,10 @@ describe('the enrolment card', () => {
 
   it('a valid submission enrols the patient and confirms', async () => {
     const card = await say(
-      submit({ pdtaAction: ENROL_FORM_ACTION, pdtaLang: 'en', code: 'TC-0104', lastExams: '2026-01-20', therapy: 'therapy.neridronate', therapySince: '2026-02-01' }, '', personalConversation(), o()),
+      submit({ pdtaAction: ENROL_FORM_ACTION, pdtaLang: 'en', code: 'TC-0104', lastExams: '2026-01-20', therapy: 'therapy.neridronate', therapyLastGiven: '2026-02-01' }, '', personalConversation(), o()),
     );
     expect(JSON.stringify(card)).toContain('TC-0104 enrolled in follow-up');
-    expect(await patient('TC-0104')).toMatchObject({ lastExamsOn: '2026-01-20', therapy: { therapyId: 'therapy.neridronate', since: '2026-02-01' } });
+    expect(await patient('TC-0104')).toMatchObject({ lastExamsOn: '2026-01-20', therapy: { therapyId: 'therapy.neridronate', lastGivenOn: '2026-02-01', since: null } });
   });
 });
 

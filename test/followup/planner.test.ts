@@ -171,7 +171,7 @@ describe.each(testEngines)('planning reminders into the outbox on $name', (engin
 
   it('writes the reminder in English when REMINDER_LANG is en, and a therapy reminder cites the therapy table', async () => {
     const english = new ReminderPlanner({ db: opened.store.db, content: content(), targets: ['teams'], settings: { lang: 'en', leadDays: 14 } });
-    await service.enrol(COORDINATOR, { code: 'TC-0030', lastExamsOn: '2026-03-01', therapy: { therapyId: 'therapy.neridronate', since: '2026-01-20' } });
+    await service.enrol(COORDINATOR, { code: 'TC-0030', lastExamsOn: '2026-03-01', therapy: { therapyId: 'therapy.neridronate', lastGivenOn: '2026-01-20', since: null } });
     clock.at('2026-04-06', 9); // neridronate due 2026-04-20; 14 days' lead
     await english.plan(clock.now());
     const row = (await outbox(opened.store.db)).find((r) => r.kind === 'due');

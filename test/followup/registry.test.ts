@@ -43,9 +43,9 @@ describe.each(testEngines)('follow-up registry on $name', (engine) => {
   }
 
   it('enrols a patient from the chat command and schedules exams and therapy from the PDTA', async () => {
-    const patient = await enrolText('/pdta iscrivi TC-0042 esami 2026-03-01 terapia neridronato dal 2026-01-10');
+    const patient = await enrolText('/pdta iscrivi TC-0042 esami 2026-03-01 terapia neridronato ultima 2026-01-10');
     expect(patient.code).toBe('TC-0042');
-    expect(patient.therapy).toMatchObject({ therapyId: 'therapy.neridronate', since: '2026-01-10', name: { it: 'Neridronato' } });
+    expect(patient.therapy).toMatchObject({ therapyId: 'therapy.neridronate', lastGivenOn: '2026-01-10', since: null, name: { it: 'Neridronato' } });
     expect(patient.items.map((i) => [i.ruleId, i.dueOn, i.status])).toEqual([
       ['therapy.neridronate', '2026-04-10', 'open'],
       ['followup.phosphate-metabolism', '2026-09-01', 'open'],
@@ -56,13 +56,13 @@ describe.each(testEngines)('follow-up registry on $name', (engine) => {
   });
 
   it('writes who enrolled whom, when and what, with nothing but codes, dates and content ids', async () => {
-    await enrolText('iscrivi TC-0042 esami 2026-03-01 terapia neridronato dal 2026-01-10');
+    await enrolText('iscrivi TC-0042 esami 2026-03-01 terapia neridronato ultima 2026-01-10');
     const [entry] = await service.audit({ code: 'TC-0042' });
     expect(entry).toMatchObject({ actor: COORDINATOR, action: 'enrol', patientCode: 'TC-0042', itemId: null, at: clock.now() });
     expect(entry?.changes).toEqual({
       last_exams_on: { from: null, to: '2026-03-01' },
       therapy_id: { from: null, to: 'therapy.neridronate' },
-      therapy_since: { from: null, to: '2026-01-10' },
+      therapy_last_given: { from: null, to: '2026-01-10' },
       'due:therapy.neridronate': { from: null, to: '2026-04-10' },
       'due:followup.phosphate-metabolism': { from: null, to: '2026-09-01' },
       'due:followup.phospho-calcium-complete': { from: null, to: '2027-03-01' },
@@ -116,9 +116,9 @@ describe.each(testEngines)('follow-up registry on $name', (engine) => {
   });
 
   it('re-plans on update: new exam dates replace the old ones, the change is audited', async () => {
-    await enrolText('iscrivi TC-0042 esami 2026-03-01 terapia neridronato dal 2026-01-10');
+    await enrolText('iscrivi TC-0042 esami 2026-03-01 terapia neridronato ultima 2026-01-10');
     clock.at('2026-09-20');
-    const updated = await service.update(OTHER_COORDINATOR, 'TC-0042', { lastExamsOn: '2026-09-15', therapy: { therapyId: 'therapy.zoledronate', since: '2026-09-01' } });
+    const updated = await service.update(OTHER_COORDINATOR, 'TC-0042', { lastExamsOn: '2026-09-15', therapy: { therapyId: 'therapy.zoledronate', lastGivenOn: '2026-09-01', since: null } });
     expect(updated.items.map((i) => [i.ruleId, i.dueOn])).toEqual([
       ['followup.phosphate-metabolism', '2027-03-15'],
       ['therapy.zoledronate', '2027-09-01'],
@@ -139,7 +139,7 @@ describe.each(testEngines)('follow-up registry on $name', (engine) => {
   });
 
   it('records "done" with its date and schedules the next one from it', async () => {
-    const patient = await enrolText('iscrivi TC-0042 esami 2026-03-01 terapia neridronato dal 2026-01-10');
+    const patient = await enrolText('iscrivi TC-0042 esami 2026-03-01 terapia neridronato ultima 2026-01-10');
     const therapy = patient.items.find((i) => i.ruleId === 'therapy.neridronate')!;
     clock.at('2026-04-12');
     const { done, next } = await service.markDone(COORDINATOR, therapy.id);
@@ -157,7 +157,7 @@ describe.each(testEngines)('follow-up registry on $name', (engine) => {
   });
 
   it('runs the four reminder buttons from their values', async () => {
-    const patient = await enrolText('iscrivi TC-0042 esami 2025-09-01 terapia neridronato dal 2026-01-10');
+    const patient = await enrolText('iscrivi TC-0042 esami 2025-09-01 terapia neridronato ultima 2026-01-10');
     // Overdue phosphate exams (due 1 March), neridronate due 10 April, complete exams due 1 September.
     const [overdue, therapy, yearly] = patient.items;
     const a = therapy;
@@ -202,7 +202,7 @@ describe.each(testEngines)('follow-up registry on $name', (engine) => {
 
   it('lists what falls due in the next days, overdue first', async () => {
     await enrolText('iscrivi TC-0001 esami 2025-09-01');
-    await enrolText('iscrivi TC-0002 esami 2025-09-20 terapia zoledronato dal 2025-04-01');
+    await enrolText('iscrivi TC-0002 esami 2025-09-20 terapia zoledronato ultima 2025-04-01');
     const upcoming = await service.upcoming(30);
     expect(upcoming.map((i) => [i.patientCode, i.ruleId, i.dueOn])).toEqual([
       ['TC-0001', 'followup.phosphate-metabolism', '2026-03-01'],
@@ -213,7 +213,7 @@ describe.each(testEngines)('follow-up registry on $name', (engine) => {
 
   describe('CSV import', () => {
     const csv = [
-      'code,last_exams,therapy,therapy_since,note',
+      'code,last_exams,therapy,therapy_last_given,note',
       'TC-0001,2026-03-01,neridronato,2026-01-10,x',
       'TC-0002,01/02/2026,,,',
       'Mario Rossi,2026-03-01,,,',
@@ -255,7 +255,7 @@ describe.each(testEngines)('follow-up registry on $name', (engine) => {
       expect((await service.list()).map((p) => p.code)).toEqual(['TC-0001', 'TC-0002', 'TC-0005']);
       expect((await service.audit()).filter((a) => a.action === 'enrol')).toHaveLength(3);
 
-      const edited = 'code;last_exams;therapy;therapy_since\nTC-0001;2026-03-01;neridronato;2026-01-10\nTC-0002;2026-03-10;;\nTC-0006;2026-03-01;;\n';
+      const edited = 'code;last_exams;therapy;therapy_last_given\nTC-0001;2026-03-01;neridronato;2026-01-10\nTC-0002;2026-03-10;;\nTC-0006;2026-03-01;;\n';
       const dry = await service.importCsv(COORDINATOR, edited, { dryRun: true });
       expect(dry.lines.map((l) => [l.code, l.outcome, l.changes])).toEqual([
         ['TC-0001', 'unchanged', undefined],
@@ -273,8 +273,8 @@ describe.each(testEngines)('follow-up registry on $name', (engine) => {
     it('exports what it imports', async () => {
       await service.importCsv(COORDINATOR, csv, { dryRun: false });
       const exported = await service.exportCsv();
-      expect(exported.split('\n')[0]).toBe('code,last_exams,therapy,therapy_since,next_due_on,next_due');
-      expect(exported).toContain('TC-0001,2026-03-01,Neridronato,2026-01-10,2026-04-10,therapy.neridronate');
+      expect(exported.split('\n')[0]).toBe('code,last_exams,therapy,therapy_last_given,therapy_since,next_due_on,next_due');
+      expect(exported).toContain('TC-0001,2026-03-01,Neridronato,2026-01-10,,2026-04-10,therapy.neridronate');
       const reimport = await service.importCsv(COORDINATOR, exported, { dryRun: true });
       expect(reimport.counts).toMatchObject({ unchanged: 3, refused: 0 });
       expect(reimport.ignoredColumns).toEqual(['next_due_on', 'next_due']);

@@ -6,8 +6,11 @@ import { content } from './fixtures.js';
 
 const rules = scheduleRules(content());
 
-function dues(lastExamsOn: string, therapy: { therapyId: string; since: string } | null, today: string): Record<string, string> {
-  return Object.fromEntries(planEnrolment(rules, { lastExamsOn, therapy }, today).map((p) => [p.ruleId, p.dueOn]));
+type Therapy = { therapyId: string; lastGivenOn: string | null; since?: string | null };
+
+function dues(lastExamsOn: string, therapy: Therapy | null): Record<string, string> {
+  const onRecord = therapy === null ? null : { since: null, ...therapy };
+  return Object.fromEntries(planEnrolment(rules, { lastExamsOn, therapy: onRecord }).map((p) => [p.ruleId, p.dueOn]));
 }
 
 describe('what the PDTA schedules, read from content/', () => {
@@ -45,49 +48,63 @@ describe('what the PDTA schedules, read from content/', () => {
 });
 
 describe('due dates of an enrolment', () => {
-  it('counts the exams from the last exams and the therapy from its start (the example enrolment)', () => {
-    expect(dues('2026-03-01', { therapyId: 'therapy.neridronate', since: '2026-01-10' }, '2026-03-15')).toEqual({
+  it('counts the exams from the last exams and the therapy from its last administration (the example enrolment)', () => {
+    expect(dues('2026-03-01', { therapyId: 'therapy.neridronate', lastGivenOn: '2026-01-10', since: '2025-10-10' })).toEqual({
       'followup.phospho-calcium-complete': '2027-03-01',
       'followup.phosphate-metabolism': '2026-09-01',
       'therapy.neridronate': '2026-04-10',
     });
   });
 
+  it('never counts from the therapy start: only the last administration moves the next one', () => {
+    const a = dues('2026-03-01', { therapyId: 'therapy.neridronate', lastGivenOn: '2026-09-01', since: '2025-01-01' });
+    const b = dues('2026-03-01', { therapyId: 'therapy.neridronate', lastGivenOn: '2026-09-01', since: null });
+    expect(a['therapy.neridronate']).toBe('2026-12-01');
+    expect(b['therapy.neridronate']).toBe('2026-12-01');
+  });
+
   it('clamps at month ends: exams on 31 August are next due on 28 February', () => {
-    expect(dues('2026-08-31', null, '2026-09-01')).toEqual({
+    expect(dues('2026-08-31', null)).toEqual({
       'followup.phospho-calcium-complete': '2027-08-31',
       'followup.phosphate-metabolism': '2027-02-28',
     });
   });
 
   it('lands on 29 February 2028 in the leap year, and counts on from it', () => {
-    expect(dues('2027-08-31', null, '2027-09-01')['followup.phosphate-metabolism']).toBe('2028-02-29');
-    expect(dues('2028-02-29', null, '2028-03-01')).toEqual({
+    expect(dues('2027-08-31', null)['followup.phosphate-metabolism']).toBe('2028-02-29');
+    expect(dues('2028-02-29', null)).toEqual({
       'followup.phospho-calcium-complete': '2029-02-28',
       'followup.phosphate-metabolism': '2028-08-29',
     });
   });
 
-  it('schedules neridronate every 3 months from the 31st without drifting to the 28th', () => {
-    const since = { therapyId: 'therapy.neridronate', since: '2026-01-31' };
-    expect(dues('2026-03-01', since, '2026-03-15')['therapy.neridronate']).toBe('2026-04-30');
-    expect(dues('2026-03-01', since, '2026-05-01')['therapy.neridronate']).toBe('2026-07-31');
-    expect(dues('2026-03-01', since, '2026-08-01')['therapy.neridronate']).toBe('2026-10-31');
-    expect(dues('2026-03-01', since, '2026-11-01')['therapy.neridronate']).toBe('2027-01-31');
+  it('counts neridronate 3 months from a last administration on the 31st, clamped to the month end', () => {
+    const due = (lastGivenOn: string) => dues('2026-03-01', { therapyId: 'therapy.neridronate', lastGivenOn })['therapy.neridronate'];
+    expect(due('2026-01-31')).toBe('2026-04-30');
+    expect(due('2025-11-30')).toBe('2026-02-28');
+    expect(due('2027-11-30')).toBe('2028-02-29');
+    expect(due('2026-08-31')).toBe('2026-11-30');
   });
 
-  it('takes the next yearly zoledronate on or after enrolment (29 February start)', () => {
-    const since = { therapyId: 'therapy.zoledronate', since: '2024-02-29' };
-    expect(dues('2026-03-01', since, '2026-03-01')['therapy.zoledronate']).toBe('2027-02-28');
-    expect(dues('2026-03-01', since, '2026-02-28')['therapy.zoledronate']).toBe('2026-02-28');
-    expect(dues('2026-03-01', since, '2028-02-01')['therapy.zoledronate']).toBe('2028-02-29');
+  it('counts yearly zoledronate from a last administration on 29 February', () => {
+    expect(dues('2026-03-01', { therapyId: 'therapy.zoledronate', lastGivenOn: '2024-02-29' })['therapy.zoledronate']).toBe('2025-02-28');
+    expect(dues('2026-03-01', { therapyId: 'therapy.zoledronate', lastGivenOn: '2027-02-28' })['therapy.zoledronate']).toBe('2028-02-28');
+  });
+
+  it('keeps a next administration that is already past: it is overdue, not skipped', () => {
+    // Issue #18: on neridronate since 2026-09-01 and not given since, 2026-12-01 is due, whatever today is.
+    expect(dues('2026-11-01', { therapyId: 'therapy.neridronate', lastGivenOn: '2026-09-01' })['therapy.neridronate']).toBe('2026-12-01');
   });
 
   it('schedules no therapy reminder for a therapy without a rhythm', () => {
-    expect(Object.keys(dues('2026-03-01', { therapyId: 'therapy.acetazolamide', since: '2026-01-10' }, '2026-03-15'))).toEqual([
+    expect(Object.keys(dues('2026-03-01', { therapyId: 'therapy.acetazolamide', lastGivenOn: null, since: '2026-01-10' }))).toEqual([
       'followup.phospho-calcium-complete',
       'followup.phosphate-metabolism',
     ]);
+  });
+
+  it('refuses to schedule a therapy with an interval but no last administration, rather than drop its reminders', () => {
+    expect(() => dues('2026-03-01', { therapyId: 'therapy.neridronate', lastGivenOn: null, since: '2026-01-10' })).toThrow(/last administration/);
   });
 
   it('counts the next occurrence from the day it was done', () => {

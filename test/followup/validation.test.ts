@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkPatientCode } from '../../src/followup/codes.js';
+import { checkPatientCode, pseudonymFormat } from '../../src/followup/codes.js';
 import { parseEnrolmentCommand, parseFollowupCommand } from '../../src/followup/command.js';
 import { scheduleRules } from '../../src/followup/rules.js';
 import { content } from './fixtures.js';
@@ -8,12 +8,18 @@ const rules = scheduleRules(content());
 const today = '2026-03-15';
 
 describe('pseudonymous patient codes', () => {
-  it.each(['TC-0042', 'PZ123', 'RCO230-17', 'A1', 'CT2026-001-B'])('accepts %s', (code) => {
+  it.each(['TC-0042', 'PZ-17', 'RCO-230', 'AB-1', 'CT-2026'])('accepts %s in the default format', (code) => {
     expect(checkPatientCode(code)).toEqual({ ok: true, code });
   });
 
-  it('stores codes upper-cased', () => {
+  it.each(['PZ123', 'RCO230-17', 'A1', 'CT2026-001-B'])('accepts %s when the site configures the former format', (code) => {
+    expect(checkPatientCode(code, pseudonymFormat('[A-Z][A-Z0-9]*(-[A-Z0-9]+)*'))).toEqual({ ok: true, code });
+    expect(checkPatientCode(code)).toMatchObject({ ok: false, problem: 'format' });
+  });
+
+  it('stores codes upper-cased, spaces between groups made hyphens', () => {
     expect(checkPatientCode(' tc-0042 ')).toEqual({ ok: true, code: 'TC-0042' });
+    expect(checkPatientCode('TC 0042')).toEqual({ ok: true, code: 'TC-0042' });
   });
 
   it.each([
@@ -32,10 +38,9 @@ describe('pseudonymous patient codes', () => {
     ['3331234567', 'phone'],
     ['055 794 1111', 'phone'],
     ['PZ 333 1234567', 'phone'],
-    ['TC 0042', 'format'],
     ['0042', 'format'],
     ['TC--42', 'format'],
-    ['TC-ABCDEFGHIJKLMNOPQRSTUVWXYZ-1234', 'format'],
+    ['TC-1234-5678-9012-3456-7890-12345', 'format'],
     ['', 'empty'],
   ])('refuses %j as %s, with the reason', (input, problem) => {
     const result = checkPatientCode(input);
@@ -59,38 +64,62 @@ describe('pseudonymous patient codes', () => {
 });
 
 describe('the enrolment command in chat', () => {
-  it('reads the Italian command the coordinators type', () => {
-    const parsed = parseEnrolmentCommand('/pdta iscrivi TC-0042 esami 2026-03-01 terapia neridronato dal 2026-01-10', rules, today);
+  it('reads the Italian command the coordinators type: the last administration, and the start if given', () => {
+    const parsed = parseEnrolmentCommand('/pdta iscrivi TC-0042 esami 2026-03-01 terapia neridronato ultima 2026-01-10', rules, today);
     expect(parsed).toEqual({
       ok: true,
       lang: 'it',
-      request: { code: 'TC-0042', lastExamsOn: '2026-03-01', therapy: { therapyId: 'therapy.neridronate', since: '2026-01-10' } },
+      request: { code: 'TC-0042', lastExamsOn: '2026-03-01', therapy: { therapyId: 'therapy.neridronate', lastGivenOn: '2026-01-10', since: null } },
       notes: [],
     });
+    const long = parseEnrolmentCommand('iscrivi TC-0042 esami 2026-03-01 terapia neridronato dal 2025-10-01 ultima somministrazione il 10/01/2026', rules, today);
+    expect(long.ok && long.request.therapy).toEqual({ therapyId: 'therapy.neridronate', lastGivenOn: '2026-01-10', since: '2025-10-01' });
   });
 
   it('reads the English command', () => {
-    const parsed = parseEnrolmentCommand('enrol TC-0042 exams 2026-03-01 therapy neridronate since 2026-01-10', rules, today);
+    const parsed = parseEnrolmentCommand('enrol TC-0042 exams 2026-03-01 therapy neridronate last given 2026-01-10 since 2025-10-01', rules, today);
     expect(parsed.ok && parsed.lang).toBe('en');
-    expect(parsed.ok && parsed.request.therapy).toEqual({ therapyId: 'therapy.neridronate', since: '2026-01-10' });
+    expect(parsed.ok && parsed.request.therapy).toEqual({ therapyId: 'therapy.neridronate', lastGivenOn: '2026-01-10', since: '2025-10-01' });
+    const short = parseEnrolmentCommand('enrol TC-0042 exams 2026-03-01 therapy neridronate last 2026-01-10', rules, today);
+    expect(short.ok && short.request.therapy?.lastGivenOn).toBe('2026-01-10');
+    const plain = parseEnrolmentCommand('enrol TC-0042 exams on 2026-03-01 therapy neridronate last administration on 2026-01-10', rules, today);
+    expect(plain.ok && plain.request.therapy?.lastGivenOn).toBe('2026-01-10');
+  });
+
+  it('asks for the last administration when only the start ("dal", "since") is given, and says why', () => {
+    const it_ = parseEnrolmentCommand('iscrivi TC-0042 esami 2026-03-01 terapia neridronato dal 2026-01-10', rules, today);
+    expect(it_).toMatchObject({ ok: false, problems: [{ field: 'therapy_last_given' }] });
+    expect(!it_.ok && it_.error).toContain('non dall’inizio della terapia («dal»)');
+    const en = parseEnrolmentCommand('enrol TC-0042 exams 2026-03-01 therapy zoledronate since 2026-01-10', rules, today);
+    expect(!en.ok && en.error).toContain('a missed administration shows as overdue');
+  });
+
+  it('refuses a last administration before the therapy started, or in the future', () => {
+    const before = parseEnrolmentCommand('iscrivi TC-0042 esami 2026-03-01 terapia neridronato ultima 2025-12-01 dal 2026-01-10', rules, today);
+    expect(!before.ok && before.error).toContain('è prima dell’inizio della terapia');
+    const future = parseEnrolmentCommand('enrol TC-0042 exams 2026-03-01 therapy neridronate last given 2027-01-10', rules, today);
+    expect(!future.ok && future.error).toContain('last administration: 2027-01-10 is in the future');
+    const orphan = parseEnrolmentCommand('iscrivi TC-0042 esami 2026-03-01 ultima 2026-01-10', rules, today);
+    expect(!orphan.ok && orphan.error).toContain('«ultima» senza terapia');
   });
 
   it('takes Italian dates, brand and multi-word drug names, and no therapy', () => {
-    const a = parseEnrolmentCommand('iscrivi pz123 esami del 01/03/2026 terapia acido zoledronico dal 10/01/2026', rules, today);
-    expect(a.ok && a.request).toEqual({ code: 'PZ123', lastExamsOn: '2026-03-01', therapy: { therapyId: 'therapy.zoledronate', since: '2026-01-10' } });
-    const b = parseEnrolmentCommand('iscrivi RCO230-17 esami 2026-02-01 terapia Aclasta dal 2025-06-30', rules, today);
+    const a = parseEnrolmentCommand('iscrivi pz-123 esami del 01/03/2026 terapia acido zoledronico ultima 10/01/2026', rules, today);
+    expect(a.ok && a.request).toEqual({ code: 'PZ-123', lastExamsOn: '2026-03-01', therapy: { therapyId: 'therapy.zoledronate', lastGivenOn: '2026-01-10', since: null } });
+    const b = parseEnrolmentCommand('iscrivi RCO-17 esami 2026-02-01 terapia Aclasta ultima 2025-06-30', rules, today);
     expect(b.ok && b.request.therapy?.therapyId).toBe('therapy.zoledronate');
-    const c = parseEnrolmentCommand('iscrivi RCO230-18 esami 2026-02-01', rules, today);
+    const c = parseEnrolmentCommand('iscrivi RCO-18 esami 2026-02-01', rules, today);
     expect(c.ok && c.request.therapy).toBeNull();
-    const d = parseEnrolmentCommand('iscrivi RCO230-19 esami 2026-02-01 terapia nessuna', rules, today);
+    const d = parseEnrolmentCommand('iscrivi RCO-19 esami 2026-02-01 terapia nessuna', rules, today);
     expect(d.ok && d.request.therapy).toBeNull();
   });
 
-  it('accepts a therapy the PDTA gives no interval for, and says there will be no therapy reminders', () => {
+  it('accepts a therapy the PDTA gives no interval for, with no date needed, and says there will be no therapy reminders', () => {
     const parsed = parseEnrolmentCommand('iscrivi TC-0050 esami 2026-03-01 terapia acetazolamide dal 2026-01-10', rules, today);
     expect(parsed.ok).toBe(true);
     if (!parsed.ok) return;
-    expect(parsed.request.therapy?.therapyId).toBe('therapy.acetazolamide');
+    expect(parsed.request.therapy).toEqual({ therapyId: 'therapy.acetazolamide', lastGivenOn: null, since: '2026-01-10' });
+    expect(parseEnrolmentCommand('iscrivi TC-0050 esami 2026-03-01 terapia acetazolamide', rules, today).ok).toBe(true);
     expect(parsed.notes[0]?.it).toContain('nessun promemoria');
   });
 
@@ -105,7 +134,7 @@ describe('the enrolment command in chat', () => {
   });
 
   it('refuses a drug the PDTA does not cover, never guessing a rhythm', () => {
-    const parsed = parseEnrolmentCommand('iscrivi TC-0042 esami 2026-03-01 terapia denosumab dal 2026-01-10', rules, today);
+    const parsed = parseEnrolmentCommand('iscrivi TC-0042 esami 2026-03-01 terapia denosumab ultima 2026-01-10', rules, today);
     expect(!parsed.ok && parsed.error).toContain('non è coperta da questo PDTA');
   });
 
@@ -113,9 +142,9 @@ describe('the enrolment command in chat', () => {
     const parsed = parseEnrolmentCommand('enrol TC-0042 exams 2026-04-01 therapy neridronate', rules, today);
     expect(parsed.ok).toBe(false);
     if (parsed.ok) return;
-    expect(parsed.problems.map((p) => p.field).sort()).toEqual(['last_exams', 'therapy_since']);
+    expect(parsed.problems.map((p) => p.field).sort()).toEqual(['last_exams', 'therapy_last_given']);
     expect(parsed.error).toContain('in the future');
-    expect(parsed.error).toContain('since when');
+    expect(parsed.error).toContain('the date of the last administration is missing');
   });
 
   it('asks for the missing parts with the usage', () => {
@@ -135,9 +164,13 @@ describe('the enrolment command in chat', () => {
       ok: true,
       command: { kind: 'update', lang: 'it', code: 'TC-0042', changes: { lastExamsOn: '2026-03-10' }, notes: [] },
     });
-    expect(parseFollowupCommand('update TC-0042 therapy zoledronate since 2026-03-01', rules, today)).toMatchObject({
+    expect(parseFollowupCommand('update TC-0042 therapy zoledronate last given 2026-03-01', rules, today)).toMatchObject({
       ok: true,
-      command: { kind: 'update', lang: 'en', changes: { therapy: { therapyId: 'therapy.zoledronate', since: '2026-03-01' } } },
+      command: { kind: 'update', lang: 'en', changes: { therapy: { therapyId: 'therapy.zoledronate', lastGivenOn: '2026-03-01', since: null } } },
+    });
+    expect(parseFollowupCommand('update TC-0042 therapy zoledronate since 2026-03-01', rules, today)).toMatchObject({
+      ok: false,
+      problems: [{ field: 'therapy_last_given' }],
     });
     expect(parseFollowupCommand('update TC-0042 therapy none', rules, today)).toMatchObject({ ok: true, command: { changes: { therapy: null } } });
     expect(parseFollowupCommand('aggiorna TC-0042', rules, today)).toMatchObject({ ok: false, error: expect.stringContaining('niente da aggiornare') });

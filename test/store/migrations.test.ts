@@ -43,12 +43,12 @@ describe.each(testEngines)('migrations on $name', (engine) => {
   it('creates every table in the store schema at open and records the migration', async () => {
     expect(opened.store.engine).toBe(engine.name);
     expect(await tablesOf(opened.store)).toEqual(TABLES);
-    expect(await appliedMigrations(opened.store)).toEqual(['001_initial', '003_followup']);
+    expect(await appliedMigrations(opened.store)).toEqual(['001_initial', '003_followup', '004_followup_last_given', '005_followup_code_format']);
   });
 
   it('does nothing when run again', async () => {
     expect(await migrateToLatest(opened.store.db)).toEqual([]);
-    expect(await appliedMigrations(opened.store)).toEqual(['001_initial', '003_followup']);
+    expect(await appliedMigrations(opened.store)).toEqual(['001_initial', '003_followup', '004_followup_last_given', '005_followup_code_format']);
   });
 });
 
@@ -87,13 +87,13 @@ describe.runIf(testDatabaseUrl !== undefined)('several instances starting at onc
     const [first] = stores;
     if (!first) throw new Error('no store opened');
     expect(await tablesOf(first)).toEqual(TABLES);
-    expect(await appliedMigrations(first)).toEqual(['001_initial', '003_followup']);
+    expect(await appliedMigrations(first)).toEqual(['001_initial', '003_followup', '004_followup_last_given', '005_followup_code_format']);
   });
 
   it('opens again on the migrated schema, as a restarted instance does', async () => {
     const restarted = await openStore({ databaseUrl: testDatabaseUrl, schema, maxConnections: 2 });
     stores.push(restarted);
     expect(await migrateToLatest(restarted.db, schema)).toEqual([]);
-    expect(await appliedMigrations(restarted)).toEqual(['001_initial', '003_followup']);
+    expect(await appliedMigrations(restarted)).toEqual(['001_initial', '003_followup', '004_followup_last_given', '005_followup_code_format']);
   });
 });

@@ -65,7 +65,7 @@ describe('PGlite on disk', () => {
     const after = await openAt(dataDir);
     // The reopen ran the migrator again: it found nothing to do.
     const { rows: migrations } = await sql<{ name: string }>`select name from kysely_migration`.execute(after.db);
-    expect(migrations).toEqual([{ name: '001_initial' }, { name: '003_followup' }]);
+    expect(migrations).toEqual([{ name: '001_initial' }, { name: '003_followup' }, { name: '004_followup_last_given' }, { name: '005_followup_code_format' }]);
     const loaded = await new ConversationStore(after.db).load(key, { ...MACHINE, now });
     if (loaded.status !== 'found') throw new Error(`expected the walkthrough back, got ${loaded.status}`);
     const restored = createActor(walkthroughMachine, { snapshot: loaded.snapshot });

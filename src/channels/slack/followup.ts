@@ -37,7 +37,7 @@ function plain(text: string, max: number): types.PlainTextElement {
   return { type: 'plain_text', text: text.length > max ? `${text.slice(0, max - 1)}…` : text, emoji: true };
 }
 
-/** The enrolment form (Slack modal): code, last exams, therapy with a PDTA rhythm or none, since when. */
+/** The enrolment form (Slack modal): code, last exams, therapy with a PDTA rhythm or none, its last administration, since when. */
 export function enrolmentModal(chat: FollowupChat, lang: Lang): types.ModalView {
   const t = FORM_TEXT[lang];
   const options = chat.therapyChoices(lang).map((c) => ({ text: plain(c.label, 75), value: c.value }));
@@ -63,6 +63,14 @@ export function enrolmentModal(chat: FollowupChat, lang: Lang): types.ModalView 
         block_id: 'therapy',
         label: plain(t.therapy, 2000),
         element: { type: 'static_select', action_id: INPUT_ACTION_ID, options: options.slice(0, 100), initial_option: none },
+      },
+      {
+        type: 'input',
+        block_id: 'therapy_last_given',
+        optional: true,
+        label: plain(t.therapyLastGiven, 2000),
+        hint: plain(t.therapyLastGivenHint, 2000),
+        element: { type: 'datepicker', action_id: INPUT_ACTION_ID },
       },
       {
         type: 'input',
@@ -187,6 +195,7 @@ export class SlackFollowup {
         code: field('code')?.value ?? '',
         lastExams: field('last_exams')?.selected_date ?? '',
         therapy: field('therapy')?.selected_option?.value ?? NO_THERAPY_VALUE,
+        therapyLastGiven: field('therapy_last_given')?.selected_date ?? null,
         therapySince: field('therapy_since')?.selected_date ?? null,
       };
       let result: Awaited<ReturnType<FollowupChat['submitForm']>>;

@@ -22,10 +22,11 @@ import { replyActivities } from './outgoing.js';
 export const ENROL_FORM_ACTION = 'pdta:followup:enrol-form';
 
 /** The inputs' ids on the card, by form field. */
-const INPUT_IDS: Record<FormField, 'code' | 'lastExams' | 'therapy' | 'therapySince'> = {
+const INPUT_IDS: Record<FormField, 'code' | 'lastExams' | 'therapy' | 'therapyLastGiven' | 'therapySince'> = {
   code: 'code',
   last_exams: 'lastExams',
   therapy: 'therapy',
+  therapy_last_given: 'therapyLastGiven',
   therapy_since: 'therapySince',
 };
 
@@ -39,6 +40,7 @@ const FollowupSubmit = z.object({
   code: z.string().max(200).optional(),
   lastExams: z.string().max(40).optional(),
   therapy: z.string().max(200).optional(),
+  therapyLastGiven: z.string().max(40).optional(),
   therapySince: z.string().max(40).optional(),
 });
 type FollowupSubmit = z.infer<typeof FollowupSubmit>;
@@ -103,6 +105,8 @@ export function enrolmentCard(chat: FollowupChat, lang: Lang, filled?: FollowupS
         value: filled?.therapy && choices.some((c) => c.value === filled.therapy) ? filled.therapy : NO_THERAPY_VALUE,
       },
       ...error('therapy'),
+      { type: 'Input.Date', id: INPUT_IDS.therapy_last_given, label: `${t.therapyLastGiven} (${t.therapyLastGivenHint.replace(/\.$/, '').toLowerCase()})`, ...value(filled?.therapyLastGiven) },
+      ...error('therapy_last_given'),
       { type: 'Input.Date', id: INPUT_IDS.therapy_since, label: `${t.therapySince} (${t.therapySinceHint.replace(/\.$/, '').toLowerCase()})`, ...value(filled?.therapySince) },
       ...error('therapy_since'),
     ],
@@ -147,6 +151,7 @@ export class TeamsFollowup {
         code: data.code ?? '',
         lastExams: data.lastExams ?? '',
         therapy: data.therapy ?? NO_THERAPY_VALUE,
+        therapyLastGiven: data.therapyLastGiven ?? null,
         therapySince: data.therapySince ?? null,
       };
       const result = await this.chat.submitForm(userRef, fields, lang);

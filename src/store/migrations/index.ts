@@ -6,8 +6,12 @@
 import type { Migration } from 'kysely';
 import * as initial from './001_initial.js';
 import * as followup from './003_followup.js';
+import * as followupLastGiven from './004_followup_last_given.js';
+import * as followupCodeFormat from './005_followup_code_format.js';
 
 export const migrations: Readonly<Record<string, Migration>> = {
   '001_initial': initial,
   '003_followup': followup,
+  '004_followup_last_given': followupLastGiven,
+  '005_followup_code_format': followupCodeFormat,
 };
