@@ -7,6 +7,7 @@
  */
 import { Option, type Command } from 'commander';
 import type { Lang } from '../reply/model.js';
+import type { FollowupAction } from '../store/followupRegistry.js';
 import type { FollowupService, ImportLine, ImportReport } from './service.js';
 
 interface Io {
@@ -15,6 +16,17 @@ interface Io {
 }
 
 const CLI_ACTOR = 'cli';
+
+const AUDIT_ACTIONS: Record<FollowupAction, Record<Lang, string>> = {
+  enrol: { it: 'iscrizione', en: 'enrol' },
+  update: { it: 'modifica', en: 'update' },
+  booked: { it: 'prenotato', en: 'booked' },
+  done: { it: 'fatto', en: 'done' },
+  snooze: { it: 'rimandato', en: 'snooze' },
+  not_applicable: { it: 'non applicabile', en: 'not applicable' },
+  scheduled: { it: 'programmato', en: 'scheduled' },
+  superseded: { it: 'sostituito', en: 'superseded' },
+};
 
 async function withService<T>(work: (service: FollowupService, lang: Lang) => Promise<T>, lang?: Lang): Promise<T> {
   const { loadConfig } = await import('../config.js');
@@ -122,7 +134,10 @@ export function addFollowupCommands(program: Command, io: Io, usageError: (messa
         withService((service, lang) => service.importCsv(CLI_ACTOR, text, { dryRun: opts.dryRun === true, sinceIsLastGiven: opts.sinceIsLastGiven === true }).then((r) => ({ r, lang })), opts.lang),
       );
       io.out(opts.json ? JSON.stringify(report.r) + '\n' : describeReport(report.r, report.lang));
-      if (report.r.counts.refused > 0) throw usageError(`${report.r.counts.refused} line(s) refused; fix them and import again`);
+      const refused = report.r.counts.refused;
+      if (refused > 0) {
+        throw usageError(report.lang === 'it' ? `${refused} righe rifiutate: correggile e importa di nuovo` : `${refused} line(s) refused; fix them and import again`);
+      }
     });
 
   followup
@@ -175,8 +190,12 @@ export function addFollowupCommands(program: Command, io: Io, usageError: (messa
       const days = Number(opts.days);
       if (!Number.isInteger(days) || days < 0) throw usageError('--days takes a whole number of days');
       const { items, lang } = await run(() => withService(async (service, lang) => ({ items: await service.upcoming(days), lang }), opts.lang));
-      if (opts.json) io.out(JSON.stringify(items) + '\n');
-      else for (const i of items) io.out(`${i.dueOn}\t${i.patientCode}\t#${i.id}\t${i.status}\t${i.name[lang]}\n`);
+      if (opts.json) {
+        io.out(JSON.stringify(items) + '\n');
+        return;
+      }
+      for (const i of items) io.out(`${i.dueOn}\t${i.patientCode}\t#${i.id}\t${i.status}\t${i.name[lang]}\n`);
+      if (items.length === 0) io.out(lang === 'it' ? `nulla in scadenza nei prossimi ${days} giorni, nulla di scaduto\n` : `nothing due in the next ${days} days, nothing overdue\n`);
     });
 
   followup
@@ -184,10 +203,25 @@ export function addFollowupCommands(program: Command, io: Io, usageError: (messa
     .description('the audit trail of registry changes, most recent first')
     .option('--code <code>', 'one patient')
     .option('--limit <n>', 'how many entries', '100')
-    .action(async (opts: { code?: string; limit: string }) => {
+    .option('--json', 'print JSON')
+    .addOption(langOption())
+    .action(async (opts: { code?: string; limit: string; json?: boolean; lang?: Lang }) => {
       const limit = Number(opts.limit);
       if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) throw usageError('--limit takes 1 to 10000');
-      const entries = await run(() => withService((service) => service.audit({ limit, ...(opts.code ? { code: opts.code.toUpperCase() } : {}) })));
-      for (const e of entries) io.out(JSON.stringify(e) + '\n');
+      const { entries, lang } = await run(() =>
+        withService(async (service, lang) => ({ entries: await service.audit({ limit, ...(opts.code ? { code: opts.code.toUpperCase() } : {}) }), lang }), opts.lang),
+      );
+      if (opts.json) {
+        io.out(JSON.stringify(entries) + '\n');
+        return;
+      }
+      // Like list and upcoming: one line each, tab-separated (when, who, what, patient, item, changes).
+      for (const e of entries) {
+        const changes = Object.entries(e.changes)
+          .map(([field, c]) => `${field} ${c.from ?? '∅'} → ${c.to ?? '∅'}`)
+          .join(', ');
+        io.out(`${e.at.toISOString()}\t${e.actor}\t${AUDIT_ACTIONS[e.action][lang]}\t${e.patientCode}\t${e.itemId ? `#${e.itemId}` : '-'}\t${changes}\n`);
+      }
+      if (entries.length === 0) io.out(lang === 'it' ? 'nessuna modifica registrata\n' : 'no changes recorded\n');
     });
 }

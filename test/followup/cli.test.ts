@@ -76,11 +76,17 @@ describe('pdta followup (on an embedded PGlite in DATA_DIR)', () => {
     const again = await pdta('followup', 'import', join(dir, 'clean.csv'), '--dry-run');
     expect(again.out).toContain('0 to add, 0 to change, 2 unchanged, 0 refused');
 
-    const audit = (await pdta('followup', 'audit')).out.trim().split('\n').map((l) => JSON.parse(l) as { actor: string; action: string });
+    const audit = JSON.parse((await pdta('followup', 'audit', '--json')).out) as Array<{ actor: string; action: string }>;
     expect(audit.map((a) => [a.actor, a.action])).toEqual([
       ['cli', 'enrol'],
       ['cli', 'enrol'],
     ]);
+    // Printed like list and upcoming: one tab-separated line per change, in the report's language.
+    const printed = (await pdta('followup', 'audit')).out.trim().split('\n');
+    expect(printed).toHaveLength(2);
+    for (const line of printed) expect(line).toMatch(/^\d{4}-\d\d-\d\dT[\d:.]+Z\tcli\tenrol\t(PZ-123|TC-0042)\t-\t/);
+    expect(JSON.parse((await pdta('followup', 'upcoming', '--days', '400', '--json')).out)).toEqual(expect.any(Array));
+    expect((await pdta('followup', 'upcoming', '--days', '0')).out).toMatch(/^(nothing due in the next 0 days, nothing overdue\n|\d{4}-)/);
   }, 60_000);
 
   it('refuses a file in the old format until therapy_last_given is added or --since-is-last-given confirms what therapy_since is', async () => {
