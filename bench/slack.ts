@@ -40,7 +40,6 @@ import { StatelessConversationService, type ConversationService } from '../src/s
 import { SqlConversationSnapshots } from '../src/server/conversationSnapshots.js';
 import { TurnConversationService } from '../src/server/turnConversationService.js';
 import { runTurn } from '../src/engine/turn.js';
-import { DosingAudit } from '../src/store/audit.js';
 import { ConversationStore } from '../src/store/conversations.js';
 import { startHttpServer, type Route } from '../src/server/httpServer.js';
 import { sql } from 'kysely';
@@ -406,12 +405,10 @@ export async function benchSlack(): Promise<Record<string, number>> {
       return [assistant.ask('text' in request.input ? request.input.text : request.input.action)];
     },
   });
-  const audit = new DosingAudit(store.db);
   const withMemory = await slackApp(
     new TurnConversationService({
       assistant,
       snapshots: new SqlConversationSnapshots(new ConversationStore(store.db, { serverDatabase: store.engine === 'postgres' }), 60 * 60_000),
-      audit: (entry) => audit.recordDosing(entry),
     }),
     {
       followup: new FollowupService({

@@ -55,7 +55,7 @@ export function buildProgram(io: { out: (s: string) => void; err: (s: string) =>
         ...(opts.lang ? { lang: opts.lang } : {}),
       };
       if (opts.conversation === undefined) {
-        const service = new TurnConversationService({ assistant, snapshots: new MemoryConversationSnapshots(), audit: async () => undefined });
+        const service = new TurnConversationService({ assistant, snapshots: new MemoryConversationSnapshots() });
         await runChat({ ...chat, service });
         return;
       }
@@ -63,15 +63,12 @@ export function buildProgram(io: { out: (s: string) => void; err: (s: string) =>
       const { loadConfig } = await import('./config.js');
       const { openStore } = await import('./store/database.js');
       const { ConversationStore } = await import('./store/conversations.js');
-      const { DosingAudit } = await import('./store/audit.js');
       const config = loadConfig();
       const store = await openStore(config.DATABASE_URL ? { databaseUrl: config.DATABASE_URL } : { dataDir: config.DATA_DIR });
       try {
-        const audit = new DosingAudit(store.db);
         const service = new TurnConversationService({
           assistant,
           snapshots: new SqlConversationSnapshots(new ConversationStore(store.db, { serverDatabase: store.engine === 'postgres' }), config.CONVERSATION_TTL_MINUTES * 60_000),
-          audit: (entry) => audit.recordDosing(entry),
         });
         await runChat({ ...chat, service });
       } finally {

@@ -26,7 +26,6 @@ import type { ConversationService } from './conversationService.js';
 import { MemoryConversationSnapshots, SqlConversationSnapshots } from './conversationSnapshots.js';
 import { TurnConversationService } from './turnConversationService.js';
 import { ConversationStore } from '../store/conversations.js';
-import { DosingAudit } from '../store/audit.js';
 import { HttpError, sendJson, startHttpServer, type Route, type RunningServer } from './httpServer.js';
 import { startHousekeeping } from './housekeeping.js';
 import { countError, httpRequestsTotal, registry, remindersSentTotal } from './metrics.js';
@@ -269,18 +268,16 @@ export async function serve(options: ServeOptions = {}): Promise<Served> {
   try {
     store = await openStore(config.DATABASE_URL ? { databaseUrl: config.DATABASE_URL } : { dataDir: config.DATA_DIR });
     const [{ createSlackChannel }, { createTeamsChannel }, followupModule] = await platformChannels;
-    const audit = new DosingAudit(store.db);
     const service: ConversationService = new TurnConversationService({
       assistant,
       snapshots: new SqlConversationSnapshots(new ConversationStore(store.db, { serverDatabase: store.engine === 'postgres' }), config.CONVERSATION_TTL_MINUTES * 60_000),
-      audit: (entry) => audit.recordDosing(entry),
     });
     tracked = new TrackedConversationService(options.decorateService ? options.decorateService(service) : service, logger);
     // Teams in local mode takes activities no platform authenticated: their conversations are kept
     // in memory, and no dosing audit is written in the name of an id nobody vouched for.
     if (!config.MicrosoftAppId) {
       unauthenticatedTeams = new TrackedConversationService(
-        new TurnConversationService({ assistant, snapshots: new MemoryConversationSnapshots(config.CONVERSATION_TTL_MINUTES * 60_000), audit: async () => undefined }),
+        new TurnConversationService({ assistant, snapshots: new MemoryConversationSnapshots(config.CONVERSATION_TTL_MINUTES * 60_000) }),
         logger,
       );
     }

@@ -50,7 +50,6 @@ describe.each(engines)('a conversation on $name', ({ config }) => {
     let service = new TurnConversationService({
       assistant,
       snapshots: new SqlConversationSnapshots(new ConversationStore(store.db, { serverDatabase: store.engine === 'postgres' }), 60 * 60_000),
-      audit: (e) => new DosingAudit(store.db).recordDosing(e),
     });
     for (const t of ['percorso guidato', 'avanti', 'fosforo alto']) await service.handle(request(t));
     await store.close();
@@ -59,7 +58,6 @@ describe.each(engines)('a conversation on $name', ({ config }) => {
     service = new TurnConversationService({
       assistant,
       snapshots: new SqlConversationSnapshots(new ConversationStore(store.db, { serverDatabase: store.engine === 'postgres' }), 60 * 60_000),
-      audit: (e) => new DosingAudit(store.db).recordDosing(e),
     });
     const summary = text(await service.handle(request('riepilogo')));
     expect(summary).toContain('Fosforo sierico: alto');
@@ -83,7 +81,6 @@ describe.each(engines)('a conversation on $name', ({ config }) => {
     const service = new TurnConversationService({
       assistant,
       snapshots: new SqlConversationSnapshots(new ConversationStore(store.db, { serverDatabase: store.engine === 'postgres' }), 30 * 60_000),
-      audit: async () => undefined,
       now: () => now,
     });
     const request = (t: string) => ({ channel: 'teams' as const, conversationId, userRef: 'aad-1', input: { text: t } });
