@@ -180,6 +180,15 @@ export async function main(argv: string[]): Promise<number> {
       io.err(`pdta: ${error.message}\n`);
       return 2;
     }
+    if (isDataDirInUse(error)) {
+      // Two processes on one PGlite directory would lose each other's writes (src/store/dataDirLock.ts).
+      const hint =
+        argv[0] === 'followup'
+          ? '. With pdta serve running on PGlite, enrol and update in chat instead (Slack or Teams, docs/followup.md), or run both on one PostgreSQL (DATABASE_URL)'
+          : '';
+      io.err(`pdta: ${error.message}${hint}\n`);
+      return 2;
+    }
     if (error instanceof Error && (error.name === 'ContentError' || error.name === 'ConfigError')) {
       io.err(`pdta: ${error.message}\n`);
       return 2;
@@ -187,6 +196,11 @@ export async function main(argv: string[]): Promise<number> {
     io.err(`pdta: internal error: ${error instanceof Error ? error.message : String(error)}\n`);
     return 1;
   }
+}
+
+/** The store's DATA_DIR_IN_USE, recognised without importing the store (the CLI loads it lazily). */
+function isDataDirInUse(error: unknown): error is Error {
+  return error instanceof Error && error.name === 'StoreError' && (error as { code?: unknown }).code === 'DATA_DIR_IN_USE';
 }
 
 function isEntryPoint(): boolean {
