@@ -20,6 +20,8 @@ async function pdta(...args: string[]): Promise<{ code: number; out: string; err
   }
 }
 
+// Each command opens the PGlite in DATA_DIR afresh, as a real run does: seconds each on a loaded
+// machine, so each test gets a generous bound (it waits for the commands, never for a fixed time).
 describe('pdta followup (on an embedded PGlite in DATA_DIR)', () => {
   let dir: string;
   const saved = { DATA_DIR: process.env['DATA_DIR'], DATABASE_URL: process.env['DATABASE_URL'], REMINDER_LANG: process.env['REMINDER_LANG'] };
@@ -54,7 +56,7 @@ describe('pdta followup (on an embedded PGlite in DATA_DIR)', () => {
     ]);
     expect(dry.err).toContain('1 line(s) refused');
     expect((await pdta('followup', 'list')).out).toBe('no patients enrolled\n');
-  });
+  }, 120_000);
 
   it('imports, lists, exports as CSV and JSON, and audits the CLI as the actor', async () => {
     const imported = await pdta('followup', 'import', join(dir, 'clean.csv'));
@@ -79,11 +81,11 @@ describe('pdta followup (on an embedded PGlite in DATA_DIR)', () => {
       ['cli', 'enrol'],
       ['cli', 'enrol'],
     ]);
-  }, 60_000);
+  }, 120_000);
 
   it('says what is wrong with a bad command line', async () => {
     expect((await pdta('followup', 'import', join(dir, 'missing.csv'))).code).toBe(2);
     expect((await pdta('followup', 'upcoming', '--days', 'soon')).code).toBe(2);
     expect((await pdta('followup', 'export', '--format', 'xml')).code).toBe(2);
-  });
+  }, 120_000);
 });
