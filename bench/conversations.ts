@@ -8,7 +8,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openAssistant } from '../src/engine/openAssistant.js';
-import type { ConversationSnapshot } from '../src/engine/turn.js';
 import { MemoryConversationSnapshots, SqlConversationSnapshots, type ConversationSnapshots } from '../src/server/conversationSnapshots.js';
 import { TurnConversationService } from '../src/server/turnConversationService.js';
 import { ConversationStore } from '../src/store/conversations.js';
@@ -32,11 +31,11 @@ class MeasuredSnapshots implements ConversationSnapshots {
   load(...args: Parameters<ConversationSnapshots['load']>) {
     return this.inner.load(...args);
   }
-  save(key: Parameters<ConversationSnapshots['save']>[0], snapshot: ConversationSnapshot, lang: string, now: Date) {
-    const bytes = Buffer.byteLength(JSON.stringify(snapshot));
+  commit(...[key, write]: Parameters<ConversationSnapshots['commit']>) {
+    const bytes = Buffer.byteLength(JSON.stringify(write.snapshot));
     this.sizes.push(bytes);
     this.maxBytes = Math.max(this.maxBytes, bytes);
-    return this.inner.save(key, snapshot, lang, now);
+    return this.inner.commit(key, write);
   }
 }
 
@@ -62,7 +61,7 @@ async function onEngine(name: string, config: StoreConfig, stored: number): Prom
   const store = await openStore(config);
   const ttl = 24 * 60 * 60_000;
   const snapshots = new MeasuredSnapshots(new SqlConversationSnapshots(new ConversationStore(store.db, { serverDatabase: store.engine === 'postgres' }), ttl));
-  const service = new TurnConversationService({ assistant, snapshots, audit: async () => undefined });
+  const service = new TurnConversationService({ assistant, snapshots });
   const run = `${name}-${Date.now()}`;
   await turns(service, 5, `${run}-warm`);
   const perTurn = await turns(service, 50, run);
@@ -93,7 +92,7 @@ async function onEngine(name: string, config: StoreConfig, stored: number): Prom
 export async function benchConversations(): Promise<Record<string, number>> {
   const stored = Number(process.env['BENCH_CONVERSATIONS'] ?? 100_000);
   const assistant = await openAssistant();
-  const memory = new TurnConversationService({ assistant, snapshots: new MemoryConversationSnapshots(), audit: async () => undefined });
+  const memory = new TurnConversationService({ assistant, snapshots: new MemoryConversationSnapshots() });
   await turns(memory, 5, 'warm');
   const baseline = await turns(memory, 50, 'mem');
   const figures: Record<string, number> = { 'conversations.in_memory.turn_median_ms': median(baseline) };

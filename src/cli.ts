@@ -61,7 +61,7 @@ export function buildProgram(io: { out: (s: string) => void; err: (s: string) =>
         ...(width !== undefined ? { width } : {}),
       };
       if (opts.conversation === undefined) {
-        const service = new TurnConversationService({ assistant, snapshots: new MemoryConversationSnapshots(), audit: async () => undefined });
+        const service = new TurnConversationService({ assistant, snapshots: new MemoryConversationSnapshots() });
         await runChat({ ...chat, service });
         return;
       }
@@ -69,15 +69,12 @@ export function buildProgram(io: { out: (s: string) => void; err: (s: string) =>
       const { loadConfig } = await import('./config.js');
       const { openStore } = await import('./store/database.js');
       const { ConversationStore } = await import('./store/conversations.js');
-      const { DosingAudit } = await import('./store/audit.js');
       const config = loadConfig();
       const store = await openStore(config.DATABASE_URL ? { databaseUrl: config.DATABASE_URL } : { dataDir: config.DATA_DIR });
       try {
-        const audit = new DosingAudit(store.db);
         const service = new TurnConversationService({
           assistant,
           snapshots: new SqlConversationSnapshots(new ConversationStore(store.db, { serverDatabase: store.engine === 'postgres' }), config.CONVERSATION_TTL_MINUTES * 60_000),
-          audit: (entry) => audit.recordDosing(entry),
         });
         await runChat({ ...chat, service });
       } finally {
@@ -206,6 +203,15 @@ export async function main(argv: string[]): Promise<number> {
       io.err(`pdta: ${error.message}\n`);
       return 2;
     }
+    if (isDataDirInUse(error)) {
+      // Two processes on one PGlite directory would lose each other's writes (src/store/dataDirLock.ts).
+      const hint =
+        argv[0] === 'followup'
+          ? '. With pdta serve running on PGlite, enrol and update in chat instead (Slack or Teams, docs/followup.md), or run both on one PostgreSQL (DATABASE_URL)'
+          : '';
+      io.err(`pdta: ${error.message}${hint}\n`);
+      return 2;
+    }
     if (error instanceof Error && (error.name === 'ContentError' || error.name === 'ConfigError')) {
       io.err(`pdta: ${error.message}\n`);
       return 2;
@@ -213,6 +219,11 @@ export async function main(argv: string[]): Promise<number> {
     io.err(`pdta: internal error: ${error instanceof Error ? error.message : String(error)}\n`);
     return 1;
   }
+}
+
+/** The store's DATA_DIR_IN_USE, recognised without importing the store (the CLI loads it lazily). */
+function isDataDirInUse(error: unknown): error is Error {
+  return error instanceof Error && error.name === 'StoreError' && (error as { code?: unknown }).code === 'DATA_DIR_IN_USE';
 }
 
 function isEntryPoint(): boolean {

@@ -48,6 +48,18 @@ export const ConfigSchema = z.object({
   PLAYGROUND: oneOf(['auto', 'on', 'off'] as const, 'auto'),
   /** How long SIGTERM waits for turns in flight before closing anyway (Kubernetes gives 30 s by default). */
   SHUTDOWN_TIMEOUT_SECONDS: wholeNumber(0, 600, 25),
+  /**
+   * On SIGTERM, how long the server goes on serving with /readyz at 503 before it stops accepting
+   * connections, so that a load balancer takes it out of rotation first. Part of
+   * SHUTDOWN_TIMEOUT_SECONDS, not added to it; Ctrl-C (SIGINT) skips it.
+   */
+  SHUTDOWN_DELAY_SECONDS: wholeNumber(0, 600, 5),
+  /**
+   * The most turns a process holds at once (answers being computed or waiting for the store, and
+   * Slack requests acknowledged but not yet answered); beyond it a channel's request gets 503 with
+   * Retry-After at once, so that a flood cannot queue work for minutes or starve the health probes.
+   */
+  MAX_TURNS_IN_FLIGHT: wholeNumber(1, 100_000, 100),
   /** The address users' chat clients reach this server at (for links to /pathway.svg); optional. */
   PUBLIC_URL: optionalString.pipe(z.url('must be a URL such as https://pdta.example.org').optional()),
   SLACK_SIGNING_SECRET: optionalString,
@@ -130,11 +142,23 @@ function describeIssue(issue: z.core.$ZodIssue, env: NodeJS.ProcessEnv): string 
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const result = ConfigSchema.safeParse(env);
-  if (!result.success) {
-    const problems = result.error.issues.map((i) => describeIssue(i, env));
+  const problems = result.success ? combinationProblems(result.data) : result.error.issues.map((i) => describeIssue(i, env));
+  if (problems.length > 0 || !result.success) {
     throw new ConfigError(`invalid configuration: ${problems.join('; ')} (set in the environment or in .env)`);
   }
   return result.data;
+}
+
+/**
+ * Variables that are valid alone but not together: found here, before the server listens or opens
+ * the store, rather than by the channel that needs them once the port is already open.
+ */
+function combinationProblems(config: Config): string[] {
+  const problems: string[] = [];
+  if ((config.SLACK_SIGNING_SECRET || config.SLACK_APP_TOKEN) && !config.SLACK_BOT_TOKEN) {
+    problems.push('SLACK_BOT_TOKEN: required when SLACK_SIGNING_SECRET or SLACK_APP_TOKEN is set (the bot posts its answers with it)');
+  }
+  return problems;
 }
 
 /**

@@ -23,5 +23,12 @@ export interface Channel {
   routes: Route[];
   /** Connections of its own (Socket Mode); HTTP routes need none. */
   start?(): Promise<void>;
+  /**
+   * Requests this channel has accepted (acknowledged to the platform) and not yet answered, beyond
+   * the HTTP requests still open: a shutdown waits for them, since the platform will not send an
+   * acknowledged request again. Slack acknowledges before it answers; Teams answers within the
+   * HTTP request and needs none.
+   */
+  pending?(): number;
   stop?(): Promise<void>;
 }

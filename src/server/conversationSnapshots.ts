@@ -5,13 +5,25 @@
  */
 import { CONVERSATION_MACHINE_VERSION } from '../../machines/conversation.js';
 import type { ConversationSnapshot } from '../engine/turn.js';
+import type { DosingAuditEntry } from '../store/audit.js';
 import type { ConversationKey, ConversationStore, LoadResult } from '../store/conversations.js';
 
 export const MACHINE_ID = 'conversation';
 
+/** What one turn writes: its new snapshot and the dosing answers it showed. */
+export interface TurnWrite {
+  snapshot: ConversationSnapshot;
+  lang: string;
+  now: Date;
+  /** The version load() found ('found'), or null when the turn started afresh. */
+  expectedVersion: string | null;
+  audit: readonly DosingAuditEntry[];
+}
+
 export interface ConversationSnapshots {
   load(key: ConversationKey, now: Date): Promise<LoadResult>;
-  save(key: ConversationKey, snapshot: ConversationSnapshot, lang: string, now: Date): Promise<void>;
+  /** Writes the turn, all or nothing; false (nothing written) when someone else wrote the conversation since load(). */
+  commit(key: ConversationKey, write: TurnWrite): Promise<boolean>;
 }
 
 export class SqlConversationSnapshots implements ConversationSnapshots {
@@ -24,13 +36,18 @@ export class SqlConversationSnapshots implements ConversationSnapshots {
     return this.store.load(key, { now, machineId: MACHINE_ID, machineVersion: CONVERSATION_MACHINE_VERSION });
   }
 
-  save(key: ConversationKey, snapshot: ConversationSnapshot, lang: string, now: Date): Promise<void> {
-    return this.store.save(key, { machineId: MACHINE_ID, machineVersion: CONVERSATION_MACHINE_VERSION, snapshot, lang, now, ttlMs: this.ttlMs });
+  commit(key: ConversationKey, write: TurnWrite): Promise<boolean> {
+    return this.store.commitTurn(key, { machineId: MACHINE_ID, machineVersion: CONVERSATION_MACHINE_VERSION, ttlMs: this.ttlMs, ...write });
   }
 }
 
+/**
+ * Conversations of this process only, and no dosing audit: for `pdta chat --ephemeral` and the Teams
+ * local mode, whose user ids nobody vouched for.
+ */
 export class MemoryConversationSnapshots implements ConversationSnapshots {
-  private readonly rows = new Map<string, { json: string; lang: string; expiresAt: number }>();
+  private readonly rows = new Map<string, { json: string; lang: string; expiresAt: number; version: string }>();
+  private writes = 0;
 
   constructor(private readonly ttlMs: number = 24 * 60 * 60 * 1000) {}
 
@@ -46,10 +63,13 @@ export class MemoryConversationSnapshots implements ConversationSnapshots {
       return { status: 'expired' };
     }
     // Through JSON, as the SQL store does: nothing survives a turn that would not survive a restart.
-    return { status: 'found', snapshot: JSON.parse(row.json) as ConversationSnapshot, lang: row.lang };
+    return { status: 'found', snapshot: JSON.parse(row.json) as ConversationSnapshot, lang: row.lang, version: row.version };
   }
 
-  async save(key: ConversationKey, snapshot: ConversationSnapshot, lang: string, now: Date): Promise<void> {
-    this.rows.set(this.id(key), { json: JSON.stringify(snapshot), lang, expiresAt: now.getTime() + this.ttlMs });
+  async commit(key: ConversationKey, write: TurnWrite): Promise<boolean> {
+    if ((this.rows.get(this.id(key))?.version ?? null) !== write.expectedVersion) return false;
+    this.writes += 1;
+    this.rows.set(this.id(key), { json: JSON.stringify(write.snapshot), lang: write.lang, expiresAt: write.now.getTime() + this.ttlMs, version: String(this.writes) });
+    return true;
   }
 }

@@ -19,6 +19,8 @@ export interface Route {
 export interface RunningServer {
   server: Server;
   url: string;
+  /** Requests received and not yet answered (their response not finished or their connection closed). */
+  readonly requestsInProgress: number;
   /**
    * Stops accepting connections and resolves when the open ones have ended; after `timeoutMs`
    * (default 10 s) the remaining ones are cut, so a stuck client cannot hold the shutdown forever.
@@ -125,12 +127,22 @@ export function createRouter(routes: () => readonly Route[], hooks: RouterHooks 
         else res.end();
         return;
       }
+      // A client that hung up mid-request (a closed tab, a load generator's timeout) is no fault of ours.
+      if (clientHungUp(error, req)) {
+        res.destroy();
+        return;
+      }
       onError(error, req);
       const status = (error as { status?: number }).status;
       if (!res.headersSent) sendJson(res, typeof status === 'number' && status >= 400 && status < 500 ? status : 500, { error: status === 413 ? 'request body too large' : 'internal error' });
       else res.end();
     }
   };
+}
+
+function clientHungUp(error: unknown, req: IncomingMessage): boolean {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return req.socket.destroyed && (code === 'ECONNRESET' || code === 'ECONNABORTED' || (error instanceof Error && error.message === 'aborted'));
 }
 
 /** Where a browser on this machine reaches a server bound to every interface. */
@@ -148,7 +160,13 @@ export async function startHttpServer(options: {
   onResponse?: (route: string, method: string, status: number) => void;
 }): Promise<RunningServer> {
   const hooks: RouterHooks = options.onResponse ? { onError: options.onError, onResponse: options.onResponse } : { onError: options.onError };
-  const server = createServer(createRouter(options.routes, hooks));
+  const router = createRouter(options.routes, hooks);
+  let inProgress = 0;
+  const server = createServer((req, res) => {
+    inProgress += 1;
+    res.once('close', () => (inProgress -= 1));
+    return router(req, res);
+  });
   // Slack retries after 3 s; a slow client must not hold a socket for minutes.
   server.headersTimeout = 10_000;
   server.requestTimeout = 30_000;
@@ -161,6 +179,9 @@ export async function startHttpServer(options: {
   return {
     server,
     url: `http://${browsableHost(address)}:${address.port}`,
+    get requestsInProgress() {
+      return inProgress;
+    },
     close: (timeoutMs = 10_000) =>
       (closing ??= new Promise<void>((resolve) => {
         const force = setTimeout(() => server.closeAllConnections(), timeoutMs);

@@ -39,7 +39,8 @@ export const turnsInFlight = new Gauge({
 /**
  * What went wrong, by kind. Known kinds: turn_failed (the conversation service threw),
  * render_failed (a renderer threw), request_failed (an HTTP handler threw: 500), bad_request
- * (a client sent something invalid: 4xx), unavailable (refused while shutting down); channels add
+ * (a client sent something invalid: 4xx), unavailable (refused while shutting down), overloaded
+ * (refused past MAX_TURNS_IN_FLIGHT: 503 with Retry-After); channels add
  * their own (e.g. slack_api, teams_send, reminder_send).
  */
 export const ERROR_KINDS = [
@@ -48,6 +49,7 @@ export const ERROR_KINDS = [
   'request_failed',
   'bad_request',
   'unavailable',
+  'overloaded',
   'slack_api',
   'teams_send',
   'reminder_send',
@@ -56,7 +58,7 @@ export type ErrorKind = (typeof ERROR_KINDS)[number];
 
 export const errorsTotal = new Counter<'kind'>({
   name: 'pdta_errors_total',
-  help: 'Errors, by kind (turn_failed, render_failed, request_failed, bad_request, unavailable, and per-channel kinds).',
+  help: 'Errors, by kind (turn_failed, render_failed, request_failed, bad_request, unavailable, overloaded, and per-channel kinds).',
   labelNames: ['kind'],
   registers: [registry],
 });

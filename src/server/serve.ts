@@ -26,7 +26,6 @@ import type { ConversationService } from './conversationService.js';
 import { MemoryConversationSnapshots, SqlConversationSnapshots } from './conversationSnapshots.js';
 import { TurnConversationService } from './turnConversationService.js';
 import { ConversationStore } from '../store/conversations.js';
-import { DosingAudit } from '../store/audit.js';
 import { HttpError, sendJson, startHttpServer, type Route, type RunningServer } from './httpServer.js';
 import { startHousekeeping } from './housekeeping.js';
 import { countError, httpRequestsTotal, registry, remindersSentTotal } from './metrics.js';
@@ -43,8 +42,13 @@ export interface Served {
   followup: FollowupService;
   /** The reminder dispatcher; absent when no reminder target is configured. */
   reminders: RunningDispatcher | undefined;
-  /** Graceful: stops accepting, waits for turns in flight (SHUTDOWN_TIMEOUT_SECONDS), stops the dispatcher, closes the store. Never rejects. */
-  close(): Promise<void>;
+  /**
+   * Graceful, within SHUTDOWN_TIMEOUT_SECONDS: /readyz turns 503 and, for `readinessDelayMs`
+   * (SHUTDOWN_DELAY_SECONDS on SIGTERM, none by default), everything else is still served; then the
+   * listener closes, every request already accepted is answered (Slack's acknowledged ones too),
+   * the dispatcher stops and the store closes. Never rejects.
+   */
+  close(options?: { readinessDelayMs?: number }): Promise<void>;
 }
 
 export interface ServeOptions {
@@ -79,6 +83,57 @@ export function playgroundEnabled(config: Config): boolean {
       const never: never = config.PLAYGROUND;
       return never;
     }
+  }
+}
+
+/** How often a shutdown looks again whether every accepted request has been answered. */
+const SETTLE_POLL_MS = 20;
+
+const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** After the listener has closed: a request on a connection still open is sent elsewhere. */
+const shuttingDown: Route = {
+  method: '*',
+  path: '/*',
+  handler: () => {
+    throw new HttpError(503, 'the server is shutting down; retry shortly', { 'retry-after': '5', connection: 'close' });
+  },
+};
+
+/**
+ * A channel's route behind the bound on work in flight: past it, 503 with Retry-After at once,
+ * before the body is read, so that a flood costs little and /healthz keeps answering. Slack sends
+ * a refused event again later; a browser or the Bot Connector retries.
+ */
+function admitted(route: Route, saturated: () => boolean): Route {
+  return {
+    ...route,
+    handler: (req, res) => {
+      if (saturated()) {
+        countError('overloaded');
+        throw new HttpError(503, 'the assistant is busy; retry in a moment', { 'retry-after': '1' });
+      }
+      return route.handler(req, res);
+    },
+  };
+}
+
+/** What a failed listen() says about the configuration: the variable to fix, as a ConfigError (exit 2). */
+function listenProblem(error: unknown, config: Config): unknown {
+  const code = (error as NodeJS.ErrnoException).code;
+  switch (code) {
+    case 'EADDRINUSE':
+      return new ConfigError(`PORT: ${config.PORT} is already in use on ${config.HOST} (is another pdta serve running?); choose a free port`);
+    case 'EACCES':
+      return new ConfigError(`PORT: ${config.PORT} needs privileges this process does not have on ${config.HOST}; choose a port from 1024`);
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+    case 'EAI_FAIL':
+    case 'EAI_NONAME':
+    case 'EADDRNOTAVAIL':
+      return new ConfigError(`HOST: cannot listen on ${JSON.stringify(config.HOST)} (${code}): give an address of this machine, e.g. 127.0.0.1, or 0.0.0.0 for every interface`);
+    default:
+      return error;
   }
 }
 
@@ -255,10 +310,7 @@ export async function serve(options: ServeOptions = {}): Promise<Served> {
       onResponse: (route, method, status) => httpRequestsTotal.inc({ route, method, status: String(status) }),
     });
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
-      throw new ConfigError(`PORT: ${config.PORT} is already in use on ${config.HOST} (is another pdta serve running?); choose a free port`);
-    }
-    throw error;
+    throw listenProblem(error, config);
   }
   logger.info({ url: server.url }, 'starting: opening the store');
 
@@ -269,18 +321,16 @@ export async function serve(options: ServeOptions = {}): Promise<Served> {
   try {
     store = await openStore(config.DATABASE_URL ? { databaseUrl: config.DATABASE_URL } : { dataDir: config.DATA_DIR });
     const [{ createSlackChannel }, { createTeamsChannel }, followupModule] = await platformChannels;
-    const audit = new DosingAudit(store.db);
     const service: ConversationService = new TurnConversationService({
       assistant,
       snapshots: new SqlConversationSnapshots(new ConversationStore(store.db, { serverDatabase: store.engine === 'postgres' }), config.CONVERSATION_TTL_MINUTES * 60_000),
-      audit: (entry) => audit.recordDosing(entry),
     });
     tracked = new TrackedConversationService(options.decorateService ? options.decorateService(service) : service, logger);
     // Teams in local mode takes activities no platform authenticated: their conversations are kept
     // in memory, and no dosing audit is written in the name of an id nobody vouched for.
     if (!config.MicrosoftAppId) {
       unauthenticatedTeams = new TrackedConversationService(
-        new TurnConversationService({ assistant, snapshots: new MemoryConversationSnapshots(config.CONVERSATION_TTL_MINUTES * 60_000), audit: async () => undefined }),
+        new TurnConversationService({ assistant, snapshots: new MemoryConversationSnapshots(config.CONVERSATION_TTL_MINUTES * 60_000) }),
         logger,
       );
     }
@@ -323,7 +373,14 @@ export async function serve(options: ServeOptions = {}): Promise<Served> {
     await store?.close();
     throw error;
   }
-  routes = [...channels.flatMap((c) => c.routes), ...operational];
+  const limit = config.MAX_TURNS_IN_FLIGHT;
+  const openedChannels = channels;
+  const localTeams = unauthenticatedTeams;
+  const trackedTurns = tracked;
+  /** Turns being answered, and Slack requests acknowledged but not answered yet. */
+  const workInFlight = (): number =>
+    trackedTurns.turnsInFlight + (localTeams?.turnsInFlight ?? 0) + openedChannels.reduce((n, c) => n + (c.pending?.() ?? 0), 0);
+  routes = [...channels.flatMap((c) => c.routes.map((r) => admitted(r, () => workInFlight() >= limit))), ...operational];
   const housekeeping = startHousekeeping(store, logger.child({ component: 'housekeeping' }));
   phase = 'ready';
   logger.info({ url: server.url, channels: channels.map((c) => c.name), playground, store: store.engine }, 'pdta assistant listening');
@@ -334,21 +391,32 @@ export async function serve(options: ServeOptions = {}): Promise<Served> {
   const dispatcher = reminders;
   const timeoutMs = config.SHUTDOWN_TIMEOUT_SECONDS * 1000;
   let closing: Promise<void> | undefined;
-  const shutDown = async (): Promise<void> => {
+  const shutDown = async (readinessDelayMs: number): Promise<void> => {
+    const deadline = Date.now() + timeoutMs;
+    const left = (): number => Math.max(0, deadline - Date.now());
     phase = 'draining';
     housekeeping.stop();
-    logger.info({ turnsInFlight: turns.turnsInFlight, timeoutMs }, 'shutting down: draining turns in flight');
-    // No new connections from here; a request on a kept-alive connection gets 503 from the service.
-    const serverClosed = server.close(timeoutMs + 1_000);
+    logger.info({ turnsInFlight: turns.turnsInFlight, timeoutMs, readinessDelayMs }, 'shutting down: draining turns in flight');
+    // Readiness first: the load balancer sees 503 on /readyz and stops sending here, while what it
+    // still sends meanwhile is served as usual.
+    if (readinessDelayMs > 0) await delay(Math.min(readinessDelayMs, left()));
+    // No new connections from here; a request on a connection still open gets 503 with Retry-After.
+    routes = [...operational, shuttingDown];
+    const serverClosed = server.close(left() + 1_000);
     // The dispatcher finishes the round in progress (its sends are recorded) meanwhile: stopped
     // before the store closes, so no reminder is sent that could not be recorded.
     const dispatcherStopped = dispatcher?.stop().then(
       () => logger.info('follow-up reminders stopped'),
       (error: unknown) => logger.error({ err: error }, 'reminder dispatcher stop failed'),
     );
-    const [left, leftLocal] = await Promise.all([turns.drain(timeoutMs), unauthenticatedTeams?.drain(timeoutMs) ?? 0]);
+    // Every request accepted before the listener closed is answered: HTTP requests still open,
+    // Slack requests acknowledged (Slack never sends them again) and the turns they lead to.
+    const busy = (): number => server.requestsInProgress + workInFlight();
+    while (busy() > 0 && left() > 0) await delay(Math.min(SETTLE_POLL_MS, left()));
+    // Only now are new turns refused: nothing accepted can still be on its way to one.
+    const [leftTurns, leftLocal] = await Promise.all([turns.drain(left()), unauthenticatedTeams?.drain(left()) ?? 0]);
     if (leftLocal > 0) logger.warn({ turnsLeft: leftLocal }, 'shutdown timeout reached with local Teams turns still in flight');
-    if (left > 0) logger.warn({ turnsLeft: left }, 'shutdown timeout reached with turns still in flight');
+    if (leftTurns > 0 || busy() > 0) logger.warn({ turnsLeft: leftTurns, requestsLeft: busy() }, 'shutdown timeout reached with turns still in flight');
     // The drained turns' responses are written by now; their connections are idle and can go.
     server.server.closeIdleConnections();
     for (const c of channels) {
@@ -376,7 +444,7 @@ export async function serve(options: ServeOptions = {}): Promise<Served> {
     channels,
     followup: registryService,
     reminders: dispatcher,
-    close: () => (closing ??= shutDown()),
+    close: (closeOptions = {}) => (closing ??= shutDown(closeOptions.readinessDelayMs ?? 0)),
   };
 }
 
@@ -388,8 +456,13 @@ export function stopOnSignals(served: Served, exit: (code: number) => void = (co
   const stop = (): void => {
     process.once('SIGTERM', () => exit(130));
     process.once('SIGINT', () => exit(130));
-    void served.close().then(() => exit(0));
+    void served.close({ readinessDelayMs: readinessDelay }).then(() => exit(0));
   };
-  process.once('SIGTERM', stop);
+  // An orchestrator's SIGTERM waits for the load balancer (SHUTDOWN_DELAY_SECONDS); Ctrl-C at a terminal does not.
+  let readinessDelay = 0;
+  process.once('SIGTERM', () => {
+    readinessDelay = served.config.SHUTDOWN_DELAY_SECONDS * 1000;
+    stop();
+  });
   process.once('SIGINT', stop);
 }

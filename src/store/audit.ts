@@ -36,10 +36,7 @@ export class DosingAudit {
 
   /** Writes one entry; refuses a user reference that looks like a person's name or contact. */
   async recordDosing(entry: DosingAuditEntry): Promise<DosingAuditRecord> {
-    refusePersonalUserRef(entry.userRef);
-    if (entry.weightKg !== null && !(Number.isFinite(entry.weightKg) && entry.weightKg > 0)) {
-      throw new StoreError('INVALID_INPUT', `weightKg must be a positive number or null, got ${entry.weightKg}`);
-    }
+    checkDosingEntry(entry);
     const { id } = await this.db
       .insertInto('audit_dosing')
       .values({
@@ -82,6 +79,14 @@ export class DosingAudit {
       rule: row.rule,
       contentVersion: row.content_version,
     }));
+  }
+}
+
+/** Refuses an entry the audit must not hold (also for turns that write it with their snapshot, src/store/conversations.ts). */
+export function checkDosingEntry(entry: DosingAuditEntry): void {
+  refusePersonalUserRef(entry.userRef);
+  if (entry.weightKg !== null && !(Number.isFinite(entry.weightKg) && entry.weightKg > 0)) {
+    throw new StoreError('INVALID_INPUT', `weightKg must be a positive number or null, got ${entry.weightKg}`);
   }
 }
 

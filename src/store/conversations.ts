@@ -10,6 +10,7 @@
  */
 import { sql, type Kysely } from 'kysely';
 import type { Snapshot } from 'xstate';
+import { checkDosingEntry, type DosingAuditEntry } from './audit.js';
 import { StoreError } from './errors.js';
 import type { Database } from './schema.js';
 
@@ -29,7 +30,8 @@ export interface LoadOptions {
 }
 
 export type LoadResult =
-  | { status: 'found'; snapshot: Snapshot<unknown>; lang: string }
+  /** `version`: the row version read, for commitTurn()'s check that nobody wrote in between. */
+  | { status: 'found'; snapshot: Snapshot<unknown>; lang: string; version: string }
   | { status: 'none' }
   | { status: 'expired' }
   | { status: 'outdated'; storedMachineId: string; storedVersion: number }
@@ -79,7 +81,7 @@ export class ConversationStore {
     } else if (!isPersistedMachineSnapshot(row.snapshot)) {
       result = { status: 'corrupt' };
     } else {
-      return { status: 'found', snapshot: row.snapshot, lang: row.lang };
+      return { status: 'found', snapshot: row.snapshot, lang: row.lang, version: row.row_version };
     }
     await this.db
       .deleteFrom('conversations')
@@ -94,16 +96,7 @@ export class ConversationStore {
   /** Inserts or replaces the conversation's snapshot and pushes its expiry to now + ttlMs. */
   async save(key: ConversationKey, input: SaveInput): Promise<void> {
     const where = rowKey(key);
-    if (!Number.isInteger(input.machineVersion)) {
-      throw new StoreError('INVALID_INPUT', `machine version must be an integer, got ${input.machineVersion}`);
-    }
-    if (!Number.isFinite(input.ttlMs) || input.ttlMs <= 0) {
-      throw new StoreError('INVALID_INPUT', `ttlMs must be a positive number of milliseconds, got ${input.ttlMs}`);
-    }
-    // Refused here rather than found corrupt on the next turn, when the user's answer is lost.
-    if (!isPersistedMachineSnapshot(input.snapshot)) {
-      throw new StoreError('INVALID_INPUT', 'snapshot is not a persisted machine snapshot (no status or value)');
-    }
+    checkSaveInput(input);
     const snapshot = JSON.stringify(input.snapshot);
     const expiresAt = new Date(input.now.getTime() + input.ttlMs);
     // On a PostgreSQL server, one statement that also turns off the wait for the WAL flush for its
@@ -124,10 +117,76 @@ export class ConversationStore {
     `.execute(this.db);
   }
 
+  /**
+   * A turn's writes, in one statement and so in one transaction: the new snapshot and the dosing
+   * audit of what the turn showed. Saved only if the row is still the one the turn read
+   * (`expectedVersion` from load(); null when load() found no row to resume), so that two
+   * instances answering the same conversation at once cannot both write over one snapshot: the
+   * second gets false, nothing is written, and it runs its turn again on the fresh snapshot.
+   */
+  async commitTurn(key: ConversationKey, input: SaveInput & { expectedVersion: string | null; audit: readonly DosingAuditEntry[] }): Promise<boolean> {
+    const where = rowKey(key);
+    checkSaveInput(input);
+    for (const entry of input.audit) checkDosingEntry(entry);
+    const snapshot = JSON.stringify(input.snapshot);
+    const expiresAt = new Date(input.now.getTime() + input.ttlMs);
+    // See save() for why a snapshot alone does not wait for the WAL flush on a server; a turn that
+    // writes the audit trail waits, as the audit is kept fully durable.
+    const durability = this.options.serverDatabase && input.audit.length === 0 ? 'off' : 'on';
+    const saved =
+      input.expectedVersion === null
+        ? sql`
+            insert into conversations (channel, conversation_id, thread_id, machine_id, machine_version, snapshot, lang, updated_at, expires_at)
+            select ${where.channel}, ${where.conversationId}, ${where.threadId}, ${input.machineId}, ${input.machineVersion},
+                   ${snapshot}::jsonb, ${input.lang}, ${input.now}, ${expiresAt}
+            from durability
+            on conflict (channel, conversation_id, thread_id) do nothing
+            returning 1 as saved`
+        : sql`
+            update conversations set
+              machine_id = ${input.machineId}, machine_version = ${input.machineVersion}, snapshot = ${snapshot}::jsonb,
+              lang = ${input.lang}, updated_at = ${input.now}, expires_at = ${expiresAt}
+            from durability
+            where channel = ${where.channel} and conversation_id = ${where.conversationId} and thread_id = ${where.threadId}
+              and conversations.xmin::text = ${input.expectedVersion}
+            returning 1 as saved`;
+    const audited =
+      input.audit.length === 0
+        ? sql.raw('')
+        : sql`, audited as (
+            insert into audit_dosing (at, channel, user_ref, drug, population, weight_kg, result, rule, content_version)
+            select e.* from saved cross join (values ${sql.join(
+              input.audit.map(
+                (e) =>
+                  sql`(${e.at}::timestamptz, ${e.channel}, ${e.userRef}, ${e.drug}, ${e.population}, ${e.weightKg}::numeric, ${e.result}, ${e.rule}, ${e.contentVersion})`,
+              ),
+            )}) as e(at, channel, user_ref, drug, population, weight_kg, result, rule, content_version)
+            returning 1)`;
+    const result = await sql<{ saved: number }>`
+      with durability as (select set_config('synchronous_commit', ${durability}, true)),
+      saved as (${saved})${audited}
+      select count(*)::int as saved from saved
+    `.execute(this.db);
+    return Number(result.rows[0]?.saved ?? 0) === 1;
+  }
+
   /** Deletes every conversation idle past its expiry; returns how many. */
   async deleteExpired(now: Date): Promise<number> {
     const result = await this.db.deleteFrom('conversations').where('expires_at', '<=', now).executeTakeFirst();
     return Number(result.numDeletedRows);
+  }
+}
+
+function checkSaveInput(input: SaveInput): void {
+  if (!Number.isInteger(input.machineVersion)) {
+    throw new StoreError('INVALID_INPUT', `machine version must be an integer, got ${input.machineVersion}`);
+  }
+  if (!Number.isFinite(input.ttlMs) || input.ttlMs <= 0) {
+    throw new StoreError('INVALID_INPUT', `ttlMs must be a positive number of milliseconds, got ${input.ttlMs}`);
+  }
+  // Refused here rather than found corrupt on the next turn, when the user's answer is lost.
+  if (!isPersistedMachineSnapshot(input.snapshot)) {
+    throw new StoreError('INVALID_INPUT', 'snapshot is not a persisted machine snapshot (no status or value)');
   }
 }
 

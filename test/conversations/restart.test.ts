@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadAssistant } from '../../src/engine/loadAssistant.js';
 import { renderPlainText } from '../../src/reply/plainText.js';
 import type { Reply } from '../../src/reply/model.js';
@@ -18,6 +18,8 @@ import { TurnConversationService } from '../../src/server/turnConversationServic
 import { DosingAudit } from '../../src/store/audit.js';
 import { ConversationStore } from '../../src/store/conversations.js';
 import { openStore, type StoreConfig } from '../../src/store/database.js';
+import { withMigrationLock } from '../../src/store/migrate.js';
+import { uniqueSchemaName } from '../store/engines.js';
 
 const assistant = loadAssistant();
 const bin = fileURLToPath(new URL('../../bin/pdta.js', import.meta.url));
@@ -35,12 +37,27 @@ function tempDir(): string {
 const engines: Array<{ name: string; config: () => StoreConfig; env: () => Record<string, string> }> = [
   { name: 'pglite', config: () => ({ dataDir: tempDir() }), env: () => ({ DATA_DIR: tempDir() }) },
 ];
-if (databaseUrl) engines.push({ name: 'postgres', config: () => ({ databaseUrl }), env: () => ({ DATABASE_URL: databaseUrl, DATA_DIR: tempDir() }) });
-else it.skip('postgres: skipped because TEST_DATABASE_URL is not set (CI sets it)', () => undefined);
+if (databaseUrl) {
+  // A schema of its own, as every store test has (test/store/engines.ts): the shared database's
+  // public schema may hold another branch's migrations. The CLI reaches it through its connection's search_path.
+  const schema = uniqueSchemaName('restart');
+  const cliUrl = new URL(databaseUrl);
+  cliUrl.searchParams.set('options', `-c search_path=${schema}`);
+  beforeAll(async () => {
+    await (await openStore({ databaseUrl, schema, maxConnections: 1 })).close();
+  });
+  afterAll(async () => {
+    const store = await openStore({ databaseUrl, schema, maxConnections: 1 });
+    await store.db.connection().execute((db) => withMigrationLock(db, () => sql`drop schema if exists ${sql.id(schema)} cascade`.execute(db)));
+    await store.close();
+  });
+  engines.push({ name: 'postgres', config: () => ({ databaseUrl, schema }), env: () => ({ DATABASE_URL: cliUrl.toString(), DATA_DIR: tempDir() }) });
+} else it.skip('postgres: skipped because TEST_DATABASE_URL is not set (CI sets it)', () => undefined);
 
 const text = (replies: Reply[]) => replies.map(renderPlainText).join('\n');
 const unique = (label: string) => `${label}-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
 
+// Bounds, not waits: each test opens real stores (and processes), which a loaded CI machine makes slow.
 describe.each(engines)('a conversation on $name', ({ config }) => {
   it('continues a walkthrough after the store is closed and reopened, and audits doses', async () => {
     const cfg = config();
@@ -50,7 +67,6 @@ describe.each(engines)('a conversation on $name', ({ config }) => {
     let service = new TurnConversationService({
       assistant,
       snapshots: new SqlConversationSnapshots(new ConversationStore(store.db, { serverDatabase: store.engine === 'postgres' }), 60 * 60_000),
-      audit: (e) => new DosingAudit(store.db).recordDosing(e),
     });
     for (const t of ['percorso guidato', 'fosforo alto']) await service.handle(request(t));
     await store.close();
@@ -59,7 +75,6 @@ describe.each(engines)('a conversation on $name', ({ config }) => {
     service = new TurnConversationService({
       assistant,
       snapshots: new SqlConversationSnapshots(new ConversationStore(store.db, { serverDatabase: store.engine === 'postgres' }), 60 * 60_000),
-      audit: (e) => new DosingAudit(store.db).recordDosing(e),
     });
     const summary = text(await service.handle(request('riepilogo')));
     expect(summary).toContain('Fosforo sierico: alto');
@@ -74,7 +89,7 @@ describe.each(engines)('a conversation on $name', ({ config }) => {
       rule: '2 mg/kg body weight every 3 months i.v.',
     });
     await store.close();
-  });
+  }, 120_000);
 
   it('restarts an expired or outdated conversation politely, never with a crash', async () => {
     const store = await openStore(config());
@@ -83,7 +98,6 @@ describe.each(engines)('a conversation on $name', ({ config }) => {
     const service = new TurnConversationService({
       assistant,
       snapshots: new SqlConversationSnapshots(new ConversationStore(store.db, { serverDatabase: store.engine === 'postgres' }), 30 * 60_000),
-      audit: async () => undefined,
       now: () => now,
     });
     const request = (t: string) => ({ channel: 'teams' as const, conversationId, userRef: 'aad-1', input: { text: t } });
@@ -96,19 +110,27 @@ describe.each(engines)('a conversation on $name', ({ config }) => {
     await sql`update conversations set snapshot = '{"not":"a snapshot"}'::jsonb where conversation_id = ${conversationId}`.execute(store.db);
     expect(text(await service.handle(request('riepilogo')))).toContain('ricominciamo');
     await store.close();
-  });
+  }, 120_000);
 });
 
-/** A `pdta chat --json --conversation` process, fed one line at a time, read one reply at a time. */
+/**
+ * A `pdta chat --json --conversation` process, fed one line at a time, read one reply at a time.
+ * It waits for the reply line or for the process to end, never for a fixed time: on a loaded
+ * machine PGlite's start alone can take tens of seconds (the test's own timeout bounds the whole).
+ */
 class ChatProcess {
   private readonly child: ChildProcessWithoutNullStreams;
   private buffer = '';
-  private readonly waiting: Array<(line: string) => void> = [];
+  private stderr = '';
+  private readonly waiting: Array<{ resolve: (line: string) => void; reject: (error: Error) => void }> = [];
   private readonly lines: string[] = [];
+  private exited: string | undefined;
 
   constructor(conversation: string, env: Record<string, string>) {
     this.child = spawn(process.execPath, [bin, 'chat', '--json', '--conversation', conversation], { env: { ...process.env, ...env }, stdio: 'pipe' });
     this.child.stdout.setEncoding('utf8');
+    this.child.stderr.setEncoding('utf8');
+    this.child.stderr.on('data', (chunk: string) => (this.stderr += chunk));
     this.child.stdout.on('data', (chunk: string) => {
       this.buffer += chunk;
       let nl: number;
@@ -116,9 +138,13 @@ class ChatProcess {
         const line = this.buffer.slice(0, nl);
         this.buffer = this.buffer.slice(nl + 1);
         const next = this.waiting.shift();
-        if (next) next(line);
+        if (next) next.resolve(line);
         else this.lines.push(line);
       }
+    });
+    this.child.once('exit', (code, signal) => {
+      this.exited = `pdta chat exited (${signal ?? code}) before replying: ${this.stderr.trim()}`;
+      for (const w of this.waiting.splice(0)) w.reject(new Error(this.exited));
     });
   }
 
@@ -127,15 +153,13 @@ class ChatProcess {
     return new Promise<string>((resolve, reject) => {
       const ready = this.lines.shift();
       if (ready !== undefined) return resolve(ready);
-      const timer = setTimeout(() => reject(new Error(`no reply to "${message}"`)), 30_000);
-      this.waiting.push((line) => {
-        clearTimeout(timer);
-        resolve(line);
-      });
+      if (this.exited !== undefined) return reject(new Error(this.exited));
+      this.waiting.push({ resolve, reject });
     }).then((line) => JSON.parse(line) as Reply);
   }
 
   kill(): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return Promise.resolve();
     return new Promise((resolve) => {
       this.child.once('exit', () => resolve());
       this.child.kill('SIGKILL');
@@ -159,5 +183,5 @@ describe.each(engines)('pdta chat killed with SIGKILL on $name', ({ env }) => {
     const next = renderPlainText(await second.say('no'));
     expect(next).toContain('Insufficienza renale cronica: no');
     await second.kill();
-  }, 90_000);
+  }, 180_000);
 });

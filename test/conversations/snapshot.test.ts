@@ -51,7 +51,8 @@ describe('persisted snapshot', () => {
     let snapshot = null;
     for (const text of ['percorso guidato', 'fosforo alto']) {
       const r = runTurn(assistant, snapshot, { text });
-      await store.save(key, r.snapshot, 'it', now);
+      const before = await store.load(key, now);
+      await store.commit(key, { snapshot: r.snapshot, lang: 'it', now, expectedVersion: before.status === 'found' ? before.version : null, audit: [] });
       const loaded = await store.load(key, now);
       snapshot = loaded.status === 'found' ? loaded.snapshot : null;
     }

@@ -20,6 +20,8 @@ async function pdta(...args: string[]): Promise<{ code: number; out: string; err
   }
 }
 
+// Each command opens the PGlite in DATA_DIR afresh, as a real run does: seconds each on a loaded
+// machine, so each test gets a generous bound (it waits for the commands, never for a fixed time).
 describe('pdta followup (on an embedded PGlite in DATA_DIR)', () => {
   let dir: string;
   const saved = { DATA_DIR: process.env['DATA_DIR'], DATABASE_URL: process.env['DATABASE_URL'], REMINDER_LANG: process.env['REMINDER_LANG'] };
@@ -56,7 +58,7 @@ describe('pdta followup (on an embedded PGlite in DATA_DIR)', () => {
     ]);
     expect(dry.err).toContain('1 line(s) refused');
     expect((await pdta('followup', 'list')).out).toBe('no patients enrolled\n');
-  });
+  }, 120_000);
 
   it('imports, lists, exports as CSV and JSON, and audits the CLI as the actor', async () => {
     const imported = await pdta('followup', 'import', join(dir, 'clean.csv'));
@@ -87,7 +89,7 @@ describe('pdta followup (on an embedded PGlite in DATA_DIR)', () => {
     for (const line of printed) expect(line).toMatch(/^\d{4}-\d\d-\d\dT[\d:.]+Z\tcli\tenrol\t(PZ-123|TC-0042)\t-\t/);
     expect(JSON.parse((await pdta('followup', 'upcoming', '--days', '400', '--json')).out)).toEqual(expect.any(Array));
     expect((await pdta('followup', 'upcoming', '--days', '0')).out).toMatch(/^(nothing due in the next 0 days, nothing overdue\n|\d{4}-)/);
-  }, 60_000);
+  }, 120_000);
 
   it('refuses a file in the old format until therapy_last_given is added or --since-is-last-given confirms what therapy_since is', async () => {
     const refused = await pdta('followup', 'import', join(dir, 'old.csv'), '--dry-run');
@@ -106,11 +108,11 @@ describe('pdta followup (on an embedded PGlite in DATA_DIR)', () => {
     // The patient: neridronate every 3 months, last given 1 September, so due 1 December and overdue since.
     const upcoming = await pdta('followup', 'upcoming', '--days', '0');
     expect(upcoming.out).toMatch(/^2026-12-01\tTC-0077\t#\d+\topen\tNeridronate$/m);
-  }, 60_000);
+  }, 120_000);
 
   it('says what is wrong with a bad command line', async () => {
     expect((await pdta('followup', 'import', join(dir, 'missing.csv'))).code).toBe(2);
     expect((await pdta('followup', 'upcoming', '--days', 'soon')).code).toBe(2);
     expect((await pdta('followup', 'export', '--format', 'xml')).code).toBe(2);
-  });
+  }, 120_000);
 });

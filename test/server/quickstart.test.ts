@@ -4,7 +4,7 @@
  * and the playground must answer a question; a wrong setting must stop it with exit code 2 and a
  * message naming the variable, whether it came from the environment or from .env.
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Reply } from '../../src/reply/model.js';
@@ -88,6 +88,49 @@ describe('configuration errors', () => {
       expect(overridden.code).toBe(2);
       expect(overridden.stderr).not.toContain('PORT');
       expect(overridden.stderr).toContain('PLAYGROUND: must be one of auto, on, off (got "sometimes")');
+    } finally {
+      dir.remove();
+    }
+  });
+
+  it('HOST that is no address of this machine exits 2 naming HOST', async () => {
+    const r = await serve({ HOST: 'nonsense', PORT: '0' });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^pdta: HOST: cannot listen on "nonsense"/);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('Slack without its bot token exits 2 naming SLACK_BOT_TOKEN before listening or opening the store', async () => {
+    const dir = tempDir('slack-no-token');
+    try {
+      const r = await serve({ SLACK_SIGNING_SECRET: 'a-signing-secret', PORT: '0', DATA_DIR: dir.path, LOG_LEVEL: 'info' });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain('SLACK_BOT_TOKEN: required when SLACK_SIGNING_SECRET or SLACK_APP_TOKEN is set');
+      expect(r.stderr).not.toContain('a-signing-secret');
+      // Nothing was started: no log line at all, no database created.
+      expect(r.stdout).toBe('');
+      expect(existsSync(join(dir.path, 'pglite'))).toBe(false);
+    } finally {
+      dir.remove();
+    }
+  });
+
+  it('a data directory another process holds exits 2 with the line saying which, for serve and for followup', async () => {
+    const dir = tempDir('data-in-use');
+    try {
+      // This test's own process holds the lock, as a running pdta serve would.
+      mkdirSync(join(dir.path, 'pglite'), { recursive: true });
+      writeFileSync(join(dir.path, 'pglite.lock'), `${process.pid}\n`);
+      const served = await serve({ PORT: '0', DATA_DIR: dir.path, LOG_LEVEL: 'silent' });
+      expect(served.code).toBe(2);
+      expect(served.stderr).toContain(`pglite is in use by process ${process.pid}`);
+      expect(served.stderr).toContain('DATABASE_URL');
+      expect(served.stderr).not.toContain('internal error');
+      const p = run(process.execPath, [bin, 'followup', 'list'], { cwd: root, env: cleanEnv({ DATA_DIR: dir.path }) });
+      const listed = await p.exited;
+      expect(listed.code).toBe(2);
+      expect(p.stderr()).toContain(`in use by process ${process.pid}`);
+      expect(p.stderr()).toContain('With pdta serve running on PGlite, enrol and update in chat instead');
     } finally {
       dir.remove();
     }

@@ -29,15 +29,14 @@ function gated(): { decorate: (inner: ConversationService) => ConversationServic
 }
 
 describe('graceful shutdown, in-process', () => {
-  it('lets the turn in flight finish and answer, refuses new turns, then closes the store', async () => {
+  it('lets the turn in flight finish and answer, refuses new connections, then closes the store', async () => {
     const gate = gated();
     const server = await startTestServer('drain', { decorateService: gate.decorate });
     const inFlight = postChat(server.url, { conversationId: 'drain-1', text: 'neridronato bambino 18 kg' });
     await gate.started;
     const closed = server.served.close();
-    // New connections are refused at once; a new turn (say, from a kept-alive connection) gets 503.
+    // New connections are refused at once (no readiness delay asked for here).
     await waitFor('the listener to close', async () => (await fetch(`${server.url}/healthz`).then(() => undefined, () => true)), 5_000);
-    await expect(server.served.service.handle({ channel: 'web', conversationId: 'late', userRef: 't', input: { text: 'ciao' } })).rejects.toMatchObject({ status: 503 });
     let closeDone = false;
     void closed.then(() => (closeDone = true));
     await new Promise((r) => setTimeout(r, 200));

@@ -194,6 +194,44 @@ describe.each(testEngines)('conversation snapshots on $name', (engine) => {
     expect(await rowCount(longLived)).toBe(1);
   });
 
+  it('commits a turn only over the version it read: a second writer saves nothing and no audit', async () => {
+    const key = newKey('1700000000.000100');
+    const persisted = walkthroughAtDosing();
+    const dose = {
+      at: monday,
+      channel: 'slack',
+      userRef: 'U0DOCTOR1',
+      drug: 'therapy.neridronate',
+      population: 'paediatric',
+      weightKg: 18,
+      result: '36 mg every 3 months, i.v.',
+      rule: '2 mg/kg every 3 months i.v.',
+      contentVersion: 'test',
+    };
+    const turn = { ...MACHINE, snapshot: persisted, lang: 'it', now: monday, ttlMs: HOUR };
+    // Two instances read "no conversation yet" at the same moment: only the first insert counts.
+    expect(await conversations.commitTurn(key, { ...turn, expectedVersion: null, audit: [dose] })).toBe(true);
+    expect(await conversations.commitTurn(key, { ...turn, expectedVersion: null, audit: [dose] })).toBe(false);
+    const first = await conversations.load(key, { ...MACHINE, now: monday });
+    if (first.status !== 'found') throw new Error(`expected a snapshot, got ${first.status}`);
+    // Both read the same version; the second commit finds it changed.
+    expect(await conversations.commitTurn(key, { ...turn, lang: 'en', expectedVersion: first.version, audit: [] })).toBe(true);
+    expect(await conversations.commitTurn(key, { ...turn, lang: 'fr', expectedVersion: first.version, audit: [dose] })).toBe(false);
+    const last = await conversations.load(key, { ...MACHINE, now: monday });
+    expect(last).toMatchObject({ status: 'found', lang: 'en' });
+    const audited = await opened.store.db.selectFrom('audit_dosing').select(['user_ref', 'weight_kg']).where('user_ref', '=', 'U0DOCTOR1').execute();
+    expect(audited).toHaveLength(1);
+    expect(Number(audited[0]!.weight_kg)).toBe(18);
+  });
+
+  it('refuses an audit entry that names a person, and then writes nothing of the turn', async () => {
+    const key = newKey();
+    const turn = { ...MACHINE, snapshot: walkthroughAtDosing(), lang: 'it', now: monday, ttlMs: HOUR, expectedVersion: null };
+    const named = { at: monday, channel: 'slack', userRef: 'mario.rossi@example.org', drug: 'd', population: 'adult', weightKg: null, result: 'r', rule: 'r', contentVersion: 'v' };
+    await expect(conversations.commitTurn(key, { ...turn, audit: [named] })).rejects.toMatchObject({ code: 'PERSONAL_DATA_REFUSED' });
+    expect(await rowCount(key)).toBe(0);
+  });
+
   it('refuses to save what it could not restore', async () => {
     const key = newKey();
     const valid = { ...MACHINE, snapshot: walkthroughAtDosing(), lang: 'it', now: monday, ttlMs: HOUR };

@@ -137,7 +137,12 @@ export async function createSlackChannel(deps: ChannelDeps, options: SlackChanne
       return botUserId ? { botToken, botUserId } : { botToken };
     },
   });
-  app.use(acknowledgeFirstExceptEnrolmentForm(acknowledgeFirst()));
+  const turns = new SlackTurns(deps.service, logger);
+  const ackFirst = acknowledgeFirstExceptEnrolmentForm(acknowledgeFirst());
+  // The first middleware: from here to the end of its listeners, a request counts as pending, so
+  // that a shutdown answers it. Bolt runs it in the same tick as the ack (Events API requests are
+  // acknowledged just before the middleware), leaving no moment where it is acknowledged and unseen.
+  app.use((args) => turns.hold(() => ackFirst(args)));
   app.use(
     refuseOtherTeams(config.SLACK_TEAM_IDS, logger, async (args) => {
       // The enrolment form's submission is acknowledged by its listener (its field errors ride on
@@ -150,7 +155,6 @@ export async function createSlackChannel(deps: ChannelDeps, options: SlackChanne
   );
   app.use(refuseForeignResponseUrls(config.SLACK_HOOKS_URL, logger));
   const poster = new UndiciChatPoster({ token: botToken, ...(slackApiUrl ? { apiUrl: slackApiUrl } : {}), logger });
-  const turns = new SlackTurns(deps.service, logger);
   const processed = new ProcessedEvents(deps.store.db);
   const once = new FirstDelivery(processed, logger, now);
   const followup = options.followup ? new SlackFollowup({ chat: new FollowupChat(options.followup), turns, once, poster, logger }) : undefined;
@@ -181,6 +185,7 @@ export async function createSlackChannel(deps: ChannelDeps, options: SlackChanne
   return {
     name: 'slack',
     routes: route ? [route] : [],
+    pending: () => turns.pending,
     start: async () => {
       purgeTimer = setInterval(() => void purge(), PURGE_EVERY_MS);
       purgeTimer.unref();

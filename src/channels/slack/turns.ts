@@ -30,7 +30,7 @@ function conversationTag(key: string): string {
 
 export class SlackTurns {
   private readonly queue = new KeyedQueue();
-  private readonly inFlight = new Set<Promise<boolean>>();
+  private readonly inFlight = new Set<Promise<unknown>>();
 
   constructor(
     private readonly service: ConversationService,
@@ -57,6 +57,24 @@ export class SlackTurns {
     const done = (): void => void this.inFlight.delete(running);
     running.then(done, done);
     return running;
+  }
+
+  /**
+   * Work that is not a turn yet but will be: a request from the moment it is acknowledged, through
+   * the dedup write, to its turn. Without it a shutdown saw only the turns already queued, and an
+   * acknowledged message still being deduplicated was dropped (Slack never sends it again).
+   */
+  hold<T>(work: () => Promise<T>): Promise<T> {
+    const running = work();
+    this.inFlight.add(running);
+    const done = (): void => void this.inFlight.delete(running);
+    running.then(done, done);
+    return running;
+  }
+
+  /** Acknowledged requests and turns not finished yet. */
+  get pending(): number {
+    return this.inFlight.size;
   }
 
   /**

@@ -50,8 +50,12 @@ describe('configuration', () => {
   });
 
   it('refuses to start without the bot token, naming the variable', async () => {
-    await expect(createSlackChannel(deps({ SLACK_SIGNING_SECRET: 'secret' }))).rejects.toThrow(ConfigError);
-    await expect(createSlackChannel(deps({ SLACK_APP_TOKEN: 'xapp-1' }))).rejects.toThrow(/SLACK_BOT_TOKEN/);
+    // Found with the rest of the configuration, before the server listens.
+    expect(() => loadConfig({ SLACK_SIGNING_SECRET: 'secret' })).toThrow(ConfigError);
+    expect(() => loadConfig({ SLACK_APP_TOKEN: 'xapp-1' })).toThrow(/SLACK_BOT_TOKEN/);
+    // And by the channel itself, for a caller that builds its configuration another way.
+    const withoutToken = { ...deps({}), config: { ...loadConfig({}), SLACK_SIGNING_SECRET: 'secret' } };
+    await expect(createSlackChannel(withoutToken)).rejects.toThrow(/SLACK_BOT_TOKEN/);
   });
 
   it('HTTP mode mounts POST /slack/events', () => {
