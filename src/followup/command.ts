@@ -11,6 +11,7 @@
  * The result is a validated request (or every problem, in the command's language); the Slack
  * modal and the Teams card build the same requests from their fields with validateEnrolment().
  */
+import type { Lang } from '../reply/model.js';
 import type { Localized } from '../content/schema.js';
 import { checkPatientCode, DEFAULT_PSEUDONYM_FORMAT, type PseudonymFormat } from './codes.js';
 import type { IsoDate } from './dates.js';
@@ -19,8 +20,6 @@ import { checkPastDate, describeProblems, validateEnrolment, validateTherapy, ty
 import type { Problem } from './errors.js';
 import type { ScheduleRules } from './rules.js';
 import type { TherapyOnRecord } from './schedule.js';
-
-export type Lang = 'it' | 'en';
 
 export interface PatientChanges {
   lastExamsOn?: IsoDate;

@@ -111,6 +111,8 @@ describe('the enrolment card', () => {
       ['Input.Date', 'therapySince'],
     ]);
     expect(JSON.stringify(inputs[3])).toContain('Ultima somministrazione (obbligatoria se è indicata una terapia');
+    // Every required input says what is wrong when left empty (Teams shows errorMessage under it).
+    for (const input of inputs) if ('isRequired' in input && input.isRequired) expect(input, input.id).toHaveProperty('errorMessage', expect.any(String));
     const therapy = inputs[2]!;
     expect(therapy.type === 'Input.ChoiceSet' ? therapy.choices.map((c) => c.value) : []).toEqual(['therapy.neridronate', 'therapy.zoledronate', 'none']);
     expect(card.actions).toEqual([{ type: 'Action.Submit', title: 'Iscrivi', data: { pdtaAction: ENROL_FORM_ACTION, pdtaLang: 'it' } }]);

@@ -1,7 +1,7 @@
 /**
  * Two `pdta serve` processes on one PostgreSQL, as a deployment behind a load balancer runs them:
  * two people in one walkthrough press "avanti" at the same moment, one request reaching each
- * instance. Both steps must count (the walkthrough ends two steps on, at step 2), never one lost
+ * instance. Both steps must count (the walkthrough, opened on step 1, ends two steps on, at step 3), never one lost
  * because both turns read the same snapshot and the last write won. PostgreSQL only: PGlite is one
  * process by design.
  */
@@ -84,7 +84,7 @@ if (testDatabaseUrl === undefined || !builtCliExists()) {
       expect(clicks.map((c) => c.status)).toEqual(clicks.map(() => 200));
       const steps: Array<string | undefined> = [];
       for (const conversationId of conversations) steps.push(currentStep((await postChat(b!, { conversationId, text: 'riepilogo' })).json));
-      expect(steps).toEqual(conversations.map(() => '2'));
+      expect(steps).toEqual(conversations.map(() => '3'));
     }, 120_000);
   });
 }

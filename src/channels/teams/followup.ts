@@ -48,7 +48,7 @@ type FollowupSubmit = z.infer<typeof FollowupSubmit>;
 type Input =
   | { type: 'Input.Text'; id: string; label: string; placeholder: string; isRequired: true; errorMessage: string; maxLength: number; value?: string }
   | { type: 'Input.Date'; id: string; label: string; isRequired?: boolean; errorMessage?: string; value?: string }
-  | { type: 'Input.ChoiceSet'; id: string; label: string; style: 'compact'; isRequired: true; choices: Array<{ title: string; value: string }>; value: string };
+  | { type: 'Input.ChoiceSet'; id: string; label: string; style: 'compact'; isRequired: true; errorMessage: string; choices: Array<{ title: string; value: string }>; value: string };
 
 type FormElement =
   | { type: 'TextBlock'; text: string; wrap: true; weight?: 'bolder'; size?: 'medium'; style?: 'heading'; isSubtle?: boolean; color?: 'attention'; spacing?: 'none' | 'small' }
@@ -101,6 +101,7 @@ export function enrolmentCard(chat: FollowupChat, lang: Lang, filled?: FollowupS
         label: t.therapy,
         style: 'compact',
         isRequired: true,
+        errorMessage: REQUIRED[lang],
         choices,
         value: filled?.therapy && choices.some((c) => c.value === filled.therapy) ? filled.therapy : NO_THERAPY_VALUE,
       },
