@@ -126,7 +126,8 @@ function pairs(unit: CanonicalUnit, spellings: string[]): [string, CanonicalUnit
   return spellings.map((spelling) => [spelling, unit]);
 }
 
-function fold(text: string): string {
+/** A unit as typed, reduced to the key SPELLINGS is indexed by (case, spaces, µ and a trailing dot do not count). */
+function unitSpelling(text: string): string {
   return text
     .trim()
     .toLowerCase()
@@ -141,7 +142,7 @@ export function normaliseUnit(text: string): CanonicalUnit | null {
   const trimmed = text.trim();
   if (trimmed === 'mM') return 'mmol/L';
   if (trimmed === 'µM' || trimmed === 'μM' || trimmed === 'uM') return 'µmol/L';
-  return SPELLINGS.get(fold(text)) ?? null;
+  return SPELLINGS.get(unitSpelling(text)) ?? null;
 }
 
 /** A phosphate unit, or null (µmol/L is not a phosphate unit any laboratory here reports). */

@@ -51,7 +51,8 @@ const WEEK_PHRASES: Record<string, Lang> = {
   'weekly reminders': 'en',
 };
 
-function fold(text: string): string {
+/** A message reduced to the key WEEK_PHRASES is indexed by (accents, case, apostrophes and punctuation do not count). */
+function weekPhraseKey(text: string): string {
   return text
     .normalize('NFD')
     .replace(/\p{M}/gu, '')
@@ -64,7 +65,7 @@ function fold(text: string): string {
 }
 
 export function weekPhraseLang(text: string): Lang | null {
-  return WEEK_PHRASES[fold(text)] ?? null;
+  return WEEK_PHRASES[weekPhraseKey(text)] ?? null;
 }
 
 export const FORM_TEXT = {

@@ -64,7 +64,8 @@ function doseMonths(dose: PopulationDose): number | null {
   }
 }
 
-function fold(text: string): string {
+/** A therapy name reduced to the key the lookup is indexed by (accents, case and spacing do not count). */
+function therapyNameKey(text: string): string {
   return text
     .normalize('NFD')
     .replace(/\p{M}/gu, '')
@@ -126,7 +127,7 @@ export function scheduleRules(content: Content): ScheduleRules {
   const byName = new Map<string, Therapy>();
   for (const t of content.therapies) {
     for (const name of [t.id, t.id.replace(/^therapy\./, ''), t.name.it, t.name.en, ...t.synonyms]) {
-      const key = fold(name);
+      const key = therapyNameKey(name);
       // First writer wins: a synonym shared by two rows (none today) must not silently switch drug.
       if (!byName.has(key)) byName.set(key, t);
     }
@@ -138,7 +139,7 @@ export function scheduleRules(content: Content): ScheduleRules {
     therapyRules: [...therapies.values()].flatMap((r) => (r.kind === 'rhythm' ? [r.rule] : [])),
     therapy: (id) => therapies.get(id),
     rule: (id) => rules.get(id),
-    findTherapy: (text) => byName.get(fold(text)),
+    findTherapy: (text) => byName.get(therapyNameKey(text)),
     contentVersion: content.meta.contentVersion,
   };
 }

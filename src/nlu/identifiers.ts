@@ -1,5 +1,5 @@
 /**
- * Patient identifiers typed inside a question (DESIGN.md: patients appear only as pseudonymous
+ * Patient identifiers typed inside a question (the README's safety rules: patients appear only as pseudonymous
  * codes): e-mail addresses, codici fiscali, phone numbers, and names where the message marks them
  * as names ("sig.ra Rossi", "paziente Mario Rossi", "si chiama …"). Each is cut out of the message
  * before anything reads, answers, stores or logs it; the turn answers the rest and reminds the user.

@@ -1,6 +1,6 @@
 /**
  * `pdta ask` and `pdta content check` as another tool would call them: the built binary, real
- * processes, exit codes and output as DESIGN.md's contract says. `npm test` builds dist/ first.
+ * processes, exit codes and output as the README's "The `pdta` command" says. `npm test` builds dist/ first.
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';

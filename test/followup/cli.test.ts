@@ -5,7 +5,7 @@ import { CommanderError } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildProgram, UsageError } from '../../src/cli.js';
 
-/** Runs `pdta …` in-process with the CLI's exit-code rules (DESIGN.md: 0, 2 bad input, 1 internal). */
+/** Runs `pdta …` in-process with the CLI's exit-code rules (the README's: 0, 2 bad input, 1 internal). */
 async function pdta(...args: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
