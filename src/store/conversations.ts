@@ -51,7 +51,7 @@ export interface SaveInput {
 export class ConversationStore {
   /**
    * `serverDatabase`: the database is a PostgreSQL server that outlives this process, so a
-   * snapshot need not wait for the disk (see save()). With embedded PGlite the database dies with
+   * snapshot need not wait for the disk (see commitTurn()). With embedded PGlite the database dies with
    * the process, and every commit must reach the disk before the turn is answered.
    */
   constructor(
@@ -93,30 +93,6 @@ export class ConversationStore {
     return result;
   }
 
-  /** Inserts or replaces the conversation's snapshot and pushes its expiry to now + ttlMs. */
-  async save(key: ConversationKey, input: SaveInput): Promise<void> {
-    const where = rowKey(key);
-    checkSaveInput(input);
-    const snapshot = JSON.stringify(input.snapshot);
-    const expiresAt = new Date(input.now.getTime() + input.ttlMs);
-    // On a PostgreSQL server, one statement that also turns off the wait for the WAL flush for its
-    // own transaction: a snapshot is rewritten on every turn, and waiting for the disk would triple
-    // the turn's cost. If the server itself crashes, the last fraction of a second of snapshots may
-    // be lost and the conversation resumes one turn earlier (every reply says where it is); the
-    // process being killed loses nothing, and the audit trail is written by other statements,
-    // fully durable.
-    const durability = this.options.serverDatabase ? 'off' : 'on';
-    await sql`
-      insert into conversations (channel, conversation_id, thread_id, machine_id, machine_version, snapshot, lang, updated_at, expires_at)
-      select ${where.channel}, ${where.conversationId}, ${where.threadId}, ${input.machineId}, ${input.machineVersion},
-             ${snapshot}::jsonb, ${input.lang}, ${input.now}, ${expiresAt}
-      from (select set_config('synchronous_commit', ${durability}, true)) as durability
-      on conflict (channel, conversation_id, thread_id) do update set
-        machine_id = excluded.machine_id, machine_version = excluded.machine_version, snapshot = excluded.snapshot,
-        lang = excluded.lang, updated_at = excluded.updated_at, expires_at = excluded.expires_at
-    `.execute(this.db);
-  }
-
   /**
    * A turn's writes, in one statement and so in one transaction: the new snapshot and the dosing
    * audit of what the turn showed. Saved only if the row is still the one the turn read
@@ -130,8 +106,12 @@ export class ConversationStore {
     for (const entry of input.audit) checkDosingEntry(entry);
     const snapshot = JSON.stringify(input.snapshot);
     const expiresAt = new Date(input.now.getTime() + input.ttlMs);
-    // See save() for why a snapshot alone does not wait for the WAL flush on a server; a turn that
-    // writes the audit trail waits, as the audit is kept fully durable.
+    // On a PostgreSQL server a turn that only rewrites its snapshot turns off the wait for the WAL
+    // flush for its own transaction: a snapshot is rewritten on every turn, and waiting for the disk
+    // would triple the turn's cost. If the server itself crashes, the last fraction of a second of
+    // snapshots may be lost and the conversation resumes one turn earlier (every reply says where it
+    // is); the process being killed loses nothing. A turn that writes the audit trail waits, as the
+    // audit is kept fully durable.
     const durability = this.options.serverDatabase && input.audit.length === 0 ? 'off' : 'on';
     const saved =
       input.expectedVersion === null

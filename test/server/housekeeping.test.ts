@@ -5,6 +5,7 @@ import { startHousekeeping } from '../../src/server/housekeeping.js';
 import { ConversationStore } from '../../src/store/conversations.js';
 import { openStore, type Store } from '../../src/store/database.js';
 import { ProcessedEvents } from '../../src/store/events.js';
+import { writeSnapshot } from '../store/writeSnapshot.js';
 
 let store: Store;
 beforeAll(async () => {
@@ -17,8 +18,8 @@ describe('housekeeping', () => {
     const conversations = new ConversationStore(store.db);
     const snapshot = { status: 'active', value: 'idle', context: {} } as unknown as Snapshot<unknown>;
     const base = { machineId: 'conversation', machineVersion: 1, snapshot, lang: 'it' };
-    await conversations.save({ channel: 'web', conversationId: 'old' }, { ...base, now: new Date('2026-01-01T00:00:00Z'), ttlMs: 60_000 });
-    await conversations.save({ channel: 'web', conversationId: 'fresh' }, { ...base, now: new Date('2026-01-02T00:00:00Z'), ttlMs: 24 * 3_600_000 });
+    await writeSnapshot(store, conversations, { channel: 'web', conversationId: 'old' }, { ...base, now: new Date('2026-01-01T00:00:00Z'), ttlMs: 60_000 });
+    await writeSnapshot(store, conversations, { channel: 'web', conversationId: 'fresh' }, { ...base, now: new Date('2026-01-02T00:00:00Z'), ttlMs: 24 * 3_600_000 });
     const events = new ProcessedEvents(store.db);
     await events.markProcessed('slack', 'Ev-old', new Date('2025-12-30T00:00:00Z'));
     await events.markProcessed('slack', 'Ev-new', new Date('2026-01-01T23:00:00Z'));

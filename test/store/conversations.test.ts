@@ -5,6 +5,7 @@ import { ConversationStore, type ConversationKey } from '../../src/store/convers
 import { StoreError } from '../../src/store/errors.js';
 import { notePostgresSkipped, testEngines, type TestStore } from './engines.js';
 import { walkthroughMachine } from './walkthroughMachine.js';
+import { writeSnapshot } from './writeSnapshot.js';
 
 const MACHINE = { machineId: 'walkthrough', machineVersion: 3 };
 const HOUR = 3_600_000;
@@ -52,7 +53,7 @@ describe.each(testEngines)('conversation snapshots on $name', (engine) => {
   it('brings a walkthrough back where the doctor left it, weight included', async () => {
     const key = newKey();
     const persisted = walkthroughAtDosing();
-    await conversations.save(key, { ...MACHINE, snapshot: persisted, lang: 'it', now: monday, ttlMs: HOUR });
+    await writeSnapshot(opened.store, conversations, key, { ...MACHINE, snapshot: persisted, lang: 'it', now: monday, ttlMs: HOUR });
 
     const loaded = await conversations.load(key, { ...MACHINE, now: new Date(monday.getTime() + 10 * 60_000) });
     if (loaded.status !== 'found') throw new Error(`expected a snapshot, got ${loaded.status}`);
@@ -73,7 +74,7 @@ describe.each(testEngines)('conversation snapshots on $name', (engine) => {
 
   it('forgets a conversation idle past its expiry, and says so once', async () => {
     const key = newKey();
-    await conversations.save(key, { ...MACHINE, snapshot: walkthroughAtDosing(), lang: 'en', now: monday, ttlMs: HOUR });
+    await writeSnapshot(opened.store, conversations, key, { ...MACHINE, snapshot: walkthroughAtDosing(), lang: 'en', now: monday, ttlMs: HOUR });
 
     const atExpiry = new Date(monday.getTime() + HOUR);
     expect(await conversations.load(key, { ...MACHINE, now: atExpiry })).toEqual({ status: 'expired' });
@@ -83,7 +84,7 @@ describe.each(testEngines)('conversation snapshots on $name', (engine) => {
 
   it('does not restore a snapshot written by another machine version', async () => {
     const key = newKey();
-    await conversations.save(key, { ...MACHINE, snapshot: walkthroughAtDosing(), lang: 'it', now: monday, ttlMs: HOUR });
+    await writeSnapshot(opened.store, conversations, key, { ...MACHINE, snapshot: walkthroughAtDosing(), lang: 'it', now: monday, ttlMs: HOUR });
 
     const afterUpgrade = await conversations.load(key, { machineId: 'walkthrough', machineVersion: 4, now: monday });
     expect(afterUpgrade).toEqual({ status: 'outdated', storedMachineId: 'walkthrough', storedVersion: 3 });
@@ -92,7 +93,7 @@ describe.each(testEngines)('conversation snapshots on $name', (engine) => {
 
   it('does not restore a snapshot written by another machine', async () => {
     const key = newKey();
-    await conversations.save(key, { ...MACHINE, snapshot: walkthroughAtDosing(), lang: 'it', now: monday, ttlMs: HOUR });
+    await writeSnapshot(opened.store, conversations, key, { ...MACHINE, snapshot: walkthroughAtDosing(), lang: 'it', now: monday, ttlMs: HOUR });
 
     expect(await conversations.load(key, { machineId: 'followup', machineVersion: 3, now: monday })).toEqual({
       status: 'outdated',
@@ -132,12 +133,12 @@ describe.each(testEngines)('conversation snapshots on $name', (engine) => {
   it('replaces the snapshot of the same conversation and pushes its expiry', async () => {
     const key = newKey();
     const first = walkthroughAtDosing();
-    await conversations.save(key, { ...MACHINE, snapshot: first, lang: 'it', now: monday, ttlMs: HOUR });
+    await writeSnapshot(opened.store, conversations, key, { ...MACHINE, snapshot: first, lang: 'it', now: monday, ttlMs: HOUR });
 
     const actor = createActor(walkthroughMachine, { snapshot: first }).start();
     actor.send({ type: 'NEXT' });
     const later = new Date(monday.getTime() + 50 * 60_000);
-    await conversations.save(key, { ...MACHINE, snapshot: actor.getPersistedSnapshot(), lang: 'en', now: later, ttlMs: HOUR });
+    await writeSnapshot(opened.store, conversations, key, { ...MACHINE, snapshot: actor.getPersistedSnapshot(), lang: 'en', now: later, ttlMs: HOUR });
     actor.stop();
 
     expect(await rowCount(key)).toBe(1);
@@ -155,7 +156,9 @@ describe.each(testEngines)('conversation snapshots on $name', (engine) => {
       const actor = createActor(walkthroughMachine).start();
       actor.send({ type: 'NEXT' });
       actor.send({ type: 'WEIGHT', kg: 10 + index });
-      await conversations.save(
+      await writeSnapshot(
+        opened.store,
+        conversations,
         { ...channelOnly, threadId },
         { ...MACHINE, snapshot: actor.getPersistedSnapshot(), lang: 'it', now: monday, ttlMs: HOUR },
       );
@@ -179,9 +182,9 @@ describe.each(testEngines)('conversation snapshots on $name', (engine) => {
     const shortLived = [newKey(), newKey(), newKey('1712345678.000300')];
     const longLived = newKey();
     for (const key of shortLived) {
-      await conversations.save(key, { ...MACHINE, snapshot: walkthroughAtDosing(), lang: 'it', now: longAgo, ttlMs: HOUR });
+      await writeSnapshot(opened.store, conversations, key, { ...MACHINE, snapshot: walkthroughAtDosing(), lang: 'it', now: longAgo, ttlMs: HOUR });
     }
-    await conversations.save(longLived, {
+    await writeSnapshot(opened.store, conversations, longLived, {
       ...MACHINE,
       snapshot: walkthroughAtDosing(),
       lang: 'it',
@@ -235,10 +238,10 @@ describe.each(testEngines)('conversation snapshots on $name', (engine) => {
   it('refuses to save what it could not restore', async () => {
     const key = newKey();
     const valid = { ...MACHINE, snapshot: walkthroughAtDosing(), lang: 'it', now: monday, ttlMs: HOUR };
-    await expect(conversations.save(key, { ...valid, ttlMs: 0 })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
-    await expect(conversations.save(key, { ...valid, machineVersion: 1.5 })).rejects.toBeInstanceOf(StoreError);
+    await expect(conversations.commitTurn(key, { ...valid, ttlMs: 0, expectedVersion: null, audit: [] })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    await expect(conversations.commitTurn(key, { ...valid, machineVersion: 1.5, expectedVersion: null, audit: [] })).rejects.toBeInstanceOf(StoreError);
     await expect(
-      conversations.save({ channel: 'slack', conversationId: '' }, valid),
+      conversations.commitTurn({ channel: 'slack', conversationId: '' }, { ...valid, expectedVersion: null, audit: [] }),
     ).rejects.toMatchObject({ code: 'INVALID_INPUT' });
     expect(await rowCount(key)).toBe(0);
   });

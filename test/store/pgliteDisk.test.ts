@@ -10,6 +10,7 @@ import { ConversationStore } from '../../src/store/conversations.js';
 import { openStore, type Store } from '../../src/store/database.js';
 import { ProcessedEvents } from '../../src/store/events.js';
 import { walkthroughMachine } from './walkthroughMachine.js';
+import { writeSnapshot } from './writeSnapshot.js';
 
 const MACHINE = { machineId: 'walkthrough', machineVersion: 1 };
 const now = new Date('2030-03-04T08:00:00Z');
@@ -39,7 +40,7 @@ describe('PGlite on disk', () => {
     const actor = createActor(walkthroughMachine).start();
     actor.send({ type: 'NEXT' });
     actor.send({ type: 'WEIGHT', kg: 18 });
-    await new ConversationStore(before.db).save(key, {
+    await writeSnapshot(before, new ConversationStore(before.db), key, {
       ...MACHINE,
       snapshot: actor.getPersistedSnapshot(),
       lang: 'it',
