@@ -3,7 +3,8 @@
 # docker build -t pdta-assistant .   ·   docker run -p 3978:3978 --env-file .env pdta-assistant
 # Several instances share one PostgreSQL (DATABASE_URL): compose.yaml runs two of them.
 
-# Build: the TypeScript compiled to dist/ and the content compiled to dist/knowledge.json.
+# Build: the TypeScript compiled to dist/, the playground's browser script bundled to
+# dist/playground/client.js (scripts/bundleClient.ts) and the content compiled to dist/knowledge.json.
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
@@ -11,6 +12,7 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund --ignore-scripts
 COPY tsconfig.json tsconfig.build.json ./
 COPY bin ./bin
+COPY scripts ./scripts
 COPY machines ./machines
 COPY src ./src
 COPY content ./content

@@ -1,7 +1,7 @@
 /**
  * The files an operator deploys with, checked where no Docker daemon runs: the Dockerfile parsed
- * (multi-stage, production dependencies only, a non-root user, a HEALTHCHECK on /healthz,
- * `pdta serve` as the command), compose.yaml validated against the Compose specification's JSON
+ * (multi-stage, what the build reads copied in, production dependencies only, a non-root user, a
+ * HEALTHCHECK on /healthz, `pdta serve` as the command), compose.yaml validated against the Compose specification's JSON
  * schema (two instances on one PostgreSQL that is healthy first), .env.example and the README's
  * configuration table listing every variable the server reads, and .nvmrc within `engines`.
  * `.ci/run` builds the image too when a Docker daemon answers.
@@ -31,6 +31,17 @@ describe('Dockerfile', () => {
     expect(instructions.some((i) => i.keyword === 'RUN' && /npm prune --omit=dev/.test(i.args))).toBe(true);
     expect(runStage.some((i) => i.keyword === 'COPY' && /--from=build .*node_modules/.test(i.args))).toBe(true);
     expect(runStage.filter((i) => i.keyword === 'RUN').every((i) => !/npm (ci|install)/.test(i.args))).toBe(true);
+  });
+
+  it('copies into the build stage every folder `npm run build` reads', () => {
+    const build = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts['build'] ?? '';
+    const buildStage = instructions.slice(0, lastFrom);
+    // The folders of the files it names (bin/pdta.js, scripts/bundleClient.ts); tsc's are copied above.
+    const folders = new Set([...build.matchAll(/(?:^|\s)([\w.-]+)\/[\w./-]+/g)].map((m) => m[1]));
+    expect(folders).toContain('scripts');
+    for (const folder of folders) {
+      expect(buildStage.some((i) => i.keyword === 'COPY' && new RegExp(`^COPY\\s+${folder}\\s`).test(i.args)), folder).toBe(true);
+    }
   });
 
   it('runs as a user that is not root, with a health check on /healthz, and starts pdta serve', () => {

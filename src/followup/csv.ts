@@ -1,9 +1,11 @@
 /**
- * CSV in and out for the registry (RFC 4180: quoted fields, doubled quotes, CRLF or LF). The
- * delimiter is read off the header: a comma, or the semicolon an Italian spreadsheet writes.
- * Line numbers are the file's own (a quoted field spanning lines counts them), so a report's
- * "line 7" is the line the coordinator sees in their editor.
+ * CSV in and out for the registry, read by csv-parse (RFC 4180: quoted fields, doubled quotes, a
+ * line break inside quotes). The delimiter is read off the header: a comma, or the semicolon an
+ * Italian spreadsheet writes. Line numbers are the file's own (a quoted field spanning lines counts
+ * them), so a report's "line 7" is the line the coordinator sees in their editor.
  */
+import { parse, CsvError as ParseError } from 'csv-parse/sync';
+import type { Localized } from '../content/schema.js';
 
 export interface CsvRecord {
   /** 1-based line of the file where the record starts. */
@@ -18,65 +20,56 @@ export interface CsvTable {
 
 export class CsvError extends Error {
   override readonly name = 'CsvError';
+  constructor(readonly messages: Localized) {
+    super(messages.en);
+  }
 }
 
 function detectDelimiter(text: string): ',' | ';' {
-  const firstLine = text.split(/\r?\n/, 1)[0] ?? '';
+  const firstLine = text.split('\n', 1)[0] ?? '';
   const commas = (firstLine.match(/,/g) ?? []).length;
   const semicolons = (firstLine.match(/;/g) ?? []).length;
   return semicolons > commas ? ';' : ',';
 }
 
-export function parseCsv(input: string): CsvTable {
-  const text = input.replace(/^\uFEFF/, '');
-  const delimiter = detectDelimiter(text);
+/** `columns` is the header the importer expects, named when the file has none. */
+export function parseCsv(input: string, columns: readonly string[]): CsvTable {
+  // csv-parse counts a CRLF inside quotes as two lines; with one kind of line end its count is the
+  // editor's. A line end inside a quoted cell becomes LF, which no registry field accepts anyway.
+  const text = input.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
   const records: CsvRecord[] = [];
-  let cells: string[] = [];
-  let cell = '';
-  let quoted = false;
-  let line = 1;
-  let recordLine = 1;
-  let cellStarted = false;
-  for (let i = 0; i < text.length; i += 1) {
-    const ch = text[i]!;
-    if (quoted) {
-      if (ch === '"') {
-        if (text[i + 1] === '"') {
-          cell += '"';
-          i += 1;
-        } else quoted = false;
-      } else {
-        if (ch === '\n') line += 1;
-        cell += ch;
-      }
-      continue;
-    }
-    if (ch === '"' && !cellStarted) {
-      quoted = true;
-      cellStarted = true;
-    } else if (ch === delimiter) {
-      cells.push(cell);
-      cell = '';
-      cellStarted = false;
-    } else if (ch === '\n' || ch === '\r') {
-      if (ch === '\r' && text[i + 1] === '\n') i += 1;
-      cells.push(cell);
-      if (cells.some((c) => c.trim() !== '')) records.push({ line: recordLine, cells });
-      cells = [];
-      cell = '';
-      cellStarted = false;
-      line += 1;
-      recordLine = line;
-    } else {
-      cell += ch;
-      if (ch.trim() !== '') cellStarted = true;
-    }
+  // Empty lines are parsed, not skipped, so that each record starts on the line after the last one
+  // ended: the only way to know where a record spanning lines starts.
+  let ended = 0;
+  try {
+    parse(text, {
+      delimiter: detectDelimiter(text),
+      record_delimiter: '\n',
+      trim: true,
+      relax_quotes: true,
+      relax_column_count: true,
+      on_record: (cells: string[], { lines }) => {
+        if (cells.some((c) => c.trim() !== '')) records.push({ line: ended + 1, cells });
+        ended = lines;
+        return null;
+      },
+    });
+  } catch (error) {
+    if (!(error instanceof ParseError)) throw error;
+    const line = ended + 1;
+    throw new CsvError(
+      error.code === 'CSV_QUOTE_NOT_CLOSED'
+        ? { it: `riga ${line}: un campo tra virgolette non viene mai chiuso`, en: `line ${line}: a quoted field is never closed` }
+        : { it: `riga ${line}: CSV non leggibile (${error.message})`, en: `line ${line}: unreadable CSV (${error.message})` },
+    );
   }
-  if (quoted) throw new CsvError(`line ${recordLine}: a quoted field is never closed`);
-  cells.push(cell);
-  if (cells.some((c) => c.trim() !== '')) records.push({ line: recordLine, cells });
   const [head, ...rest] = records;
-  if (head === undefined) throw new CsvError('the file is empty: expected a header line (code,last_exams,therapy,therapy_since)');
+  if (head === undefined) {
+    throw new CsvError({
+      it: `il file è vuoto: attesa una riga di intestazione (${columns.join(',')})`,
+      en: `the file is empty: expected a header line (${columns.join(',')})`,
+    });
+  }
   return { header: head.cells.map((h) => h.trim().toLowerCase()), records: rest };
 }
 

@@ -558,9 +558,9 @@ export class FollowupService {
     if (!options.dryRun) await this.authorize(actor);
     let table;
     try {
-      table = parseCsv(csv);
+      table = parseCsv(csv, CSV_COLUMNS);
     } catch (error) {
-      if (error instanceof CsvError) throw invalid([{ field: 'csv', message: { it: error.message, en: error.message } }]);
+      if (error instanceof CsvError) throw invalid([{ field: 'csv', message: error.messages }]);
       throw error;
     }
     const index = new Map(table.header.map((h, i) => [h, i]));

@@ -1,11 +1,12 @@
 /**
- * The playground page as served: one self-contained document whose only script is allowed by its
- * hash, that loads nothing from outside this server, and whose script is valid JavaScript.
+ * The playground page as served: one self-contained document whose only script (the bundled
+ * browser client) is allowed by its hash, that loads nothing from outside this server, and whose
+ * script is valid JavaScript.
  */
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { CLIENT_SCRIPT } from '../../src/channels/web/client.js';
-import { PLAYGROUND_CSP, preferredLang, renderPlaygroundPage } from '../../src/channels/web/page.js';
+import { readClientScript } from '../../src/channels/web/clientScript.js';
+import { CLIENT_SCRIPT, PLAYGROUND_CSP, preferredLang, renderPlaygroundPage } from '../../src/channels/web/page.js';
 
 describe('the playground page', () => {
   const html = renderPlaygroundPage({ lang: 'it', contentVersion: 'RCO230 · test', adaptiveCards: true });
@@ -27,6 +28,14 @@ describe('the playground page', () => {
 
   it('has a script that parses as JavaScript', () => {
     expect(() => new Function(CLIENT_SCRIPT)).not.toThrow();
+  });
+
+  it('serves the browser script the build bundled from src/channels/web/browser/, whole and standalone', () => {
+    expect(CLIENT_SCRIPT).toBe(readClientScript());
+    expect(CLIENT_SCRIPT).toContain('// src/channels/web/browser/client.ts');
+    // Inline in the page: it must not end the script element, nor point devtools at a map the server does not serve.
+    expect(CLIENT_SCRIPT).not.toMatch(/<\/script/i);
+    expect(CLIENT_SCRIPT).not.toContain('sourceMappingURL');
   });
 
   it('is sized for phones', () => {

@@ -1,12 +1,12 @@
 /**
- * The playground page: one self-contained HTML document (styles and script inline, the
- * adaptivecards bundle from this server's /vendor/), so it works with no build step and no network
- * beyond this server. Phone first: one column at 360 px, chat and previews side by side when wide.
+ * The playground page: one self-contained HTML document (styles and the bundled script inline, the
+ * adaptivecards bundle from this server's /vendor/), so it needs no network beyond this server.
+ * Phone first: one column at 360 px, chat and previews side by side when wide.
  */
 import { createHash } from 'node:crypto';
 import type { Lang } from '../../reply/model.js';
 import { escapeXml } from '../../pathway/pathwaySvg.js';
-import { CLIENT_SCRIPT } from './client.js';
+import { readClientScript } from './clientScript.js';
 
 export const ADAPTIVECARDS_PATH = '/vendor/adaptivecards.min.js';
 
@@ -120,6 +120,9 @@ details.slack-json summary { cursor: pointer; color: var(--accent); }
 @media (max-width: 600px) { #pathway-img { width: 820px; max-width: none; } }
 footer.note { padding: 4px 16px 12px; font-size: 0.8rem; color: var(--muted); text-align: center; }
 `;
+
+/** The script written by the build (./browser/ bundled), read once: the page and its hash come from the same text. */
+export const CLIENT_SCRIPT = readClientScript();
 
 const SCRIPT_HASH = createHash('sha256').update(CLIENT_SCRIPT).digest('base64');
 
