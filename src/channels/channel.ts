@@ -6,7 +6,7 @@
 import type { Config } from '../config.js';
 import type { Assistant } from '../engine/assistant.js';
 import type { Logger } from '../logging.js';
-import type { ConversationService } from '../server/conversationService.js';
+import type { ConversationService } from '../core/turn.js';
 import type { Route } from '../server/httpServer.js';
 import type { Store } from '../store/database.js';
 

@@ -22,7 +22,7 @@ import { createLogger, type Logger } from '../logging.js';
 import { renderPathwaySvg } from '../pathway/pathwaySvg.js';
 import type { Lang } from '../reply/model.js';
 import { openStore, type Store } from '../store/database.js';
-import type { ConversationService } from './conversationService.js';
+import type { ConversationService } from '../core/turn.js';
 import { MemoryConversationSnapshots, SqlConversationSnapshots } from './conversationSnapshots.js';
 import { TurnConversationService } from './turnConversationService.js';
 import { ConversationStore } from '../store/conversations.js';

@@ -7,7 +7,7 @@
 import { createInterface } from 'node:readline';
 import type { Lang, Reply } from '../../reply/model.js';
 import { renderPlainText } from '../../reply/plainText.js';
-import type { ConversationService } from '../../server/conversationService.js';
+import type { ConversationService } from '../../core/turn.js';
 import { wrapForTerminal } from './wrap.js';
 
 export interface ChatOptions {

@@ -10,7 +10,7 @@ import { ConfigError } from '../../config.js';
 import { FollowupChat } from '../../followup/chat.js';
 import type { FollowupService } from '../../followup/service.js';
 import { ProcessedEvents } from '../../store/events.js';
-import type { ConversationService } from '../../server/conversationService.js';
+import type { ConversationService } from '../../core/turn.js';
 import type { Route } from '../../server/httpServer.js';
 import type { Channel, ChannelDeps } from '../channel.js';
 import { boltLogger } from './boltLogger.js';

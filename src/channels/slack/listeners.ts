@@ -10,7 +10,7 @@ import { isFollowupButtonValue } from '../../followup/buttons.js';
 import type { Logger } from '../../logging.js';
 import { REPLY_ACTION_ID_PREFIX } from '../../reply/blockKit.js';
 import type { Lang, Reply } from '../../reply/model.js';
-import type { TurnRequest } from '../../server/conversationService.js';
+import type { TurnRequest } from '../../core/turn.js';
 import type { ChatPoster } from './chatPoster.js';
 import { postToConversation, postToConversationOrPrivately, postToResponseUrl, respondWith } from './delivery.js';
 import type { SlackFollowup } from './followup.js';

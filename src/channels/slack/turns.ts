@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import type { Logger } from '../../logging.js';
 import { escapeMrkdwn, renderBlockKit, type RenderOptions, type SlackMessage } from '../../reply/blockKit.js';
 import type { Reply } from '../../reply/model.js';
-import { KeyedQueue, type ConversationService, type TurnRequest } from '../../server/conversationService.js';
+import { KeyedQueue, type ConversationService, type TurnRequest } from '../../core/turn.js';
 import type { Deliver } from './delivery.js';
 import { TURN_FAILED } from './messages.js';
 

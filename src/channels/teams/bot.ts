@@ -6,7 +6,7 @@
 import { ActivityTypes, type TurnContext } from 'botbuilder';
 import { platformUser, UNAUTHENTICATED_USER } from '../../followup/settings.js';
 import type { Logger } from '../../logging.js';
-import type { ConversationService, TurnRequest } from '../../server/conversationService.js';
+import type { ConversationService, TurnRequest } from '../../core/turn.js';
 import { botWasAdded, botWasRemoved, conversationType, localeLang, tenantOf, turnRequestOf, userRefOf } from './activity.js';
 import type { DeliveryLog } from './deliveryLog.js';
 import type { TeamsFollowup } from './followup.js';

@@ -8,7 +8,8 @@ import { createTeamsChannel, type TeamsChannel, type TeamsChannelOptions } from 
 import { loadConfig } from '../../../../src/config.js';
 import type { Assistant } from '../../../../src/engine/assistant.js';
 import { loadAssistant } from '../../../../src/engine/loadAssistant.js';
-import { StatelessConversationService, type ConversationService } from '../../../../src/server/conversationService.js';
+import type { ConversationService } from '../../../../src/core/turn.js';
+import { StatelessConversationService } from '../../../../src/server/statelessConversationService.js';
 import { startHttpServer, type RunningServer } from '../../../../src/server/httpServer.js';
 import type { Store } from '../../../../src/store/database.js';
 import type { BotFrameworkStandIn } from './botFramework.js';
