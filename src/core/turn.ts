@@ -16,6 +16,12 @@ export interface TurnRequest {
   userRef: string;
   input: { text: string } | { action: string };
   lang?: Lang;
+  /**
+   * True when the platform vouched for `userRef` (Slack's request signature, the Bot Framework's
+   * token). Without it (Teams local mode, the playground, the terminal) the request never acts as
+   * anyone: the follow-up registry treats its sender as no coordinator.
+   */
+  authenticated?: boolean;
 }
 
 export interface ConversationService {
