@@ -30,6 +30,7 @@ import { ProcessedEvents } from '../store/events.js';
 import { memoryConversations, routerFor, storedConversations } from './conversations.js';
 
 export { memoryConversations, routerFor, storedConversations };
+export type { Channel };
 
 type FollowupModule = typeof import('../followup/index.js');
 

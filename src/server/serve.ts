@@ -12,8 +12,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { sql } from 'kysely';
-import { composeServer, playgroundEnabled, preloadPlatformChannels, type ServerGraphOptions } from '../app/compose.js';
-import type { Channel } from '../channels/channel.js';
+import { composeServer, playgroundEnabled, preloadPlatformChannels, type Channel, type ServerGraphOptions } from '../app/compose.js';
 import { ConfigError, loadConfig, loadDotEnv, type Config } from '../config.js';
 import type { ConversationService } from '../core/turn.js';
 import { openAssistant } from '../engine/openAssistant.js';
