@@ -109,7 +109,8 @@ export async function composeSlackChannel(w: ChannelWiring, ports: Partial<Slack
 /** The Teams channel as production builds it. */
 export async function composeTeamsChannel(w: ChannelWiring, options: TeamsChannelOptions = {}): Promise<TeamsChannel> {
   const { createTeamsChannel } = await import('../channels/teams/index.js');
-  return createTeamsChannel(channelDeps(w), teamsPorts(w), { ...options, ...(w.now ? { now: w.now } : {}) });
+  const now = w.now ?? options.now;
+  return createTeamsChannel(channelDeps(w), teamsPorts({ ...w, ...(now ? { now } : {}) }), { ...options, ...(now ? { now } : {}) });
 }
 
 /**
