@@ -26,8 +26,9 @@ import { App, HTTPReceiver, verifySlackRequest } from '@slack/bolt';
 import { destination, pino } from 'pino';
 import { WebClient } from '@slack/web-api';
 import { UndiciChatPoster, WEB_API_RETRY } from '../src/channels/slack/chatPoster.js';
-import { createSlackChannel, type SlackChannelOptions } from '../src/channels/slack/index.js';
+import { composeSlackChannel, routerFor } from '../src/app/compose.js';
 import { toPlainText } from '../src/channels/slack/slackText.js';
+import { FollowupChat } from '../src/followup/chat.js';
 import { FollowupService } from '../src/followup/service.js';
 import { coordinatorPredicate, scheduleSettingsFromConfig } from '../src/followup/settings.js';
 import { slackSignedHeaders } from '../test/channels/slack/slackSigner.js';
@@ -36,7 +37,8 @@ import type { Assistant } from '../src/engine/assistant.js';
 import { loadEvalCases } from '../src/engine/evaluation.js';
 import { openAssistant } from '../src/engine/openAssistant.js';
 import { renderBlockKit, type SlackMessage } from '../src/reply/blockKit.js';
-import { StatelessConversationService, type ConversationService } from '../src/server/conversationService.js';
+import type { ConversationService } from '../src/core/turn.js';
+import { StatelessConversationService } from '../src/server/statelessConversationService.js';
 import { SqlConversationSnapshots } from '../src/server/conversationSnapshots.js';
 import { TurnConversationService } from '../src/server/turnConversationService.js';
 import { runTurn } from '../src/engine/turn.js';
@@ -394,8 +396,9 @@ export async function benchSlack(): Promise<Record<string, number>> {
   // Logs are formatted as in production (info, one line per turn) and thrown away.
   const logger = pino({ level: 'info' }, destination({ dest: '/dev/null', sync: false }));
   const config = loadConfig({ SLACK_SIGNING_SECRET: SECRET, SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_API_URL: slack.apiUrl });
-  const slackApp = async (service: ConversationService, options: SlackChannelOptions = {}): Promise<{ url: string; close(): Promise<void> }> => {
-    const channel = await createSlackChannel({ config, assistant, service, store, logger }, options);
+  const slackApp = async (service: ConversationService, options: { followup?: FollowupService } = {}): Promise<{ url: string; close(): Promise<void> }> => {
+    const followup = options.followup ? new FollowupChat(options.followup) : undefined;
+    const channel = await composeSlackChannel({ config, logger, assistant, store, router: routerFor(service, followup), ...(followup ? { followup } : {}) });
     if (!channel) throw new Error('Slack channel not configured');
     const server = await startHttpServer({ host: '127.0.0.1', port: 0, routes: () => channel.routes, onError: () => undefined });
     return {

@@ -23,11 +23,12 @@ import { fileURLToPath } from 'node:url';
 import { fork, type ChildProcess } from 'node:child_process';
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type Response as BotResponse } from 'botbuilder';
 import { pino } from 'pino';
-import { createTeamsChannel } from '../src/channels/teams/index.js';
+import { composeTeamsChannel, routerFor } from '../src/app/compose.js';
 import { loadConfig } from '../src/config.js';
 import { loadEvalCases } from '../src/engine/evaluation.js';
 import { openAssistant } from '../src/engine/openAssistant.js';
-import { StatelessConversationService, type ConversationService } from '../src/server/conversationService.js';
+import type { ConversationService } from '../src/core/turn.js';
+import { StatelessConversationService } from '../src/server/statelessConversationService.js';
 import { startHttpServer } from '../src/server/httpServer.js';
 import { openStore } from '../src/store/database.js';
 import { median, percentile, report } from './stats.js';
@@ -278,14 +279,14 @@ export async function benchTeams(): Promise<Record<string, number>> {
   const config = loadConfig({ LOG_LEVEL: 'silent' });
   const assistant = await openAssistant();
   const store = await openStore({ memory: true });
-  const channel = await createTeamsChannel({ config, assistant, service: new StatelessConversationService(assistant), store, logger });
+  const channel = await composeTeamsChannel({ config, logger, assistant, store, router: routerFor(new StatelessConversationService(assistant)) });
   // The same channel with the assistant's replies computed beforehand: what the channel itself
   // costs, without the engine's turn (understanding and answering).
   const precomputed = new Map(questions.map((q) => [q, assistant.ask(q)]));
   const service: ConversationService = {
     handle: async (request) => ['text' in request.input ? (precomputed.get(request.input.text) ?? assistant.ask(request.input.text)) : assistant.ask(request.input.action)],
   };
-  const channelOnly = await createTeamsChannel({ config, assistant, service, store, logger });
+  const channelOnly = await composeTeamsChannel({ config, logger, assistant, store, router: routerFor(service) });
   const server = await startHttpServer({ host: '127.0.0.1', port: 0, routes: () => channel.routes, onError: () => undefined });
   const serverChannelOnly = await startHttpServer({ host: '127.0.0.1', port: 0, routes: () => channelOnly.routes, onError: () => undefined });
 

@@ -46,8 +46,7 @@ export function buildProgram(io: { out: (s: string) => void; err: (s: string) =>
     .action(async (opts: { lang?: 'it' | 'en'; json?: boolean; conversation?: string }) => {
       const { openAssistant } = await import('./engine/openAssistant.js');
       const { runChat } = await import('./channels/console/chat.js');
-      const { TurnConversationService } = await import('./server/turnConversationService.js');
-      const { MemoryConversationSnapshots, SqlConversationSnapshots } = await import('./server/conversationSnapshots.js');
+      const { memoryConversations, routerFor, storedConversations } = await import('./app/conversations.js');
       const { terminalWidth } = await import('./channels/console/wrap.js');
       const assistant = await openAssistant();
       const width = terminalWidth(process.stdout);
@@ -61,22 +60,16 @@ export function buildProgram(io: { out: (s: string) => void; err: (s: string) =>
         ...(width !== undefined ? { width } : {}),
       };
       if (opts.conversation === undefined) {
-        const service = new TurnConversationService({ assistant, snapshots: new MemoryConversationSnapshots() });
-        await runChat({ ...chat, service });
+        await runChat({ ...chat, service: routerFor(memoryConversations(assistant)) });
         return;
       }
       if (!/^[\w.:-]{1,128}$/.test(opts.conversation)) throw new UsageError('--conversation takes letters, digits and . _ : - (at most 128)');
       const { loadConfig } = await import('./config.js');
       const { openStore } = await import('./store/database.js');
-      const { ConversationStore } = await import('./store/conversations.js');
       const config = loadConfig();
       const store = await openStore(config.DATABASE_URL ? { databaseUrl: config.DATABASE_URL } : { dataDir: config.DATA_DIR });
       try {
-        const service = new TurnConversationService({
-          assistant,
-          snapshots: new SqlConversationSnapshots(new ConversationStore(store.db, { serverDatabase: store.engine === 'postgres' }), config.CONVERSATION_TTL_MINUTES * 60_000),
-        });
-        await runChat({ ...chat, service });
+        await runChat({ ...chat, service: routerFor(storedConversations(assistant, store, config.CONVERSATION_TTL_MINUTES * 60_000)) });
       } finally {
         await store.close();
       }

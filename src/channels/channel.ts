@@ -1,21 +1,23 @@
 /**
- * A channel is a receiver: it turns platform events into conversation turns and replies back into
- * platform messages (the habit taken from Bolt's receivers). `pdta serve` mounts each configured
- * channel's routes on the one HTTP server and starts and stops it with the process.
+ * A channel is a receiver: it turns platform events into requests for the router and its outcomes
+ * back into platform messages (the habit taken from Bolt's receivers). It imports the core
+ * (src/core/), the renderers (src/reply/), the HTTP server, configuration and logging; anything
+ * else it needs is handed in as a port (src/core/ports.ts) by the composition root
+ * (src/app/compose.ts), which also mounts each channel's routes on the one HTTP server and starts
+ * and stops it with the process.
  */
 import type { Config } from '../config.js';
-import type { Assistant } from '../engine/assistant.js';
+import type { TurnRouter } from '../core/router.js';
 import type { Logger } from '../logging.js';
-import type { ConversationService } from '../server/conversationService.js';
 import type { Route } from '../server/httpServer.js';
-import type { Store } from '../store/database.js';
 
 export interface ChannelDeps {
   config: Config;
-  assistant: Assistant;
-  service: ConversationService;
-  store: Store;
+  /** Every request goes through it: the features plugged in (the follow-up registry), then the conversation. */
+  router: TurnRouter;
   logger: Logger;
+  /** True once a shutdown has begun and new turns are refused; absent: never. */
+  draining?: () => boolean;
 }
 
 export interface Channel {

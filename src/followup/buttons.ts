@@ -1,24 +1,21 @@
 /**
  * The buttons on a reminder and what a click does. A button's value names the verb and the
- * reminder (the follow-up item): "pdta:followup:done:42". The Slack and Teams channels route every
- * value with the FOLLOWUP_BUTTON_PREFIX to handleFollowupButton() with the clicking user's
- * platform id, and show the reply it returns (typically replacing the reminder's buttons).
+ * reminder (the follow-up item): "pdta:followup:done:42". The router's follow-up feature
+ * (turnFeature.ts) sends every value with the FOLLOWUP_BUTTON_PREFIX to handleFollowupButton() with
+ * the clicking user's platform id, and the channel shows the reply it returns.
  */
+import { FOLLOWUP_BUTTON_PREFIX, isFollowupButtonValue } from '../core/followup.js';
 import type { Lang, Reply } from '../reply/model.js';
 import { FollowupError } from './errors.js';
 import type { FollowupService, ItemView } from './service.js';
 
-export const FOLLOWUP_BUTTON_PREFIX = 'pdta:followup:';
+export { FOLLOWUP_BUTTON_PREFIX, isFollowupButtonValue };
 
 export const FOLLOWUP_VERBS = ['booked', 'done', 'snooze', 'not-applicable'] as const;
 export type FollowupVerb = (typeof FOLLOWUP_VERBS)[number];
 
 export function followupButtonValue(verb: FollowupVerb, reminderId: string): string {
   return `${FOLLOWUP_BUTTON_PREFIX}${verb}:${reminderId}`;
-}
-
-export function isFollowupButtonValue(value: string): boolean {
-  return value.startsWith(FOLLOWUP_BUTTON_PREFIX);
 }
 
 export function parseFollowupButtonValue(value: string): { verb: FollowupVerb; reminderId: string } | null {

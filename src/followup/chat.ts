@@ -9,6 +9,7 @@
  *   iscrivi / enrol (nothing after it)                                     → the enrolment form
  *   promemoria della settimana / this week's reminders                     → what is due in 7 days
  */
+import { FORM_FIELDS, FORM_TEXT, NO_THERAPY_VALUE, type FormField } from '../core/followup.js';
 import type { Lang, Reply } from '../reply/model.js';
 import { checkPatientCode } from './codes.js';
 import { followupCommandVerb, parseFollowupCommand, type FollowupCommand } from './command.js';
@@ -17,6 +18,8 @@ import type { EnrolmentInput } from './enrolment.js';
 import { FollowupError, type Problem } from './errors.js';
 import { SPECIALIST_VISITS_NOTE } from './rules.js';
 import { FollowupService, type ItemView, type PatientView } from './service.js';
+
+export { FORM_FIELDS, FORM_TEXT, NO_THERAPY_VALUE, type FormField };
 
 export type ChatOutcome =
   /** Show this reply to the person who wrote. */
@@ -67,50 +70,6 @@ function weekPhraseKey(text: string): string {
 export function weekPhraseLang(text: string): Lang | null {
   return WEEK_PHRASES[weekPhraseKey(text)] ?? null;
 }
-
-export const FORM_TEXT = {
-  it: {
-    title: 'Iscrivi paziente',
-    submit: 'Iscrivi',
-    cancel: 'Annulla',
-    close: 'Chiudi',
-    intro: 'Solo il codice pseudonimo del paziente: mai nome, cognome o codice fiscale.',
-    code: 'Codice paziente (pseudonimo)',
-    codePlaceholder: 'es. TC-0042',
-    lastExams: 'Data degli ultimi esami',
-    therapy: 'Terapia in corso',
-    noTherapy: 'Nessuna terapia con intervallo',
-    therapyLastGiven: 'Ultima somministrazione',
-    therapyLastGivenHint: 'Obbligatoria se è indicata una terapia: la prossima si conta da questa data.',
-    therapySince: 'Terapia in corso dal',
-    therapySinceHint: 'Facoltativo, solo per informazione.',
-    done: 'Iscrizione registrata',
-  },
-  en: {
-    title: 'Enrol a patient',
-    submit: 'Enrol',
-    cancel: 'Cancel',
-    close: 'Close',
-    intro: 'The patient’s pseudonymous code only: never a name or a codice fiscale.',
-    code: 'Patient code (pseudonymous)',
-    codePlaceholder: 'e.g. TC-0042',
-    lastExams: 'Date of the last exams',
-    therapy: 'Current therapy',
-    noTherapy: 'No therapy with an interval',
-    therapyLastGiven: 'Last administration',
-    therapyLastGivenHint: 'Required when a therapy is chosen: the next one counts from this date.',
-    therapySince: 'On the therapy since',
-    therapySinceHint: 'Optional, for information only.',
-    done: 'Enrolment recorded',
-  },
-} as const;
-
-/** The value of the form's "no therapy" choice (enrolment.ts reads "none" as no therapy). */
-export const NO_THERAPY_VALUE = 'none';
-
-/** The form fields, as both forms name them; they match Problem['field'] so errors land on the right one. */
-export type FormField = 'code' | 'last_exams' | 'therapy' | 'therapy_last_given' | 'therapy_since';
-export const FORM_FIELDS: readonly FormField[] = ['code', 'last_exams', 'therapy', 'therapy_last_given', 'therapy_since'];
 
 const TEXT = {
   it: {

@@ -9,7 +9,7 @@
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { ReplyKind } from '../reply/model.js';
-import type { ChannelName } from './conversationService.js';
+import type { ChannelName } from '../core/turn.js';
 
 export const registry = new Registry();
 collectDefaultMetrics({ register: registry });

@@ -5,31 +5,26 @@
  *
  * Routes: / and /api/chat (playground), /slack/events (Slack), /api/messages (Teams),
  * /pathway.svg, /healthz (alive), /readyz (ready for traffic), /metrics (Prometheus).
- * Follow-up reminders (docs/followup.md): one FollowupService for every channel, and a reminder
- * dispatcher on every instance when REMINDER_SLACK_CHANNEL or REMINDER_TEAMS_CONVERSATION_ID is set.
+ * The service graph (conversation service, follow-up registry, router, channels, reminder
+ * dispatcher) comes from the composition root, src/app/compose.ts; this file is the HTTP server
+ * around it: health, readiness, metrics, admission and the graceful shutdown.
  * SIGTERM drains: stop accepting, let turns in flight finish (bounded), stop the dispatcher, close the store.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { sql } from 'kysely';
-import { createWebChannel } from '../channels/web/index.js';
-import type { Channel } from '../channels/channel.js';
-import { ConfigError, isLoopbackHost, loadConfig, loadDotEnv, type Config } from '../config.js';
+import { composeServer, playgroundEnabled, preloadPlatformChannels, type Channel, type ServerGraphOptions } from '../app/compose.js';
+import { ConfigError, loadConfig, loadDotEnv, type Config } from '../config.js';
+import type { ConversationService } from '../core/turn.js';
 import { openAssistant } from '../engine/openAssistant.js';
-import type { Content } from '../content/schema.js';
-import type { Clock, CoordinatorPredicate, FollowupService, RunningDispatcher, SendProactive } from '../followup/index.js';
-import type { ScheduleSettings } from '../followup/schedule.js';
+import type { FollowupService, RunningDispatcher } from '../followup/index.js';
 import { createLogger, type Logger } from '../logging.js';
 import { renderPathwaySvg } from '../pathway/pathwaySvg.js';
 import type { Lang } from '../reply/model.js';
 import { openStore, type Store } from '../store/database.js';
-import type { ConversationService } from './conversationService.js';
-import { MemoryConversationSnapshots, SqlConversationSnapshots } from './conversationSnapshots.js';
-import { TurnConversationService } from './turnConversationService.js';
-import { ConversationStore } from '../store/conversations.js';
 import { HttpError, sendJson, startHttpServer, type Route, type RunningServer } from './httpServer.js';
 import { startHousekeeping } from './housekeeping.js';
-import { countError, httpRequestsTotal, registry, remindersSentTotal } from './metrics.js';
-import { TrackedConversationService } from './trackedService.js';
+import { countError, httpRequestsTotal, registry } from './metrics.js';
+import type { TrackedConversationService } from './trackedService.js';
 
 export interface Served {
   url: string;
@@ -56,35 +51,16 @@ export interface ServeOptions {
   env?: NodeJS.ProcessEnv;
   logger?: Logger;
   /** Wraps the conversation service before the channels see it (tests use it to hold a turn in flight). */
-  decorateService?: (service: ConversationService) => ConversationService;
+  decorateService?: ServerGraphOptions['decorateService'];
   /**
    * Follow-up overrides, for tests: the clock the registry and the dispatcher read (a reminder's
    * day and hour without waiting for them), and how often the dispatcher polls and plans.
    */
-  followup?: { clock?: Clock; pollMs?: number; planEveryMs?: number };
+  followup?: ServerGraphOptions['followup'];
 }
 
 /** A readiness probe must answer before the load balancer's own timeout (typically 1 to 5 s). */
 const STORE_PING_TIMEOUT_MS = 2_000;
-
-/**
- * The playground has no login. auto: served only when the server listens on loopback (a
- * developer's machine), whatever else is configured; anywhere else it takes PLAYGROUND=on.
- */
-export function playgroundEnabled(config: Config): boolean {
-  switch (config.PLAYGROUND) {
-    case 'on':
-      return true;
-    case 'off':
-      return false;
-    case 'auto':
-      return isLoopbackHost(config.HOST);
-    default: {
-      const never: never = config.PLAYGROUND;
-      return never;
-    }
-  }
-}
 
 /** How often a shutdown looks again whether every accepted request has been answered. */
 const SETTLE_POLL_MS = 20;
@@ -175,73 +151,6 @@ function pathwayRoute(svgs: Record<Lang, string>): Route {
   };
 }
 
-type FollowupModule = typeof import('../followup/index.js');
-
-/**
- * Who may change the registry: COORDINATOR_USER_IDS (each `slack:…` or `teams:…`), and, when
- * reminders go to a Slack channel, that channel's Slack members (read with conversations.members,
- * kept for 5 minutes; needs channels:read, or groups:read for a private channel). Teams has no
- * such membership check: there only the `teams:` entries count (Azure AD object ids).
- */
-function coordinators(config: Config, followup: FollowupModule, logger: Logger): CoordinatorPredicate {
-  const membership =
-    config.SLACK_BOT_TOKEN && config.REMINDER_SLACK_CHANNEL
-      ? followup.slackChannelMembership({
-          token: config.SLACK_BOT_TOKEN,
-          channel: config.REMINDER_SLACK_CHANNEL,
-          ...(config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL } : {}),
-          logger,
-        })
-      : undefined;
-  return followup.coordinatorPredicate(config.COORDINATOR_USER_IDS, membership);
-}
-
-/**
- * The reminder dispatcher, when a target is configured: planning and delivery on this instance,
- * every reminder sent counted in pdta_reminders_sent_total (by channel) and every failed attempt
- * as a reminder_send error.
- */
-function startReminders(
-  config: Config,
-  followup: FollowupModule,
-  deps: {
-    store: Store;
-    content: Content;
-    settings: ScheduleSettings;
-    logger: Logger;
-    sendProactive: SendProactive;
-    clock?: Clock;
-    pollMs?: number;
-    planEveryMs?: number;
-  },
-): RunningDispatcher | undefined {
-  const { logger } = deps;
-  if (config.REMINDER_SLACK_CHANNEL && !config.SLACK_BOT_TOKEN) {
-    logger.warn('REMINDER_SLACK_CHANNEL is set but SLACK_BOT_TOKEN is not: no reminders go to Slack');
-  }
-  const transports = followup.reminderTransportsFromConfig(config, { logger, sendProactive: deps.sendProactive });
-  if (transports.length === 0) {
-    logger.info('follow-up reminders not dispatched: set REMINDER_SLACK_CHANNEL or REMINDER_TEAMS_CONVERSATION_ID (docs/followup.md)');
-    return undefined;
-  }
-  // Every configured series starts at 0, so that rate() sees the first reminder.
-  for (const t of transports) remindersSentTotal.inc({ channel: t.target }, 0);
-  const dispatcher = followup.startDispatcher({
-    store: deps.store,
-    transport: transports,
-    logger: logger.child({ component: 'reminders' }),
-    content: deps.content,
-    settings: deps.settings,
-    ...(deps.clock ? { clock: deps.clock } : {}),
-    ...(deps.pollMs !== undefined ? { pollMs: deps.pollMs } : {}),
-    ...(deps.planEveryMs !== undefined ? { planEveryMs: deps.planEveryMs } : {}),
-    onSent: ({ target }) => remindersSentTotal.inc({ channel: target }),
-    onFailed: () => countError('reminder_send'),
-  });
-  logger.info({ targets: transports.map((t) => t.target) }, 'follow-up reminders dispatching');
-  return dispatcher;
-}
-
 export async function serve(options: ServeOptions = {}): Promise<Served> {
   if (!options.env) loadDotEnv();
   const config = loadConfig(options.env ?? process.env);
@@ -315,57 +224,22 @@ export async function serve(options: ServeOptions = {}): Promise<Served> {
   logger.info({ url: server.url }, 'starting: opening the store');
 
   const playground = playgroundEnabled(config);
-  // Bolt and botbuilder take a second or more to import: loaded while the store opens, not before listening.
-  const platformChannels = Promise.all([import('../channels/slack/index.js'), import('../channels/teams/index.js'), import('../followup/index.js')]);
-  platformChannels.catch(() => undefined); // awaited below; this only keeps an early failure from counting as unhandled
+  preloadPlatformChannels();
   try {
     store = await openStore(config.DATABASE_URL ? { databaseUrl: config.DATABASE_URL } : { dataDir: config.DATA_DIR });
-    const [{ createSlackChannel }, { createTeamsChannel }, followupModule] = await platformChannels;
-    const service: ConversationService = new TurnConversationService({
-      assistant,
-      snapshots: new SqlConversationSnapshots(new ConversationStore(store.db, { serverDatabase: store.engine === 'postgres' }), config.CONVERSATION_TTL_MINUTES * 60_000),
-    });
-    tracked = new TrackedConversationService(options.decorateService ? options.decorateService(service) : service, logger);
-    // Teams in local mode takes activities no platform authenticated: their conversations are kept
-    // in memory, and no dosing audit is written in the name of an id nobody vouched for.
-    if (!config.MicrosoftAppId) {
-      unauthenticatedTeams = new TrackedConversationService(
-        new TurnConversationService({ assistant, snapshots: new MemoryConversationSnapshots(config.CONVERSATION_TTL_MINUTES * 60_000) }),
-        logger,
-      );
-    }
-    const clock = options.followup?.clock;
-    const settings = followupModule.scheduleSettingsFromConfig(config);
-    followup = new followupModule.FollowupService({
-      db: store.db,
-      content,
-      isCoordinator: coordinators(config, followupModule, logger),
-      settings,
-      codeFormat: followupModule.pseudonymFormatFromConfig(config),
-      ...(clock ? { clock } : {}),
-    });
-    const deps = { config, assistant, service: tracked, store, logger };
-    const [slack, teams] = await Promise.all([
-      createSlackChannel(deps, { followup }),
-      createTeamsChannel(unauthenticatedTeams ? { ...deps, service: unauthenticatedTeams } : deps, { followup }),
-    ]);
-    channels = [slack, teams].filter((c): c is Channel => c !== null);
-    if (playground) {
-      channels.unshift(createWebChannel({ service: tracked, logger, contentVersion: assistant.contentVersion, localClientsOnly: config.PLAYGROUND === 'auto' }));
-      if (!isLoopbackHost(config.HOST)) logger.warn({ host: config.HOST }, 'the playground (/ and /api/chat) has no login and is open to every client that reaches this address (PLAYGROUND=on)');
-    }
-    for (const c of channels) await c.start?.();
-    // After the channels: Teams reminders go through the Teams channel's proactive messages.
-    reminders = startReminders(config, followupModule, {
-      store,
-      content,
-      settings,
+    const graph = await composeServer({
+      config,
       logger,
-      sendProactive: teams.sendProactive,
-      ...(clock ? { clock } : {}),
-      ...(options.followup?.pollMs !== undefined ? { pollMs: options.followup.pollMs } : {}),
-      ...(options.followup?.planEveryMs !== undefined ? { planEveryMs: options.followup.planEveryMs } : {}),
+      assistant,
+      store,
+      ...(options.decorateService ? { decorateService: options.decorateService } : {}),
+      ...(options.followup ? { followup: options.followup } : {}),
     });
+    tracked = graph.service;
+    unauthenticatedTeams = graph.unauthenticatedTeams;
+    followup = graph.followup;
+    channels = graph.channels;
+    reminders = await graph.start();
   } catch (error) {
     await reminders?.stop().catch(() => undefined);
     for (const c of channels) await c.stop?.().catch(() => undefined);

@@ -10,7 +10,7 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from '../logging.js';
 import type { Reply } from '../reply/model.js';
-import type { ConversationService, TurnRequest } from './conversationService.js';
+import type { ConversationService, TurnRequest } from '../core/turn.js';
 import { HttpError } from './httpServer.js';
 import { countError, countTurn, turnsInFlight } from './metrics.js';
 

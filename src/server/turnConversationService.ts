@@ -20,7 +20,7 @@ import type { Reply } from '../reply/model.js';
 import type { ConversationKey } from '../store/conversations.js';
 import type { DosingAuditEntry } from '../store/audit.js';
 import type { ConversationSnapshots } from './conversationSnapshots.js';
-import { KeyedQueue, type ConversationService, type TurnRequest } from './conversationService.js';
+import { KeyedQueue, type ConversationService, type TurnRequest } from '../core/turn.js';
 
 export interface TurnServiceDeps {
   assistant: Assistant;

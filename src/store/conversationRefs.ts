@@ -7,6 +7,7 @@
  * ids and the service URL, never who the people are).
  */
 import type { Kysely } from 'kysely';
+import type { ConversationReferences } from '../core/ports.js';
 import { StoreError } from './errors.js';
 import type { Database } from './schema.js';
 
@@ -56,4 +57,13 @@ export class ConversationRefs {
       .executeTakeFirst();
     return Number(result.numDeletedRows) > 0;
   }
+}
+
+/** One channel's references, as the ConversationReferences port a channel is handed (src/core/ports.ts). */
+export function channelReferences(refs: ConversationRefs, channel: string): ConversationReferences {
+  return {
+    save: (conversationId, reference, at) => refs.save(channel, conversationId, reference, at),
+    load: async (conversationId) => (await refs.load(channel, conversationId))?.reference,
+    delete: (conversationId) => refs.delete(channel, conversationId),
+  };
 }

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ConfigError, isLoopbackHost, loadConfig } from '../../src/config.js';
-import { playgroundEnabled } from '../../src/server/serve.js';
+import { playgroundEnabled } from '../../src/app/compose.js';
 
 describe('loadConfig', () => {
   it('with nothing set: port 3978 on loopback, PGlite under ./data, playground auto', () => {

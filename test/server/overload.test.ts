@@ -7,7 +7,7 @@
  */
 import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ConversationService } from '../../src/server/conversationService.js';
+import type { ConversationService } from '../../src/core/turn.js';
 import { postChat, sample, startTestServer, waitFor, type TestServer } from './serverHarness.js';
 
 /** Turns that wait until the test releases them, and how many are waiting. */

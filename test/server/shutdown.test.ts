@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Reply } from '../../src/reply/model.js';
-import type { ConversationService } from '../../src/server/conversationService.js';
+import type { ConversationService } from '../../src/core/turn.js';
 import { TrackedConversationService } from '../../src/server/trackedService.js';
 import { builtCliExists, captureLogs, cleanEnv, postChat, root, run, signalGroup, startTestServer, tempDir, waitFor, type RunningProcess } from './serverHarness.js';
 

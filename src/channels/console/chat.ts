@@ -1,13 +1,13 @@
 /**
  * `pdta chat`: one conversation in the terminal. From a pipe, each line is one message of the same
  * conversation and each reply is printed in order (with --json, one JSON object per line per
- * reply); at a terminal, a welcome with the menu, a prompt, and replies wrapped to its width. Like every other channel, it goes through a ConversationService,
+ * reply); at a terminal, a welcome with the menu, a prompt, and replies wrapped to its width. Like every other channel, it goes through the router (src/core/router.ts),
  * so a conversation given an id is stored and survives a restart of the process.
  */
 import { createInterface } from 'node:readline';
 import type { Lang, Reply } from '../../reply/model.js';
 import { renderPlainText } from '../../reply/plainText.js';
-import type { ConversationService } from '../../server/conversationService.js';
+import type { ConversationService } from '../../core/turn.js';
 import { wrapForTerminal } from './wrap.js';
 
 export interface ChatOptions {

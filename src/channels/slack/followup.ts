@@ -1,7 +1,8 @@
 /**
- * Follow-up reminders in Slack (docs/followup.md): registry commands typed to the app, the
- * enrolment modal of `/pdta iscrivi`, the reminder buttons and the App Home list. The registry's
- * rules live in src/followup (FollowupChat, FollowupService); this file only speaks Slack.
+ * Follow-up reminders in Slack (docs/followup.md): the enrolment modal of `/pdta iscrivi`, the
+ * reminder buttons and the App Home list. The registry's commands and buttons are answered by the
+ * router's follow-up feature (src/followup/turnFeature.ts); the form's operations come through the
+ * FollowupForms port (src/core/ports.ts); this file only speaks Slack.
  *
  * Where answers go: a command typed in a DM or a mention is answered where it was typed, a
  * `/pdta` command privately (as every /pdta answer). A reminder button that changed something is
@@ -11,18 +12,17 @@
  * "already delivered?" check looks for, and an edit is not worth risking that.
  */
 import type { App, BlockAction, ButtonAction, types, ViewSubmitAction, webApi } from '@slack/bolt';
-import { FORM_TEXT, NO_THERAPY_VALUE, problemsByField, type ChatOutcome, type FollowupChat, type FormField } from '../../followup/chat.js';
-import { handleFollowupButton, isFollowupButtonValue, type FollowupButtonResult } from '../../followup/buttons.js';
-import { platformUser } from '../../followup/settings.js';
+import { FORM_TEXT, isFollowupButtonValue, NO_THERAPY_VALUE, type FormField } from '../../core/followup.js';
+import type { Actor, FollowupForms } from '../../core/ports.js';
+import type { TurnOutcome } from '../../core/router.js';
 import type { Logger } from '../../logging.js';
-import { escapeMrkdwn, renderBlockKit, renderReplyBlocks, type RenderOptions } from '../../reply/blockKit.js';
+import { escapeMrkdwn, renderReplyBlocks } from '../../reply/blockKit.js';
 import type { Lang, Reply } from '../../reply/model.js';
 import type { ChatPoster } from './chatPoster.js';
 import { postToConversation, postToConversationOrPrivately, respondWith, type Deliver } from './delivery.js';
-import type { UpcomingReminder, UpcomingRemindersSource } from './home.js';
 import { FOLLOWUP_RECORDED_BY, FOLLOWUP_SAVE_FAILED, NOT_IN_CHANNEL } from './messages.js';
 import type { FirstDelivery } from './middleware.js';
-import { FAILED_MESSAGE, type SlackTurns } from './turns.js';
+import type { SlackTurns } from './turns.js';
 
 /** The enrolment modal's callback_id; its submissions are acknowledged by the listener, with the form's errors. */
 export const ENROL_VIEW_CALLBACK_ID = 'pdta:followup:enrol';
@@ -30,17 +30,14 @@ export const ENROL_VIEW_CALLBACK_ID = 'pdta:followup:enrol';
 export const FOLLOWUP_ACTION_ID = /^pdta:followup:/;
 /** Every input's action_id; the block_id names the field. */
 const INPUT_ACTION_ID = 'value';
-/** The App Home shows this many reminders; `pdta followup upcoming` shows them all. */
-export const HOME_REMINDER_DAYS = 30;
-
 function plain(text: string, max: number): types.PlainTextElement {
   return { type: 'plain_text', text: text.length > max ? `${text.slice(0, max - 1)}…` : text, emoji: true };
 }
 
 /** The enrolment form (Slack modal): code, last exams, therapy with a PDTA rhythm or none, its last administration, since when. */
-export function enrolmentModal(chat: FollowupChat, lang: Lang): types.ModalView {
+export function enrolmentModal(forms: Pick<FollowupForms, 'therapyChoices'>, lang: Lang): types.ModalView {
   const t = FORM_TEXT[lang];
-  const options = chat.therapyChoices(lang).map((c) => ({ text: plain(c.label, 75), value: c.value }));
+  const options = forms.therapyChoices(lang).map((c) => ({ text: plain(c.label, 75), value: c.value }));
   const none = options.find((o) => o.value === NO_THERAPY_VALUE)!;
   return {
     type: 'modal',
@@ -121,68 +118,43 @@ export function isEnrolmentSubmission(body: unknown): boolean {
 }
 
 export interface SlackFollowupDeps {
-  chat: FollowupChat;
+  forms: FollowupForms;
   turns: SlackTurns;
   once: FirstDelivery;
   poster: ChatPoster;
   logger: Logger;
 }
 
+/** A Slack user: every request is signed by Slack, so its user is who Slack says. */
+function slackActor(userId: string): Actor {
+  return { channel: 'slack', userRef: userId, authenticated: true };
+}
+
 export class SlackFollowup {
   constructor(private readonly d: SlackFollowupDeps) {}
 
   get lang(): Lang {
-    return this.d.chat.service.settings.lang;
-  }
-
-  private async deliverAll(deliver: Deliver, reply: Reply, options: RenderOptions = {}): Promise<void> {
-    for (const message of renderBlockKit(reply, options)) await deliver(message);
-  }
-
-  private async failed(deliver: Deliver, error: unknown, what: string): Promise<false> {
-    this.d.logger.error({ err: error }, what);
-    try {
-      await deliver(FAILED_MESSAGE);
-    } catch (notice) {
-      this.d.logger.error({ err: notice }, 'slack failure notice not delivered');
-    }
-    return false;
+    return this.d.forms.lang;
   }
 
   /**
-   * A typed text, if it is a registry command: answered with `deliver`, the form opened when a
-   * trigger_id allows it (a slash command; a plain message cannot open a modal). Resolves null for
-   * any other text, which the conversation service then answers.
+   * Opens the enrolment modal for a feature's form outcome, when a trigger_id allows it (a slash
+   * command; a plain message cannot open a modal). False when it could not: the typed command's
+   * explanation is shown instead.
    */
-  async text(input: { text: string; userRef: string; deliver: Deliver; client: webApi.WebClient; triggerId?: string }): Promise<boolean | null> {
-    let outcome: ChatOutcome | null;
-    try {
-      outcome = await this.d.chat.handleText(input.text, platformUser('slack', input.userRef));
-    } catch (error) {
-      return this.failed(input.deliver, error, 'slack follow-up command failed');
-    }
-    if (outcome === null) return null;
-    try {
-      if (outcome.kind === 'form') {
-        if (input.triggerId !== undefined) {
-          try {
-            await input.client.views.open({ trigger_id: input.triggerId, view: enrolmentModal(this.d.chat, outcome.lang) });
-            this.d.logger.info({ form: 'enrol' }, 'slack follow-up form opened');
-            return true;
-          } catch (error) {
-            // An expired trigger (Slack allows 3 s) or a refused view: the typed command still works.
-            this.d.logger.warn({ err: error }, 'slack follow-up form not opened; answering with the typed command instead');
-          }
-        }
-        await this.deliverAll(input.deliver, this.d.chat.formUnavailable(outcome.lang));
+  formOpener(client: webApi.WebClient, triggerId: string | undefined): ((form: Extract<TurnOutcome, { kind: 'form' }>) => Promise<boolean>) | undefined {
+    if (triggerId === undefined) return undefined;
+    return async (form) => {
+      try {
+        await client.views.open({ trigger_id: triggerId, view: enrolmentModal(this.d.forms, form.lang) });
+        this.d.logger.info({ form: form.form }, 'slack follow-up form opened');
         return true;
+      } catch (error) {
+        // An expired trigger (Slack allows 3 s) or a refused view: the typed command still works.
+        this.d.logger.warn({ err: error }, 'slack follow-up form not opened; answering with the typed command instead');
+        return false;
       }
-      await this.deliverAll(input.deliver, outcome.reply);
-      this.d.logger.info({ ok: outcome.ok }, 'slack follow-up command answered');
-      return true;
-    } catch (error) {
-      return this.failed(input.deliver, error, 'slack follow-up reply not delivered');
-    }
+    };
   }
 
   /** The enrolment modal's submission: errors next to each field, or enrolled and the modal shows it. */
@@ -198,9 +170,9 @@ export class SlackFollowup {
         therapyLastGiven: field('therapy_last_given')?.selected_date ?? null,
         therapySince: field('therapy_since')?.selected_date ?? null,
       };
-      let result: Awaited<ReturnType<FollowupChat['submitForm']>>;
+      let result: Awaited<ReturnType<FollowupForms['submitEnrolment']>>;
       try {
-        result = await this.d.chat.submitForm(platformUser('slack', body.user.id), fields, lang);
+        result = await this.d.forms.submitEnrolment(slackActor(body.user.id), fields, lang);
       } catch (error) {
         this.d.logger.error({ err: error }, 'slack follow-up form not saved');
         await ack({ response_action: 'errors', errors: { code: FOLLOWUP_SAVE_FAILED[lang] } });
@@ -208,13 +180,13 @@ export class SlackFollowup {
       }
       if (!result.ok) {
         const errors: Record<string, string> = {};
-        for (const [block, text] of Object.entries(problemsByField(result.problems, lang))) errors[block] = text;
+        for (const [block, text] of Object.entries(result.errors)) errors[block] = text;
         await ack({ response_action: 'errors', errors });
         this.d.logger.info({ fields: Object.keys(errors) }, 'slack follow-up form refused');
         return;
       }
       await ack({ response_action: 'update', view: confirmationModal(result.reply, lang) });
-      this.d.logger.info({ items: result.patient.items.length }, 'slack follow-up form enrolled a patient');
+      this.d.logger.info({ items: result.scheduledItems }, 'slack follow-up form enrolled a patient');
     });
 
     app.action<BlockAction<ButtonAction>>({ type: 'block_actions', action_id: FOLLOWUP_ACTION_ID }, async ({ action, body, context, client }) => {
@@ -225,8 +197,8 @@ export class SlackFollowup {
   }
 
   /**
-   * A reminder button (or any button whose value is `pdta:followup:…`): runs it for the person who
-   * pressed it and answers where it was pressed.
+   * A reminder button (or any button whose value is `pdta:followup:…`): through the router, which
+   * runs it for the person who pressed it; answered where it was pressed.
    */
   button(value: string, body: BlockAction<ButtonAction>, client: webApi.WebClient): Promise<boolean> {
     const userId = body.user.id;
@@ -234,54 +206,32 @@ export class SlackFollowup {
     const message = body.message;
     const threadTs = stringField(message, 'thread_ts') ?? message?.ts;
     const ephemeral = respondWith(body.response_url, { response_type: 'ephemeral', replace_original: false });
-    return this.d.turns.track(`${channel ?? `home:${userId}`}:${threadTs ?? ''}`, async () => {
-      let result: FollowupButtonResult;
+    const request = { channel: 'slack' as const, conversationId: channel ?? `home:${userId}`, threadId: threadTs ?? '', userRef: userId, input: { action: value } };
+    return this.d.turns.route(request, ephemeral, async (outcome, log) => {
+      const replies = outcome.kind === 'form' ? [outcome.fallback] : outcome.replies;
+      const ok = outcome.kind === 'feature' ? outcome.ok : true;
+      const lang = replies[0]?.lang ?? this.lang;
+      let deliver: Deliver;
       try {
-        result = await handleFollowupButton(this.d.chat.service, { value, userRef: platformUser('slack', userId) });
-      } catch (error) {
-        return this.failed(ephemeral, error, 'slack follow-up button failed');
-      }
-      const lang = result.reply.lang;
-      try {
-        let deliver: Deliver;
         if (body.view !== undefined || body.container['type'] === 'view') {
           // The Home tab: no thread to answer in; the app's direct messages with the user.
           const opened = await client.conversations.open({ users: userId });
           const dm = opened.channel?.id;
           if (!dm) throw new Error('conversations.open returned no channel');
           deliver = postToConversation(this.d.poster, dm, undefined);
-        } else if (!result.ok || body.container['is_ephemeral'] === true || channel === undefined) {
+        } else if (!ok || body.container['is_ephemeral'] === true || channel === undefined) {
           deliver = ephemeral;
         } else {
           deliver = postToConversationOrPrivately(this.d.poster, channel, threadTs, body.response_url, NOT_IN_CHANNEL[lang]);
         }
-        await this.deliverAll(deliver, result.reply, result.ok ? { leadContext: FOLLOWUP_RECORDED_BY[lang](userId) } : {});
-        this.d.logger.info({ ok: result.ok, verb: value.split(':')[2] }, 'slack follow-up button answered');
-        return true;
       } catch (error) {
-        return this.failed(ephemeral, error, 'slack follow-up button reply not delivered');
+        this.d.logger.error({ ...log, err: error }, 'slack follow-up button reply not delivered');
+        await this.d.turns.deliverFailure(ephemeral, log);
+        return false;
       }
+      const delivered = await this.d.turns.deliverReplies(replies, deliver, () => (ok ? { leadContext: FOLLOWUP_RECORDED_BY[lang](userId) } : {}), log, ephemeral);
+      if (delivered.ok) this.d.logger.info({ ok, verb: value.split(':')[2] }, 'slack follow-up button answered');
+      return delivered.ok;
     });
-  }
-
-  /** The App Home's list: the next HOME_REMINDER_DAYS days, overdue first, for coordinators only. */
-  homeSource(): UpcomingRemindersSource {
-    return async (userRef) => {
-      try {
-        const items = await this.d.chat.upcomingFor(platformUser('slack', userRef), HOME_REMINDER_DAYS);
-        if (items === 'coordinators-only') return items;
-        const today = this.d.chat.service.today();
-        const lang = this.lang;
-        return items.map<UpcomingReminder>((i) => ({
-          due: i.dueOn,
-          patientCode: i.patientCode,
-          what: `${i.name[lang]}${i.dueOn < today ? (lang === 'it' ? ' · scaduto' : ' · overdue') : ''}${i.status === 'booked' ? (lang === 'it' ? ' · prenotato' : ' · booked') : ''}`,
-        }));
-      } catch (error) {
-        // The rest of the Home tab is still worth showing.
-        this.d.logger.error({ err: error }, 'upcoming reminders not read for the Home tab');
-        return 'unavailable';
-      }
-    };
   }
 }

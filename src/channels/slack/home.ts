@@ -2,26 +2,20 @@
  * The App Home tab: what the assistant does, the menu in both languages (its buttons answer in the
  * user's direct messages with the app), and a place for the coordinator's upcoming reminders.
  */
+import type { UpcomingReminder } from '../../core/ports.js';
 import { escapeMrkdwn, renderReplyBlocks, SLACK_LIMITS, splitMrkdwn, type SlackBlock } from '../../reply/blockKit.js';
 import type { Reply } from '../../reply/model.js';
 import { HOME } from './messages.js';
 
-/** One upcoming follow-up, as the reminders issue will provide it: pseudonymous code only. */
-export interface UpcomingReminder {
-  /** Due date as shown, e.g. "2027-03-01". */
-  due: string;
-  patientCode: string;
-  what: string;
-}
+export type { UpcomingReminder };
 
 /**
  * REMINDERS: what the Home tab shows under its reminders heading, from the follow-up registry
- * (src/channels/slack/followup.ts). [] means "none due"; 'coordinators-only' that the user is not
- * a coordinator (the registry is their working list); 'unavailable' that it could not be read
- * now. Without a source (no follow-up wired) the tab says the feature is coming.
+ * (the UpcomingRemindersSource port, src/core/ports.ts). [] means "none due"; 'coordinators-only'
+ * that the user is not a coordinator (the registry is their working list); 'unavailable' that it
+ * could not be read now; null (no follow-up wired) that the feature is coming.
  */
 export type UpcomingReminders = UpcomingReminder[] | 'coordinators-only' | 'unavailable' | null;
-export type UpcomingRemindersSource = (userRef: string) => Promise<UpcomingReminders>;
 
 /** Lines shown; a busy month is a list for `pdta followup upcoming`, not for a Home tab. */
 export const HOME_MAX_REMINDERS = 40;

@@ -7,16 +7,12 @@
  */
 import { App, HTTPReceiver, SocketModeReceiver, type AnyMiddlewareArgs, type AuthorizeResult, type Middleware, type webApi } from '@slack/bolt';
 import { ConfigError } from '../../config.js';
-import { FollowupChat } from '../../followup/chat.js';
-import type { FollowupService } from '../../followup/service.js';
-import { ProcessedEvents } from '../../store/events.js';
-import type { ConversationService } from '../../server/conversationService.js';
+import type { DeliveryLog, FollowupForms, MenuSource, UpcomingRemindersSource } from '../../core/ports.js';
 import type { Route } from '../../server/httpServer.js';
 import type { Channel, ChannelDeps } from '../channel.js';
 import { boltLogger } from './boltLogger.js';
 import { UndiciChatPoster, WEB_API_RETRY } from './chatPoster.js';
 import { isEnrolmentSubmission, SlackFollowup } from './followup.js';
-import type { UpcomingRemindersSource } from './home.js';
 import { SLACK_BODY_LIMIT, SLACK_EVENTS_PATH, slackEventsRoute } from './httpRoute.js';
 import { registerListeners } from './listeners.js';
 import { acknowledgeFirst, FirstDelivery, refuseForeignResponseUrls, refuseOtherTeams } from './middleware.js';
@@ -25,21 +21,21 @@ import { SlackTurns } from './turns.js';
 
 export { SLACK_EVENTS_PATH } from './httpRoute.js';
 
-export interface SlackChannelOptions {
+/** What the Slack channel is handed besides the router (src/core/ports.ts). */
+export interface SlackChannelPorts {
+  /** Repeated deliveries, recognised whichever instance they reach. */
+  deliveries: DeliveryLog;
+  /** The menu in each language, for the App Home tab. */
+  menus: MenuSource;
+  /**
+   * The follow-up registry's forms (docs/followup.md): the enrolment modal, the reminder buttons
+   * and the Home tab's list. Without them the Home tab says reminders are coming (the registry's
+   * commands are the router's: without its feature they go to the assistant like any other text).
+   */
+  followup?: FollowupForms;
   /** REMINDERS: the coordinator's upcoming follow-ups for the Home tab; default: from `followup`. */
   reminders?: UpcomingRemindersSource;
-  /**
-   * The follow-up registry (docs/followup.md): registry commands typed to the app, the enrolment
-   * modal, the reminder buttons and the Home tab's list. Without it those texts go to the
-   * assistant like any other and the Home tab says reminders are coming.
-   */
-  followup?: FollowupService;
-  now?: () => Date;
 }
-
-/** Slack forgets to retry after minutes; a day of processed ids is plenty. */
-const PROCESSED_TTL_MS = 24 * 60 * 60 * 1000;
-const PURGE_EVERY_MS = 60 * 60 * 1000;
 /** On shutdown, how long acknowledged questions get to be answered (a 429 wait included). */
 const SHUTDOWN_DRAIN_MS = 10_000;
 
@@ -62,14 +58,6 @@ function botUserIdFrom(body: unknown): string | undefined {
 }
 
 /**
- * `pdta serve` wraps the service in one that refuses turns once a shutdown has begun and says so
- * with `isDraining`; any other service never drains.
- */
-function isDraining(service: ConversationService): boolean {
-  return 'isDraining' in service && service.isDraining === true;
-}
-
-/**
  * Every request is acknowledged at once, except the enrolment modal's submissions: Slack reads a
  * modal's field errors from the acknowledgement itself (response_action "errors"), so that
  * listener validates first and acknowledges with the result (well within Slack's 3 s: validation
@@ -82,7 +70,7 @@ function acknowledgeFirstExceptEnrolmentForm(ackFirst: Middleware<AnyMiddlewareA
   };
 }
 
-export async function createSlackChannel(deps: ChannelDeps, options: SlackChannelOptions = {}): Promise<Channel | null> {
+export async function createSlackChannel(deps: ChannelDeps, ports: SlackChannelPorts): Promise<Channel | null> {
   const { config } = deps;
   const signingSecret = config.SLACK_SIGNING_SECRET;
   const appToken = config.SLACK_APP_TOKEN;
@@ -93,7 +81,6 @@ export async function createSlackChannel(deps: ChannelDeps, options: SlackChanne
   }
   const logger = deps.logger.child({ channel: 'slack' });
   const slackLogger = boltLogger(logger);
-  const now = options.now ?? (() => new Date());
   const slackApiUrl = config.SLACK_API_URL ? (config.SLACK_API_URL.endsWith('/') ? config.SLACK_API_URL : `${config.SLACK_API_URL}/`) : undefined;
   // The WebClient (Bolt's `client`) for the rare calls; answers go through the lighter ChatPoster.
   const clientOptions: webApi.WebClientOptions = {
@@ -120,7 +107,7 @@ export async function createSlackChannel(deps: ChannelDeps, options: SlackChanne
       // Bolt's verifySlackRequest already: see there why.
     });
     receiver = httpReceiver;
-    route = slackEventsRoute({ receiver: httpReceiver, signingSecret, logger, refuseEvents: () => isDraining(deps.service) });
+    route = slackEventsRoute({ receiver: httpReceiver, signingSecret, logger, refuseEvents: () => deps.draining?.() ?? false });
   } else {
     return null;
   }
@@ -137,7 +124,7 @@ export async function createSlackChannel(deps: ChannelDeps, options: SlackChanne
       return botUserId ? { botToken, botUserId } : { botToken };
     },
   });
-  const turns = new SlackTurns(deps.service, logger);
+  const turns = new SlackTurns(deps.router, logger);
   const ackFirst = acknowledgeFirstExceptEnrolmentForm(acknowledgeFirst());
   // The first middleware: from here to the end of its listeners, a request counts as pending, so
   // that a shutdown answers it. Bolt runs it in the same tick as the ack (Events API requests are
@@ -155,12 +142,11 @@ export async function createSlackChannel(deps: ChannelDeps, options: SlackChanne
   );
   app.use(refuseForeignResponseUrls(config.SLACK_HOOKS_URL, logger));
   const poster = new UndiciChatPoster({ token: botToken, ...(slackApiUrl ? { apiUrl: slackApiUrl } : {}), logger });
-  const processed = new ProcessedEvents(deps.store.db);
-  const once = new FirstDelivery(processed, logger, now);
-  const followup = options.followup ? new SlackFollowup({ chat: new FollowupChat(options.followup), turns, once, poster, logger }) : undefined;
-  const reminders = options.reminders ?? followup?.homeSource();
+  const once = new FirstDelivery(ports.deliveries, logger);
+  const followup = ports.followup ? new SlackFollowup({ forms: ports.followup, turns, once, poster, logger }) : undefined;
+  const reminders = ports.reminders ?? ports.followup?.upcoming;
   registerListeners(app, {
-    assistant: deps.assistant,
+    menus: ports.menus,
     poster,
     turns,
     once,
@@ -172,23 +158,11 @@ export async function createSlackChannel(deps: ChannelDeps, options: SlackChanne
     logger.error({ err: error, code: error.code }, 'slack listener failed');
   });
 
-  let purgeTimer: NodeJS.Timeout | undefined;
-  const purge = async (): Promise<void> => {
-    try {
-      const purged = await processed.purgeProcessed(new Date(now().getTime() - PROCESSED_TTL_MS));
-      if (purged > 0) logger.debug({ purged }, 'slack processed ids purged');
-    } catch (error) {
-      logger.warn({ err: error }, 'slack processed ids not purged');
-    }
-  };
-
   return {
     name: 'slack',
     routes: route ? [route] : [],
     pending: () => turns.pending,
     start: async () => {
-      purgeTimer = setInterval(() => void purge(), PURGE_EVERY_MS);
-      purgeTimer.unref();
       if (socketMode) {
         // Not awaited: with Slack unreachable the client keeps retrying, and the rest of the
         // server (health, Teams) must not wait for it.
@@ -200,7 +174,6 @@ export async function createSlackChannel(deps: ChannelDeps, options: SlackChanne
       logger.info({ mode: socketMode ? 'socket' : 'http', path: socketMode ? undefined : SLACK_EVENTS_PATH, teams: config.SLACK_TEAM_IDS.length || 'any' }, 'slack channel ready');
     },
     stop: async () => {
-      if (purgeTimer) clearInterval(purgeTimer);
       if (socketMode) {
         try {
           await app.stop();

@@ -5,16 +5,16 @@
  * was, and the App Home tab.
  */
 import type { App, BlockAction, ButtonAction, webApi } from '@slack/bolt';
-import type { Assistant } from '../../engine/assistant.js';
-import { isFollowupButtonValue } from '../../followup/buttons.js';
+import { isFollowupButtonValue } from '../../core/followup.js';
+import type { MenuSource, UpcomingRemindersSource } from '../../core/ports.js';
+import type { TurnRequest } from '../../core/turn.js';
 import type { Logger } from '../../logging.js';
 import { REPLY_ACTION_ID_PREFIX } from '../../reply/blockKit.js';
 import type { Lang, Reply } from '../../reply/model.js';
-import type { TurnRequest } from '../../server/conversationService.js';
 import type { ChatPoster } from './chatPoster.js';
 import { postToConversation, postToConversationOrPrivately, postToResponseUrl, respondWith } from './delivery.js';
 import type { SlackFollowup } from './followup.js';
-import { homeView, type UpcomingRemindersSource } from './home.js';
+import { homeView } from './home.js';
 import { NOT_IN_CHANNEL, SHARE_LABEL, SHARED_BY } from './messages.js';
 import type { FirstDelivery } from './middleware.js';
 import { decodeShare, encodeShare, SHARE_ACTION_ID } from './share.js';
@@ -22,14 +22,16 @@ import { toPlainText } from './slackText.js';
 import type { SlackTurns, TurnDelivery } from './turns.js';
 
 export interface ListenerDeps {
-  assistant: Assistant;
+  /** The menu in each language, for the App Home tab. */
+  menus: MenuSource;
   /** Answers in a conversation (chat.postMessage); the listener's WebClient does the rest. */
   poster: ChatPoster;
   turns: SlackTurns;
   once: FirstDelivery;
   logger: Logger;
+  /** The coordinator's upcoming follow-ups, for the App Home tab; absent when the registry is not wired. */
   reminders?: UpcomingRemindersSource;
-  /** Follow-up registry commands, the enrolment modal and the reminder buttons; absent when not wired. */
+  /** The follow-up enrolment modal, the reminder buttons and the Home tab's list; absent when not wired. */
   followup?: SlackFollowup;
 }
 
@@ -62,7 +64,7 @@ export function registerListeners(app: App, d: ListenerDeps): void {
   const followup = d.followup;
   followup?.registerListeners(app);
 
-  app.event('app_mention', async ({ event, body, context, client }) => {
+  app.event('app_mention', async ({ event, body, context }) => {
     // Another bot mentioning us: bots never converse with bots (no loops).
     if (event.bot_id || !event.user) return;
     if (!(await d.once.check(body, context))) return;
@@ -72,14 +74,10 @@ export function registerListeners(app: App, d: ListenerDeps): void {
     const text = toPlainText(event.text);
     const deliver = postToConversation(d.poster, event.channel, threadTs);
     const user = event.user;
-    await d.turns.run(
-      { channel: 'slack', conversationId: event.channel, threadId: threadTs, userRef: user, input: { text } },
-      { deliver },
-      followup ? () => followup.text({ text, userRef: user, deliver, client }) : undefined,
-    );
+    await d.turns.run({ channel: 'slack', conversationId: event.channel, threadId: threadTs, userRef: user, input: { text } }, { deliver });
   });
 
-  app.event('message', async ({ event, body, context, client }) => {
+  app.event('message', async ({ event, body, context }) => {
     // Edits, deletions, joins, bot posts and file shares all carry a subtype: only a person's new message is a question.
     if (event.subtype !== undefined || event.channel_type !== 'im') return;
     if (event.bot_id || event.user === context.botUserId) return;
@@ -87,22 +85,17 @@ export function registerListeners(app: App, d: ListenerDeps): void {
     const text = toPlainText(event.text);
     const deliver = postToConversation(d.poster, event.channel, event.thread_ts);
     const user = event.user;
-    await d.turns.run(
-      { channel: 'slack', conversationId: event.channel, threadId: event.thread_ts, userRef: user, input: { text } },
-      { deliver },
-      followup ? () => followup.text({ text, userRef: user, deliver, client }) : undefined,
-    );
+    await d.turns.run({ channel: 'slack', conversationId: event.channel, threadId: event.thread_ts, userRef: user, input: { text } }, { deliver });
   });
 
   app.command(PDTA_COMMAND, async ({ command, body, context, client }) => {
     if (!(await d.once.check(body, context))) return;
     const input = { text: toPlainText(command.text) };
-    // A registry command is private like every /pdta answer, without "Share in channel".
-    const deliver = respondWith(command.response_url, { response_type: 'ephemeral', replace_original: false });
+    // A registry command is private like every /pdta answer, without "Share in channel" (ephemeralDelivery adds it to conversation replies only).
+    const openForm = followup?.formOpener(client, command.trigger_id);
     await d.turns.run(
       { channel: 'slack', conversationId: command.channel_id, threadId: `ephemeral:${command.user_id}`, userRef: command.user_id, input },
-      ephemeralDelivery(command.response_url, input),
-      followup ? () => followup.text({ text: input.text, userRef: command.user_id, deliver, client, triggerId: command.trigger_id }) : undefined,
+      { ...ephemeralDelivery(command.response_url, input), ...(openForm ? { openForm } : {}) },
     );
   });
 
@@ -158,8 +151,8 @@ export function registerListeners(app: App, d: ListenerDeps): void {
   app.event('app_home_opened', async ({ event, body, context, client }) => {
     if (event.tab !== 'home') return;
     if (!(await d.once.check(body, context))) return;
-    const menus = (['it', 'en'] as const).map((lang) => d.assistant.ask('pdta:menu', { lang }));
-    const reminders = d.reminders ? await d.reminders(event.user) : null;
+    const menus = (['it', 'en'] as const).map((lang) => d.menus(lang));
+    const reminders = d.reminders ? await d.reminders({ channel: 'slack', userRef: event.user, authenticated: true }) : null;
     await client.views.publish({ user_id: event.user, view: homeView(menus, reminders) });
   });
 }

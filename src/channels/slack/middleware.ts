@@ -4,12 +4,12 @@
  * 2. refuse a workspace outside SLACK_TEAM_IDS (acknowledged, so Slack does not retry it, and logged);
  * 3. refuse a request whose response_url is not on Slack's hooks host (SLACK_HOOKS_URL);
  * Then each listener asks FirstDelivery whether this is the first delivery of the request: the
- * first instance to record its id in the store does the work; a retry, or a second delivery of the
- * same message, is dropped, whichever instance it reaches.
+ * first instance to record its id in the delivery log (shared by every instance) does the work; a
+ * retry, or a second delivery of the same message, is dropped, whichever instance it reaches.
  */
 import type { AllMiddlewareArgs, AnyMiddlewareArgs, Middleware } from '@slack/bolt';
+import type { DeliveryLog } from '../../core/ports.js';
 import type { Logger } from '../../logging.js';
-import type { ProcessedEvents } from '../../store/events.js';
 
 type Args = AnyMiddlewareArgs & AllMiddlewareArgs;
 
@@ -118,16 +118,15 @@ export function dedupKey(body: unknown): string | null {
  */
 export class FirstDelivery {
   constructor(
-    private readonly events: ProcessedEvents,
+    private readonly deliveries: DeliveryLog,
     private readonly logger: Logger,
-    private readonly now: () => Date = () => new Date(),
   ) {}
 
   async check(body: unknown, context: { retryNum?: number; retryReason?: string }): Promise<boolean> {
     const key = dedupKey(body);
     if (key === null) return true;
     try {
-      if (await this.events.markProcessed('slack', key, this.now())) return true;
+      if (await this.deliveries.firstDelivery(key)) return true;
     } catch (error) {
       // The store is down: answering twice on a retry is better than not answering at all.
       this.logger.error({ err: error, key }, 'slack request id not recorded; answering anyway');

@@ -4,7 +4,7 @@
  * language) and the answer is computed again, as a fresh conversation, when it is shared.
  */
 import { z } from 'zod';
-import type { TurnRequest } from '../../server/conversationService.js';
+import type { TurnRequest } from '../../core/turn.js';
 import { SLACK_LIMITS } from '../../reply/blockKit.js';
 
 export const SHARE_ACTION_ID = 'pdta:share';

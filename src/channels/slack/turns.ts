@@ -1,21 +1,25 @@
 /**
- * One Slack turn: the request goes to the conversation service, each reply is rendered to Block
- * Kit and delivered, in order. Turns of one conversation (a channel thread, a DM, a user's /pdta
- * answers) run one after another, so two quick messages are answered in the order they were sent.
- * A failure is never silent: the user gets a short "could not answer" rather than nothing.
+ * One Slack request through the router (src/core/router.ts), in its conversation's queue: the
+ * outcome is rendered to Block Kit and delivered, in order. Turns of one conversation (a channel
+ * thread, a DM, a user's /pdta answers) run one after another, so two quick messages are answered
+ * in the order they were sent. A failure is never silent: the user gets a short "could not answer"
+ * rather than nothing.
  */
 import { createHash } from 'node:crypto';
+import type { FeatureOutcome, TurnOutcome, TurnRouter } from '../../core/router.js';
+import type { TurnRequest } from '../../core/turn.js';
 import type { Logger } from '../../logging.js';
 import { escapeMrkdwn, renderBlockKit, type RenderOptions, type SlackMessage } from '../../reply/blockKit.js';
 import type { Reply } from '../../reply/model.js';
-import { KeyedQueue, type ConversationService, type TurnRequest } from '../../server/conversationService.js';
 import type { Deliver } from './delivery.js';
 import { TURN_FAILED } from './messages.js';
 
 export interface TurnDelivery {
   deliver: Deliver;
-  /** Buttons or a note the channel adds to a reply (the share button, "shared by"). */
+  /** Buttons or a note the channel adds to a conversation's reply (the share button, "shared by"). */
   renderOptions?: (reply: Reply) => RenderOptions;
+  /** Opens a feature's form (the enrolment modal); false when it could not, and `fallback` is shown instead. */
+  openForm?: (form: Extract<TurnOutcome, { kind: 'form' }>) => Promise<boolean>;
 }
 
 /** What the user gets when their message could not be answered (also used for follow-up commands). */
@@ -24,39 +28,40 @@ export const FAILED_MESSAGE: SlackMessage = {
   blocks: [{ type: 'section', text: { type: 'mrkdwn', text: escapeMrkdwn(TURN_FAILED), verbatim: true } }],
 };
 
-function conversationTag(key: string): string {
-  return createHash('sha256').update(key).digest('hex').slice(0, 12);
+function conversationTag(request: TurnRequest): string {
+  return createHash('sha256').update(`${request.conversationId}:${request.threadId ?? ''}`).digest('hex').slice(0, 12);
 }
 
 export class SlackTurns {
-  private readonly queue = new KeyedQueue();
   private readonly inFlight = new Set<Promise<unknown>>();
 
   constructor(
-    private readonly service: ConversationService,
+    private readonly router: TurnRouter,
     private readonly logger: Logger,
   ) {}
 
-  /**
-   * Resolves when the turn is over: true when every message was delivered, false when it failed (and was reported).
-   * `intercept` runs first, in the turn's place in the queue: it answers what is not for the
-   * conversation service (a follow-up registry command) and resolves whether it delivered, or
-   * null to let the service answer. It reports its own failures.
-   */
-  run(request: TurnRequest, delivery: TurnDelivery, intercept?: () => Promise<boolean | null>): Promise<boolean> {
-    return this.track(`${request.conversationId}:${request.threadId ?? ''}`, async () => {
-      const handled = intercept ? await intercept() : null;
-      return handled ?? this.turn(request, delivery);
-    });
+  /** Resolves when the turn is over: true when every message was delivered, false when it failed (and was reported). */
+  run(request: TurnRequest, delivery: TurnDelivery): Promise<boolean> {
+    return this.route(request, delivery.deliver, (outcome, log) => this.show(outcome, delivery, log));
   }
 
-  /** Work in a conversation's queue, waited for by drain() like the turns; it reports its own failures. */
-  track(key: string, work: () => Promise<boolean>): Promise<boolean> {
-    const running = this.queue.run(key, work);
-    this.inFlight.add(running);
-    const done = (): void => void this.inFlight.delete(running);
-    running.then(done, done);
-    return running;
+  /**
+   * The request through the router, every Slack request being signed by Slack (so its user is who
+   * Slack says); `show` delivers the outcome in the conversation's queue and reports its own
+   * failures. A request the router could not answer gets FAILED_MESSAGE through `failure`.
+   */
+  route(request: TurnRequest, failure: Deliver, show: (outcome: TurnOutcome, log: object) => Promise<boolean>): Promise<boolean> {
+    // As the server's own turn log: a one-way tag follows a conversation without the logs holding Slack's ids.
+    const log = { conversation: conversationTag(request), input: 'text' in request.input ? 'text' : 'action' };
+    return this.hold(() =>
+      this.router
+        .route({ ...request, authenticated: true }, (outcome) => show(outcome, log))
+        .catch(async (error: unknown) => {
+          this.logger.error({ ...log, err: error }, 'slack turn failed');
+          await this.deliverFailure(failure, log);
+          return false;
+        }),
+    );
   }
 
   /**
@@ -92,39 +97,64 @@ export class SlackTurns {
     return outcome === 'timeout' ? this.inFlight.size : 0;
   }
 
-  private async turn(request: TurnRequest, delivery: TurnDelivery): Promise<boolean> {
-    const started = performance.now();
-    // As the server's own turn log: a one-way tag follows a conversation without the logs holding Slack's ids.
-    const log = { conversation: conversationTag(`${request.conversationId}:${request.threadId ?? ''}`), input: 'text' in request.input ? 'text' : 'action' };
-    let replies: Reply[];
-    try {
-      replies = await this.service.handle(request);
-    } catch (error) {
-      this.logger.error({ ...log, err: error }, 'slack turn failed');
-      await this.deliverFailure(delivery, log);
-      return false;
-    }
+  /**
+   * Delivers every message of `replies`; on a failure, a note when nothing reached the user (part
+   * of an answer did: a note would only add noise), through `failure` (default: `deliver`).
+   */
+  async deliverReplies(
+    replies: Reply[],
+    deliver: Deliver,
+    options: (reply: Reply) => RenderOptions,
+    log: object,
+    failure: Deliver = deliver,
+  ): Promise<{ ok: boolean; sent: number }> {
     let sent = 0;
     try {
       for (const reply of replies) {
-        for (const message of renderBlockKit(reply, delivery.renderOptions?.(reply) ?? {})) {
-          await delivery.deliver(message);
+        for (const message of renderBlockKit(reply, options(reply))) {
+          await deliver(message);
           sent += 1;
         }
       }
+      return { ok: true, sent };
     } catch (error) {
       this.logger.error({ ...log, err: error, sent }, 'slack reply not delivered');
-      // Nothing reached the user: say so. Part of an answer did: a note would only add noise.
-      if (sent === 0) await this.deliverFailure(delivery, log);
-      return false;
+      if (sent === 0) await this.deliverFailure(failure, log);
+      return { ok: false, sent };
     }
-    this.logger.info({ ...log, kinds: replies.map((r) => r.kind), messages: sent, ms: Math.round(performance.now() - started) }, 'slack turn answered');
-    return true;
   }
 
-  private async deliverFailure(delivery: TurnDelivery, log: object): Promise<void> {
+  private async show(outcome: TurnOutcome, delivery: TurnDelivery, log: object): Promise<boolean> {
+    const started = performance.now();
+    switch (outcome.kind) {
+      case 'turn': {
+        const { ok, sent } = await this.deliverReplies(outcome.replies, delivery.deliver, (reply) => delivery.renderOptions?.(reply) ?? {}, log);
+        if (ok) this.logger.info({ ...log, kinds: outcome.replies.map((r) => r.kind), messages: sent, ms: Math.round(performance.now() - started) }, 'slack turn answered');
+        return ok;
+      }
+      case 'feature':
+        return this.showFeature(outcome, delivery.deliver, log);
+      case 'form': {
+        if (delivery.openForm && (await delivery.openForm(outcome))) return true;
+        return (await this.deliverReplies([outcome.fallback], delivery.deliver, () => ({}), log)).ok;
+      }
+      default: {
+        const never: never = outcome;
+        return never;
+      }
+    }
+  }
+
+  /** A feature's answer (a registry command): where it was typed, without the conversation's extra buttons. */
+  private async showFeature(outcome: FeatureOutcome & { kind: 'feature' }, deliver: Deliver, log: object): Promise<boolean> {
+    const { ok } = await this.deliverReplies(outcome.replies, deliver, () => ({}), log);
+    if (ok) this.logger.info({ ...log, feature: outcome.feature, ok: outcome.ok }, 'slack feature answered');
+    return ok;
+  }
+
+  async deliverFailure(deliver: Deliver, log: object): Promise<void> {
     try {
-      await delivery.deliver(FAILED_MESSAGE);
+      await deliver(FAILED_MESSAGE);
     } catch (error) {
       this.logger.error({ ...log, err: error }, 'slack failure notice not delivered');
     }

@@ -6,7 +6,7 @@
 import { TurnContext, type Activity } from 'botbuilder';
 import { z } from 'zod';
 import type { Lang } from '../../reply/model.js';
-import type { TurnRequest } from '../../server/conversationService.js';
+import type { TurnRequest } from '../../core/turn.js';
 
 export type TeamsConversationType = 'personal' | 'groupChat' | 'channel';
 

@@ -1,20 +1,20 @@
 /**
- * One Teams turn: an authenticated activity in, the assistant's replies out. The channel stays thin:
- * it reads the activity (activity.ts), asks the conversation service, and posts the cards
+ * One Teams turn: an authenticated activity in, the router's outcome out. The channel stays thin:
+ * it reads the activity (activity.ts), asks the router (src/core/router.ts), and posts the cards
  * (outgoing.ts); no clinical logic lives here.
  */
 import { ActivityTypes, type TurnContext } from 'botbuilder';
-import { platformUser, UNAUTHENTICATED_USER } from '../../followup/settings.js';
+import type { DeliveryLog } from '../../core/ports.js';
+import type { TurnOutcome, TurnRouter } from '../../core/router.js';
+import type { TurnRequest } from '../../core/turn.js';
 import type { Logger } from '../../logging.js';
-import type { ConversationService, TurnRequest } from '../../server/conversationService.js';
 import { botWasAdded, botWasRemoved, conversationType, localeLang, tenantOf, turnRequestOf, userRefOf } from './activity.js';
-import type { DeliveryLog } from './deliveryLog.js';
 import type { TeamsFollowup } from './followup.js';
 import { apologyActivity, replyActivities, type Sender, type SendMode } from './outgoing.js';
 import type { ReferenceBook } from './references.js';
 
 export interface TeamsBotDeps {
-  service: ConversationService;
+  router: TurnRouter;
   references: ReferenceBook;
   deliveries: DeliveryLog;
   sender: Sender;
@@ -23,7 +23,7 @@ export interface TeamsBotDeps {
   /** The Bot Framework channels answered (TEAMS_CHANNEL_IDS, or msteams and, in local mode, emulator). */
   allowedChannels: ReadonlySet<string>;
   logger: Logger;
-  /** Follow-up registry commands, the enrolment card and the reminder buttons; absent when not wired. */
+  /** The follow-up enrolment card and its submission; absent when not wired. */
   followup?: TeamsFollowup;
   /**
    * False in local mode (no MicrosoftAppId, no token checked): the activity's ids are only claims,
@@ -39,12 +39,21 @@ export function tenantAllowed(allowed: ReadonlySet<string>, tenantId: string | u
 export function createTurnHandler(deps: TeamsBotDeps): (context: TurnContext) => Promise<void> {
   const { logger } = deps;
 
-  async function answer(context: TurnContext, request: TurnRequest, mode: SendMode): Promise<string[]> {
-    const replies = await deps.service.handle(request);
+  /** Posts the outcome; what it was, for the log. */
+  async function show(context: TurnContext, outcome: TurnOutcome, mode: SendMode): Promise<{ kinds: string[]; feature?: string }> {
+    if (outcome.kind === 'form' && deps.followup) {
+      await deps.sender.send(context, deps.followup.formCard(outcome.lang), mode);
+      return { kinds: ['form'], feature: outcome.feature };
+    }
+    const replies = outcome.kind === 'form' ? [outcome.fallback] : outcome.replies;
     for (const reply of replies) {
       for (const activity of replyActivities(reply)) await deps.sender.send(context, activity, mode);
     }
-    return replies.map((r) => r.kind);
+    return { kinds: replies.map((r) => r.kind), ...(outcome.kind === 'turn' ? {} : { feature: outcome.feature }) };
+  }
+
+  function answer(context: TurnContext, request: TurnRequest, mode: SendMode): Promise<{ kinds: string[]; feature?: string }> {
+    return deps.router.route({ ...request, authenticated: deps.authenticated }, (outcome) => show(context, outcome, mode));
   }
 
   /** Storage problems must not cost the doctor the answer: they are logged and the turn goes on. */
@@ -61,7 +70,7 @@ export function createTurnHandler(deps: TeamsBotDeps): (context: TurnContext) =>
     const started = performance.now();
     if (activity.id) {
       let first = true;
-      // Teams re-delivers an activity it thinks went unanswered (deliveryLog.ts). The conversation
+      // Teams re-delivers an activity it thinks went unanswered (src/store/deliveryLog.ts). The conversation
       // id scopes the activity id: Teams ids are per chat.
       await bestEffort('record the activity id', async () => {
         first = await deps.deliveries.firstDelivery(`${activity.conversation.id}|${activity.id}`);
@@ -74,18 +83,17 @@ export function createTurnHandler(deps: TeamsBotDeps): (context: TurnContext) =>
     if (deps.authenticated) await bestEffort('save the conversation reference', () => deps.references.remember(activity));
     const request = turnRequestOf(activity);
     try {
-      // The registry's commands and buttons first: they are not questions for the assistant.
-      const actor = deps.authenticated ? platformUser('teams', userRefOf(activity)) : UNAUTHENTICATED_USER;
-      const followed = deps.followup ? await deps.followup.handle(activity, actor) : null;
-      if (followed !== null) {
-        for (const reply of followed) await deps.sender.send(context, reply, 'reply');
+      // The enrolment card's submission carries the form's fields, which only the card's own code reads.
+      const submitted = deps.followup ? await deps.followup.submitted(activity, { channel: 'teams', userRef: userRefOf(activity), authenticated: deps.authenticated }) : null;
+      if (submitted !== null) {
+        for (const reply of submitted) await deps.sender.send(context, reply, 'reply');
         logger.debug({ conversationType: conversationType(activity), ms: Math.round(performance.now() - started) }, 'Teams follow-up turn answered');
         return;
       }
-      const kinds = await answer(context, request, 'reply');
+      const { kinds, feature } = await answer(context, request, 'reply');
       logger.debug(
-        { conversationType: conversationType(activity), input: 'action' in request.input ? 'button' : 'text', kinds, ms: Math.round(performance.now() - started) },
-        'Teams turn answered',
+        { conversationType: conversationType(activity), input: 'action' in request.input ? 'button' : 'text', kinds, feature, ms: Math.round(performance.now() - started) },
+        feature === undefined ? 'Teams turn answered' : 'Teams follow-up turn answered',
       );
     } catch (error) {
       logger.error({ err: error, conversationType: conversationType(activity) }, 'Teams turn failed');

@@ -1,7 +1,8 @@
 /**
- * Follow-up reminders in Teams (docs/followup.md): registry commands typed to the bot, the
- * enrolment card ("iscrivi" / "enrol" alone), and the reminder cards' buttons. The registry's
- * rules live in src/followup (FollowupChat, FollowupService); this file only speaks Teams.
+ * Follow-up reminders in Teams (docs/followup.md): the enrolment card ("iscrivi" / "enrol" alone)
+ * and its submission. The registry's commands and the reminder cards' buttons are answered by the
+ * router's follow-up feature (src/followup/turnFeature.ts); the form's operations come through the
+ * FollowupForms port (src/core/ports.ts); this file only speaks Teams.
  *
  * Teams has no private replies for a bot in a channel: a refusal (not a coordinator, already
  * done) is answered in the reminder's reply chain like a confirmation. It names no patient beyond
@@ -9,13 +10,11 @@
  */
 import type { Activity } from 'botbuilder';
 import { z } from 'zod';
-import { FORM_TEXT, NO_THERAPY_VALUE, problemsByField, type FollowupChat, type FormField } from '../../followup/chat.js';
-import { FOLLOWUP_BUTTON_PREFIX, handleFollowupButton } from '../../followup/buttons.js';
-import type { EnrolmentInput } from '../../followup/enrolment.js';
+import { FOLLOWUP_BUTTON_PREFIX, FORM_TEXT, NO_THERAPY_VALUE, type EnrolmentFields, type FormField } from '../../core/followup.js';
+import type { Actor, FollowupForms } from '../../core/ports.js';
 import type { Logger } from '../../logging.js';
 import { ADAPTIVE_CARD_CONTENT_TYPE, ADAPTIVE_CARD_VERSION, escapeMarkdown } from '../../reply/adaptiveCard.js';
 import type { Lang } from '../../reply/model.js';
-import { messageText } from './activity.js';
 import { replyActivities } from './outgoing.js';
 
 /** The enrolment card's submit: its data, merged by Teams with the inputs' values. */
@@ -69,9 +68,9 @@ const REQUIRED: Record<Lang, string> = { it: 'Campo obbligatorio', en: 'Required
  * The card, empty or (after a refused submission) with what was typed and each problem under its
  * field. Dates go in and out as YYYY-MM-DD, which enrolment.ts reads.
  */
-export function enrolmentCard(chat: FollowupChat, lang: Lang, filled?: FollowupSubmit, errors: Partial<Record<FormField, string>> = {}): EnrolmentCard {
+export function enrolmentCard(forms: Pick<FollowupForms, 'therapyChoices'>, lang: Lang, filled?: FollowupSubmit, errors: Partial<Record<FormField, string>> = {}): EnrolmentCard {
   const t = FORM_TEXT[lang];
-  const choices = chat.therapyChoices(lang).map((c) => ({ title: c.label, value: c.value }));
+  const choices = forms.therapyChoices(lang).map((c) => ({ title: c.label, value: c.value }));
   const error = (field: FormField): FormElement[] =>
     errors[field] === undefined ? [] : [{ type: 'TextBlock', text: `⚠️ ${escapeMarkdown(errors[field])}`, wrap: true, color: 'attention', spacing: 'none' }];
   const value = (v: string | undefined) => (v !== undefined && v !== '' ? { value: v } : {});
@@ -121,55 +120,43 @@ function cardActivity(card: EnrolmentCard, summary: string): Partial<Activity> {
 
 export class TeamsFollowup {
   constructor(
-    private readonly chat: FollowupChat,
+    private readonly forms: FollowupForms,
     private readonly logger: Logger,
   ) {}
 
-  /**
-   * The activities answering a message, when it is for the registry (a follow-up button, the
-   * enrolment card's submit, a registry command); null for anything else, which the conversation
-   * service answers. Database failures are thrown, for the bot's apology.
-   */
-  async handle(activity: Partial<Activity>, userRef: string): Promise<Array<Partial<Activity>> | null> {
-    const submitted = FollowupSubmit.safeParse(activity.value);
-    if (submitted.success) return this.submit(submitted.data, userRef);
-    const text = messageText(activity);
-    if (text === '') return null;
-    const outcome = await this.chat.handleText(text, userRef);
-    if (outcome === null) return null;
-    if (outcome.kind === 'form') {
-      this.logger.info({ form: 'enrol' }, 'Teams follow-up form sent');
-      return [cardActivity(enrolmentCard(this.chat, outcome.lang), FORM_TEXT[outcome.lang].title)];
-    }
-    this.logger.info({ ok: outcome.ok }, 'Teams follow-up command answered');
-    return replyActivities(outcome.reply);
+  /** The enrolment card, empty, for a form the router's follow-up feature asked for. */
+  formCard(lang: Lang): Partial<Activity> {
+    this.logger.info({ form: 'enrol' }, 'Teams follow-up form sent');
+    return cardActivity(enrolmentCard(this.forms, lang), FORM_TEXT[lang].title);
   }
 
-  private async submit(data: FollowupSubmit, userRef: string): Promise<Array<Partial<Activity>>> {
-    const lang = data.pdtaLang ?? this.chat.service.settings.lang;
-    if (data.pdtaAction === ENROL_FORM_ACTION) {
-      const fields: EnrolmentInput = {
-        code: data.code ?? '',
-        lastExams: data.lastExams ?? '',
-        therapy: data.therapy ?? NO_THERAPY_VALUE,
-        therapyLastGiven: data.therapyLastGiven ?? null,
-        therapySince: data.therapySince ?? null,
-      };
-      const result = await this.chat.submitForm(userRef, fields, lang);
-      if (result.ok) {
-        this.logger.info({ items: result.patient.items.length }, 'Teams follow-up form enrolled a patient');
-        return replyActivities(result.reply);
-      }
-      const errors = problemsByField(result.problems, lang);
-      this.logger.info({ fields: Object.keys(errors) }, 'Teams follow-up form refused');
-      // The form again, as typed, with each problem under its field: nothing to type twice. A
-      // refused code is not sent back: it may be a name, and the card is a message in the chat.
-      const { code, ...rest } = data;
-      const filled = errors.code === undefined && code !== undefined ? { ...rest, code } : rest;
-      return [cardActivity(enrolmentCard(this.chat, lang, filled, errors), FORM_TEXT[lang].title)];
+  /**
+   * The activities answering the enrolment card's submission; null for any other message (the
+   * router answers those). Database failures are thrown, for the bot's apology.
+   */
+  async submitted(activity: Partial<Activity>, actor: Actor): Promise<Array<Partial<Activity>> | null> {
+    const parsed = FollowupSubmit.safeParse(activity.value);
+    if (!parsed.success || parsed.data.pdtaAction !== ENROL_FORM_ACTION) return null;
+    const data = parsed.data;
+    const lang = data.pdtaLang ?? this.forms.lang;
+    const fields: EnrolmentFields = {
+      code: data.code ?? '',
+      lastExams: data.lastExams ?? '',
+      therapy: data.therapy ?? NO_THERAPY_VALUE,
+      therapyLastGiven: data.therapyLastGiven ?? null,
+      therapySince: data.therapySince ?? null,
+    };
+    const result = await this.forms.submitEnrolment(actor, fields, lang);
+    if (result.ok) {
+      this.logger.info({ items: result.scheduledItems }, 'Teams follow-up form enrolled a patient');
+      return replyActivities(result.reply);
     }
-    const result = await handleFollowupButton(this.chat.service, { value: data.pdtaAction, userRef, lang });
-    this.logger.info({ ok: result.ok, verb: data.pdtaAction.split(':')[2] }, 'Teams follow-up button answered');
-    return replyActivities(result.reply);
+    const errors = result.errors;
+    this.logger.info({ fields: Object.keys(errors) }, 'Teams follow-up form refused');
+    // The form again, as typed, with each problem under its field: nothing to type twice. A
+    // refused code is not sent back: it may be a name, and the card is a message in the chat.
+    const { code, ...rest } = data;
+    const filled = errors.code === undefined && code !== undefined ? { ...rest, code } : rest;
+    return [cardActivity(enrolmentCard(this.forms, lang, filled, errors), FORM_TEXT[lang].title)];
   }
 }

@@ -11,25 +11,22 @@
  *   came through no proxy;
  * - the bot posts back only to loopback service URLs;
  * - the sender is never a care coordinator (no registry command or reminder button acts), and
- *   nothing of the activity is stored: delivered ids are kept in memory, conversation references
- *   not at all (`pdta serve` also gives it a conversation service that keeps snapshots in memory).
+ *   nothing of the activity is stored: conversation references are not saved, and the composition
+ *   root hands it a delivery log in memory and a router whose conversations are kept in memory.
  */
 import { CloudAdapter } from 'botbuilder';
-import { FollowupChat } from '../../followup/chat.js';
-import type { FollowupService } from '../../followup/service.js';
+import { isLoopbackHost } from '../../config.js';
+import type { ConversationReferences, DeliveryLog, FollowupForms } from '../../core/ports.js';
 import type { Reply } from '../../reply/model.js';
 import type { Route } from '../../server/httpServer.js';
-import { ConversationRefs } from '../../store/conversationRefs.js';
-import { isLoopbackHost } from '../../config.js';
 import type { Channel, ChannelDeps } from '../channel.js';
 import { TeamsBotFrameworkAuthentication } from './authentication.js';
 import { createTurnHandler, tenantAllowed } from './bot.js';
-import { createDeliveryLog, ProcessDeliveryLog } from './deliveryLog.js';
 import { TeamsChannelError } from './errors.js';
 import { TeamsFollowup } from './followup.js';
 import { createActivityRoute, isLoopbackUrl } from './httpBridge.js';
 import { replyActivities, Sender } from './outgoing.js';
-import { CHANNEL, ReferenceBook, toConversationReference } from './references.js';
+import { ReferenceBook, toConversationReference } from './references.js';
 import { defaultRetryPolicy, type RetryPolicy } from './retry.js';
 
 export const MESSAGES_PATH = '/api/messages';
@@ -51,20 +48,28 @@ export interface ProactiveResult {
   activityIds: string[];
 }
 
+/** What the Teams channel is handed besides the router (src/core/ports.ts). */
+export interface TeamsChannelPorts {
+  /** Repeated deliveries (in memory in local mode: nothing of an unauthenticated activity is stored). */
+  deliveries: DeliveryLog;
+  /** Conversation references for proactive messages (saved in authenticated mode only). */
+  references: ConversationReferences;
+  /**
+   * The follow-up registry's enrolment card (docs/followup.md). The registry's commands and the
+   * reminder cards' buttons are the router's: without its feature they go to the assistant.
+   */
+  followup?: FollowupForms;
+}
+
 export interface TeamsChannelOptions {
   /** Throttling retries (tests shorten the waits). */
   retry?: Partial<RetryPolicy>;
   /** Proactive sends have no user waiting on an HTTP response, so they may wait longer. */
   proactiveDeadlineMs?: number;
-  /**
-   * The follow-up registry (docs/followup.md): registry commands typed to the bot, the enrolment
-   * card and the reminder cards' buttons. Without it those texts go to the assistant.
-   */
-  followup?: FollowupService;
   now?: () => Date;
 }
 
-export async function createTeamsChannel(deps: ChannelDeps, options: TeamsChannelOptions = {}): Promise<TeamsChannel> {
+export async function createTeamsChannel(deps: ChannelDeps, ports: TeamsChannelPorts, options: TeamsChannelOptions = {}): Promise<TeamsChannel> {
   const { config } = deps;
   const logger = deps.logger.child({ channel: 'teams' });
   const appId = config.MicrosoftAppId;
@@ -82,19 +87,19 @@ export async function createTeamsChannel(deps: ChannelDeps, options: TeamsChanne
     logger.error({ err: error }, 'Teams turn failed outside the handler');
   };
 
-  const references = new ReferenceBook(new ConversationRefs(deps.store.db), now);
+  const references = new ReferenceBook(ports.references, now);
   const sender = new Sender(policy, logger);
   const proactiveSender = new Sender(proactivePolicy, logger);
   const logic = createTurnHandler({
-    service: deps.service,
+    router: deps.router,
     references,
-    deliveries: mode === 'authenticated' ? createDeliveryLog(deps.store, CHANNEL, now) : new ProcessDeliveryLog(now),
+    deliveries: ports.deliveries,
     sender,
     allowedTenants,
     allowedChannels,
     logger,
     authenticated: mode === 'authenticated',
-    ...(options.followup ? { followup: new TeamsFollowup(new FollowupChat(options.followup), logger) } : {}),
+    ...(ports.followup ? { followup: new TeamsFollowup(ports.followup, logger) } : {}),
   });
 
   // Unauthenticated on a network address would let anyone post as anyone: then there is no endpoint.

@@ -10,10 +10,8 @@
  */
 import type { Activity, ConversationReference } from 'botbuilder';
 import { z } from 'zod';
-import type { ConversationRefs } from '../../store/conversationRefs.js';
+import type { ConversationReferences } from '../../core/ports.js';
 import { channelConversationId, conversationType } from './activity.js';
-
-export const CHANNEL = 'teams';
 
 const Account = z.object({ id: z.string().min(1), aadObjectId: z.string().optional(), role: z.string().optional() });
 
@@ -92,7 +90,7 @@ export class ReferenceBook {
   private readonly saved = new Map<string, string>();
 
   constructor(
-    private readonly refs: ConversationRefs,
+    private readonly refs: ConversationReferences,
     private readonly now: () => Date = () => new Date(),
     private readonly maxCached = 10_000,
   ) {}
@@ -103,7 +101,7 @@ export class ReferenceBook {
       if (this.saved.get(conversationId) === json) continue;
       // Checked before it is written, so that find() never meets a row it cannot use.
       if (!StoredReference.safeParse(reference).success) continue;
-      await this.refs.save(CHANNEL, conversationId, reference, this.now());
+      await this.refs.save(conversationId, reference, this.now());
       this.saved.delete(conversationId);
       this.saved.set(conversationId, json);
       if (this.saved.size > this.maxCached) {
@@ -114,15 +112,15 @@ export class ReferenceBook {
   }
 
   async find(conversationId: string): Promise<StoredReference | undefined> {
-    const row = await this.refs.load(CHANNEL, conversationId);
+    const row = await this.refs.load(conversationId);
     if (row === undefined) return undefined;
-    const parsed = StoredReference.safeParse(row.reference);
+    const parsed = StoredReference.safeParse(row);
     return parsed.success ? parsed.data : undefined;
   }
 
   async forget(conversationId: string): Promise<void> {
     this.saved.delete(conversationId);
-    await this.refs.delete(CHANNEL, conversationId);
+    await this.refs.delete(conversationId);
   }
 }
 

@@ -13,7 +13,7 @@ import type { Logger } from '../../logging.js';
 import { renderAdaptiveCard, type AdaptiveCard } from '../../reply/adaptiveCard.js';
 import { renderBlockKit, type SlackMessage } from '../../reply/blockKit.js';
 import type { Reply } from '../../reply/model.js';
-import type { ConversationService } from '../../server/conversationService.js';
+import type { ConversationService } from '../../core/turn.js';
 import { HttpError, isLocalClient, readBody, sendJson, type Route, type RouteHandler } from '../../server/httpServer.js';
 import { countError } from '../../server/metrics.js';
 import type { Channel } from '../channel.js';

@@ -5,13 +5,14 @@
  * rate limit ridden out, and acknowledgement before the work.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { composeSlackChannel, routerFor } from '../../../src/app/compose.js';
 import type { Assistant } from '../../../src/engine/assistant.js';
 import { loadAssistant } from '../../../src/engine/loadAssistant.js';
 import type { Reply } from '../../../src/reply/model.js';
-import { StatelessConversationService, type ConversationService, type TurnRequest } from '../../../src/server/conversationService.js';
+import type { ConversationService, TurnRequest } from '../../../src/core/turn.js';
+import { StatelessConversationService } from '../../../src/server/statelessConversationService.js';
 import { openStore, type Store } from '../../../src/store/database.js';
 import { ENROL_VIEW_CALLBACK_ID } from '../../../src/channels/slack/followup.js';
-import { createSlackChannel } from '../../../src/channels/slack/index.js';
 import { ConfigError, loadConfig } from '../../../src/config.js';
 import { createLogger } from '../../../src/logging.js';
 import { blocksOf, FakeSlackApi } from './fakeSlackApi.js';
@@ -40,13 +41,13 @@ describe('configuration', () => {
   const deps = (env: Record<string, string>) => ({
     config: loadConfig(env),
     assistant,
-    service: new StatelessConversationService(assistant),
+    router: routerFor(new StatelessConversationService(assistant)),
     store,
     logger: createLogger('silent'),
   });
 
   it('no Slack channel without a signing secret or an app token', async () => {
-    expect(await createSlackChannel(deps({ SLACK_BOT_TOKEN: BOT_TOKEN }))).toBeNull();
+    expect(await composeSlackChannel(deps({ SLACK_BOT_TOKEN: BOT_TOKEN }))).toBeNull();
   });
 
   it('refuses to start without the bot token, naming the variable', async () => {
@@ -55,7 +56,7 @@ describe('configuration', () => {
     expect(() => loadConfig({ SLACK_APP_TOKEN: 'xapp-1' })).toThrow(/SLACK_BOT_TOKEN/);
     // And by the channel itself, for a caller that builds its configuration another way.
     const withoutToken = { ...deps({}), config: { ...loadConfig({}), SLACK_SIGNING_SECRET: 'secret' } };
-    await expect(createSlackChannel(withoutToken)).rejects.toThrow(/SLACK_BOT_TOKEN/);
+    await expect(composeSlackChannel(withoutToken)).rejects.toThrow(/SLACK_BOT_TOKEN/);
   });
 
   it('HTTP mode mounts POST /slack/events', () => {

@@ -1,18 +1,23 @@
 /**
- * The Slack channel on loopback, as `pdta serve` mounts it: our HTTP server with the channel's
- * routes, the real assistant behind the stateless conversation service, the store in memory, and
- * the fake Slack API standing in for slack.com. Requests are signed as Slack signs them.
+ * The Slack channel on loopback, as `pdta serve` mounts it: built by the composition root, our
+ * HTTP server with the channel's routes, the real assistant behind the stateless conversation
+ * service, the store in memory, and the fake Slack API standing in for slack.com. Requests are
+ * signed as Slack signs them.
  */
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
-import { createSlackChannel, type SlackChannelOptions } from '../../../src/channels/slack/index.js';
+import { composeSlackChannel, drainingOf, routerFor } from '../../../src/app/compose.js';
 import { slackSignedHeaders } from './slackSigner.js';
 import type { Channel } from '../../../src/channels/channel.js';
 import { loadConfig } from '../../../src/config.js';
+import type { UpcomingRemindersSource } from '../../../src/core/ports.js';
 import type { Assistant } from '../../../src/engine/assistant.js';
 import type { Logger } from '../../../src/logging.js';
-import { StatelessConversationService, type ConversationService } from '../../../src/server/conversationService.js';
+import type { ConversationService } from '../../../src/core/turn.js';
+import { StatelessConversationService } from '../../../src/server/statelessConversationService.js';
 import { startHttpServer, type RunningServer } from '../../../src/server/httpServer.js';
+import { FollowupChat } from '../../../src/followup/chat.js';
+import type { FollowupService } from '../../../src/followup/service.js';
 import type { Store } from '../../../src/store/database.js';
 import { FakeSlackApi } from './fakeSlackApi.js';
 
@@ -63,7 +68,8 @@ export async function startHarness(options: {
   store: Store;
   env?: Record<string, string>;
   service?: ConversationService;
-  channelOptions?: SlackChannelOptions;
+  /** The follow-up registry (plugged into the router as in production) and a Home-tab list of one's own. */
+  channelOptions?: { followup?: FollowupService; reminders?: UpcomingRemindersSource };
   /** Shared by several instances (as Slack is); closed by its owner. */
   api?: FakeSlackApi;
 }): Promise<Harness> {
@@ -77,7 +83,11 @@ export async function startHarness(options: {
     ...options.env,
   });
   const service = options.service ?? new StatelessConversationService(options.assistant);
-  const channel = await createSlackChannel({ config, assistant: options.assistant, service, store: options.store, logger: logs.logger }, options.channelOptions);
+  const followup = options.channelOptions?.followup ? new FollowupChat(options.channelOptions.followup) : undefined;
+  const channel = await composeSlackChannel(
+    { config, logger: logs.logger, assistant: options.assistant, store: options.store, router: routerFor(service, followup), draining: drainingOf(service), ...(followup ? { followup } : {}) },
+    options.channelOptions?.reminders ? { reminders: options.channelOptions.reminders } : {},
+  );
   if (!channel) throw new Error('Slack channel not created');
   const server: RunningServer = await startHttpServer({ host: '127.0.0.1', port: 0, routes: () => channel.routes, onError: () => undefined });
   const post = (body: string, o: PostOptions = {}): Promise<Response> => {

@@ -181,7 +181,7 @@ describe('the App Home tab', () => {
       assistant: loadAssistant(),
       store,
       api,
-      channelOptions: { reminders: async (user) => (user === 'U0COORD01' ? [{ due: '2027-03-01', patientCode: 'CT-0042', what: 'Ecografia articolare' }] : []) },
+      channelOptions: { reminders: async (actor) => (actor.userRef === 'U0COORD01' ? [{ due: '2027-03-01', patientCode: 'CT-0042', what: 'Ecografia articolare' }] : []) },
     });
     try {
       await withReminders.postEvent(eventEnvelope({ type: 'app_home_opened', user: 'U0COORD01', channel: 'D0COORD01', tab: 'home', event_ts: messageTs() }));

@@ -1,15 +1,20 @@
 /**
- * The Teams channel mounted on our real HTTP server on loopback, with the real assistant behind a
- * StatelessConversationService, a store, and a log that the test can read.
+ * The Teams channel as the composition root builds it, mounted on our real HTTP server on
+ * loopback, with the real assistant behind a StatelessConversationService, a store, and a log that
+ * the test can read.
  */
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
-import { createTeamsChannel, type TeamsChannel, type TeamsChannelOptions } from '../../../../src/channels/teams/index.js';
+import { composeTeamsChannel, drainingOf, routerFor } from '../../../../src/app/compose.js';
+import type { TeamsChannel, TeamsChannelOptions } from '../../../../src/channels/teams/index.js';
 import { loadConfig } from '../../../../src/config.js';
 import type { Assistant } from '../../../../src/engine/assistant.js';
 import { loadAssistant } from '../../../../src/engine/loadAssistant.js';
-import { StatelessConversationService, type ConversationService } from '../../../../src/server/conversationService.js';
+import type { ConversationService } from '../../../../src/core/turn.js';
+import { StatelessConversationService } from '../../../../src/server/statelessConversationService.js';
 import { startHttpServer, type RunningServer } from '../../../../src/server/httpServer.js';
+import { FollowupChat } from '../../../../src/followup/chat.js';
+import type { FollowupService } from '../../../../src/followup/service.js';
 import type { Store } from '../../../../src/store/database.js';
 import type { BotFrameworkStandIn } from './botFramework.js';
 
@@ -31,7 +36,8 @@ export interface Harness {
 export async function startTeams(options: {
   store: Store;
   env?: Record<string, string>;
-  channel?: TeamsChannelOptions;
+  /** The channel's options, and the follow-up registry (plugged into the router as in production). */
+  channel?: TeamsChannelOptions & { followup?: FollowupService };
   service?: ConversationService;
   /** Authenticated mode: the app id from the stand-in, and every post carries its token. */
   botFramework?: BotFrameworkStandIn;
@@ -46,7 +52,12 @@ export async function startTeams(options: {
   const logger = pino({ level: 'debug', redact: { paths: ['text', 'message', '*.text'], censor: '[redacted]' } }, sink);
   const config = loadConfig({ LOG_LEVEL: 'debug', ...options.botFramework?.env(), ...options.env });
   const service = options.service ?? new StatelessConversationService(assistant());
-  const channel = await createTeamsChannel({ config, assistant: assistant(), service, store: options.store, logger }, options.channel);
+  const { followup: registry, ...channelOptions } = options.channel ?? {};
+  const followup = registry ? new FollowupChat(registry) : undefined;
+  const channel = await composeTeamsChannel(
+    { config, logger, assistant: assistant(), store: options.store, router: routerFor(service, followup), draining: drainingOf(service), ...(followup ? { followup } : {}) },
+    channelOptions,
+  );
   const server: RunningServer = await startHttpServer({
     host: '127.0.0.1',
     port: 0,

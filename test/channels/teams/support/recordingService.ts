@@ -1,6 +1,7 @@
 /** The real assistant's conversation service, with a record of the turns it was asked and optional scripted replies. */
 import type { Reply } from '../../../../src/reply/model.js';
-import { StatelessConversationService, type ConversationService, type TurnRequest } from '../../../../src/server/conversationService.js';
+import type { ConversationService, TurnRequest } from '../../../../src/core/turn.js';
+import { StatelessConversationService } from '../../../../src/server/statelessConversationService.js';
 import { assistant } from './harness.js';
 
 export class RecordingService implements ConversationService {

@@ -1,9 +1,8 @@
 /**
- * The one entry point every channel uses: a user's message or click in a conversation, in, the
- * replies to show, out. Channels stay thin: they translate platform events to a TurnRequest and the
- * replies back to platform messages. Turns of one conversation run one at a time, in order.
+ * The turn contract every channel speaks: a user's message or click in a conversation, in, the
+ * replies to show, out. Channels stay thin: they translate platform events to a TurnRequest and
+ * the replies back to platform messages. Turns of one conversation run one at a time, in order.
  */
-import type { Assistant } from '../engine/assistant.js';
 import type { Lang, Reply } from '../reply/model.js';
 
 export type ChannelName = 'slack' | 'teams' | 'web' | 'console';
@@ -17,6 +16,12 @@ export interface TurnRequest {
   userRef: string;
   input: { text: string } | { action: string };
   lang?: Lang;
+  /**
+   * True when the platform vouched for `userRef` (Slack's request signature, the Bot Framework's
+   * token). Without it (Teams local mode, the playground, the terminal) the request never acts as
+   * anyone: the follow-up registry treats its sender as no coordinator.
+   */
+  authenticated?: boolean;
 }
 
 export interface ConversationService {
@@ -40,15 +45,5 @@ export class KeyedQueue {
 
   get size(): number {
     return this.tails.size;
-  }
-}
-
-/** One message, one reply, no memory: used until conversations are persisted. */
-export class StatelessConversationService implements ConversationService {
-  constructor(private readonly assistant: Assistant) {}
-
-  async handle(request: TurnRequest): Promise<Reply[]> {
-    const text = 'text' in request.input ? request.input.text : request.input.action;
-    return [this.assistant.ask(text, request.lang ? { lang: request.lang } : {})];
   }
 }
