@@ -1,7 +1,7 @@
 /**
  * Where a reply goes: a message in a conversation or thread (chat.postMessage, through the
- * ChatPoster, which waits out 429 answers for as long as Retry-After says), or the response_url of
- * a slash command or a click (ephemeral answers, sharing, deleting an ephemeral message).
+ * ChatPoster, in the channel's turn: channelPacer.ts), or the response_url of a slash command or a
+ * click (ephemeral answers, sharing, deleting an ephemeral message).
  */
 import { defaultRetryPolicy, parseRetryAfter, withRetry, type RetryPolicy } from '../../core/retry.js';
 import { escapeMrkdwn, SLACK_LIMITS, type SlackMessage } from '../../reply/blockKit.js';
@@ -15,7 +15,7 @@ export function postToConversation(poster: ChatPoster, channel: string, threadTs
   };
 }
 
-/** Slack's answer when the app is not a member of the conversation (it was never invited there); from the ChatPoster or a WebClient. */
+/** Slack's answer when the app is not a member of the conversation (it was never invited there), as the WebClient throws it. */
 export function isNotInConversation(error: unknown): boolean {
   if (typeof error !== 'object' || error === null || !('data' in error)) return false;
   const data = (error as { data?: { error?: unknown } }).data;

@@ -1,8 +1,8 @@
 /**
  * The one place where @slack/web-api's WebClient options are built: the paced client that posts
  * every answer (src/channels/slack/chatPoster.ts) and the clients Bolt hands to listeners for the
- * rare calls (views.publish, views.open, conversations.open) get their retry policy, timeout and API
- * URL from here. An outbound proxy or a custom fetch belongs here too, so that every call gets it.
+ * rare calls (views.publish, views.open, conversations.open), and the coordinators' channel
+ * membership (src/followup/slackMembership.ts) get their retry policy, timeout and API URL from here. An outbound proxy or a custom fetch belongs here too, so that every call gets it.
  */
 import { WebClient, type RetryOptions, type WebClientOptions } from '@slack/web-api';
 import type { Logger } from '../../logging.js';
@@ -15,7 +15,7 @@ import { boltLogger } from './boltLogger.js';
  */
 export const SLACK_RETRY: RetryOptions = { retries: 5, factor: 2, minTimeout: 200, maxTimeout: 5_000, randomize: true };
 
-/** How long one attempt may wait for Slack's answer. */
+/** How long one attempt may wait for Slack's answer, unless a caller needs a quicker one. */
 const SLACK_TIMEOUT_MS = 30_000;
 
 export interface SlackWebClientSettings {
@@ -24,6 +24,8 @@ export interface SlackWebClientSettings {
   /** Where the client's own lines go (Slack's warnings on an answer, failed requests); Bolt's clients use Bolt's logger. */
   logger?: Logger | undefined;
   retryConfig?: RetryOptions | undefined;
+  /** Per attempt; default 30 s. */
+  timeoutMs?: number | undefined;
   /**
    * What a 429 does. `reject`: thrown at once as WebAPIRateLimitedError, for a caller that waits it
    * out for just what Slack's answer covers (the ChannelPacer: one channel). `wait`: the WebClient
@@ -39,7 +41,7 @@ export function slackWebClientOptions(settings: SlackWebClientSettings): WebClie
     ...(settings.logger ? { logger: boltLogger(settings.logger) } : {}),
     retryConfig: settings.retryConfig ?? SLACK_RETRY,
     rejectRateLimitedCalls: settings.rateLimited === 'reject',
-    timeout: SLACK_TIMEOUT_MS,
+    timeout: settings.timeoutMs ?? SLACK_TIMEOUT_MS,
   };
 }
 
