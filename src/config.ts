@@ -68,6 +68,11 @@ export const ConfigSchema = z.object({
   SLACK_TEAM_IDS: list,
   SLACK_API_URL: optionalString.pipe(z.url('must be a URL').optional()),
   /**
+   * Slack accepts about one message per second into one channel (short bursts tolerated): the bot
+   * posts into each channel at most once per this many ms, after a burst of 3; 0 turns the pacing off.
+   */
+  SLACK_CHANNEL_PACE_MS: wholeNumber(0, 60_000, 1_000),
+  /**
    * Where Slack's response_urls live. A command's or a click's answer is posted only to a
    * response_url under this address; tests point it at their stand-in, never the request body.
    */

@@ -13,11 +13,12 @@
  *    crash), in batches where it can (Slack: a crash before the batch is recorded is caught by the
  *    metadata check, and one commit per batch instead of per message is what lets an instance
  *    keep up with a day's reminders on a PostgreSQL that syncs every commit). Failed: back off
- *    exponentially (1 s, 2 s, 4 s … up to 15 min, with jitter), or as long as Retry-After says,
+ *    exponentially (up to 1 s, 2 s, 4 s … 15 min, with src/core/retry.ts's jitter), or as long as Retry-After says,
  *    pausing the whole target meanwhile. A reminder is never dropped: it waits until delivered.
  */
 import type { Content } from '../content/schema.js';
 import { loadConfig } from '../config.js';
+import { backoffMs } from '../core/retry.js';
 import type { Logger } from '../logging.js';
 import type { Store } from '../store/database.js';
 import { ReminderOutbox, type ClaimedReminder } from '../store/reminderOutbox.js';
@@ -316,8 +317,7 @@ class DispatcherLoop {
       delay = failure.retryAfterMs;
       this.paused.set(claim.target, Math.max(this.paused.get(claim.target) ?? 0, now + delay));
     } else {
-      const exp = Math.min(this.backoff.maxMs, this.backoff.baseMs * 2 ** Math.min(claim.attempts, 30));
-      delay = Math.round(exp * (0.8 + 0.4 * this.random()));
+      delay = backoffMs(claim.attempts + 1, { baseDelayMs: this.backoff.baseMs, maxDelayMs: this.backoff.maxMs, random: this.random });
     }
     await this.outbox.markFailed(claim, { nextAttemptAt: new Date(now + delay), error: failure.message, notDelivered: failure.notDelivered });
     round.failed += 1;

@@ -1,8 +1,9 @@
 /**
  * Where a reply goes: a message in a conversation or thread (chat.postMessage, through the
- * ChatPoster, which waits out 429 answers for as long as Retry-After says), or the response_url of
- * a slash command or a click (ephemeral answers, sharing, deleting an ephemeral message).
+ * ChatPoster, in the channel's turn: channelPacer.ts), or the response_url of a slash command or a
+ * click (ephemeral answers, sharing, deleting an ephemeral message).
  */
+import { defaultRetryPolicy, parseRetryAfter, withRetry, type RetryPolicy } from '../../core/retry.js';
 import { escapeMrkdwn, SLACK_LIMITS, type SlackMessage } from '../../reply/blockKit.js';
 import type { ChatPoster } from './chatPoster.js';
 
@@ -14,7 +15,7 @@ export function postToConversation(poster: ChatPoster, channel: string, threadTs
   };
 }
 
-/** Slack's answer when the app is not a member of the conversation (it was never invited there); from the ChatPoster or a WebClient. */
+/** Slack's answer when the app is not a member of the conversation (it was never invited there), as the WebClient throws it. */
 export function isNotInConversation(error: unknown): boolean {
   if (typeof error !== 'object' || error === null || !('data' in error)) return false;
   const data = (error as { data?: { error?: unknown } }).data;
@@ -50,52 +51,52 @@ export interface ResponseUrlPayload {
 
 export class ResponseUrlError extends Error {
   override readonly name = 'ResponseUrlError';
-  constructor(readonly status: number) {
+  constructor(
+    readonly status: number,
+    /** The Retry-After that came with it, in ms. */
+    readonly retryAfterMs?: number,
+  ) {
     super(`response_url answered ${status}`);
   }
 }
 
-/** Attempts in all for one response_url post; a response_url accepts 5 posts in 30 minutes. */
-const RESPONSE_URL_ATTEMPTS = 3;
-/** Longest Retry-After we wait for: an answer later than this is no longer an answer to the click. */
-const MAX_RETRY_AFTER_S = 30;
+/**
+ * A response_url accepts 5 posts in 30 minutes, so few attempts; and a wait longer than 30 s is no
+ * longer an answer to the click, so such a Retry-After ends the retries.
+ */
+export const RESPONSE_URL_RETRY: RetryPolicy = { ...defaultRetryPolicy, maxAttempts: 3, baseDelayMs: 500, maxDelayMs: 30_000, deadlineMs: 60_000 };
 
 /**
- * Posts to a response_url (JSON, as Slack requires), retrying a 429 after Retry-After and a 5xx or
- * network failure after a short pause. Bolt's respond() does one attempt only.
+ * Posts to a response_url (JSON, as Slack requires), retrying a 429 after its Retry-After and a 5xx
+ * or network failure after a short backoff (src/core/retry.ts). Bolt's respond() does one attempt only.
  */
 export async function postToResponseUrl(
   responseUrl: string,
   payload: ResponseUrlPayload,
-  options: { fetch?: typeof fetch; sleep?: (ms: number) => Promise<void> } = {},
+  options: { fetch?: typeof fetch; policy?: RetryPolicy } = {},
 ): Promise<void> {
   const fetchFn = options.fetch ?? fetch;
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-  let lastError: unknown;
-  for (let attempt = 1; attempt <= RESPONSE_URL_ATTEMPTS; attempt += 1) {
-    try {
+  const body = JSON.stringify(payload);
+  await withRetry(
+    async () => {
       const res = await fetchFn(responseUrl, {
         method: 'POST',
         headers: { 'content-type': 'application/json; charset=utf-8' },
-        body: JSON.stringify(payload),
+        body,
         signal: AbortSignal.timeout(10_000),
       });
       await res.arrayBuffer();
-      if (res.ok) return;
-      lastError = new ResponseUrlError(res.status);
-      if (res.status === 429) {
-        const retryAfter = Number.parseInt(res.headers.get('retry-after') ?? '1', 10);
-        await sleep(Math.min(Number.isFinite(retryAfter) && retryAfter >= 0 ? retryAfter : 1, MAX_RETRY_AFTER_S) * 1000);
-        continue;
-      }
-      if (res.status < 500) throw lastError;
-    } catch (error) {
-      if (error instanceof ResponseUrlError && error.status < 500 && error.status !== 429) throw error;
-      lastError = error;
-    }
-    if (attempt < RESPONSE_URL_ATTEMPTS) await sleep(500 * attempt);
-  }
-  throw lastError;
+      if (!res.ok) throw new ResponseUrlError(res.status, parseRetryAfter(res.headers.get('retry-after')));
+    },
+    options.policy ?? RESPONSE_URL_RETRY,
+    {
+      // A 4xx other than 429 would be refused again; 5xx and network failures may pass next time.
+      classify: (error) =>
+        error instanceof ResponseUrlError
+          ? { retryable: error.status === 429 || error.status >= 500, retryAfterMs: error.status === 429 ? (error.retryAfterMs ?? 1_000) : undefined }
+          : { retryable: true },
+    },
+  );
 }
 
 export function respondWith(responseUrl: string, base: ResponseUrlPayload): Deliver {

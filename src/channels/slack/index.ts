@@ -5,19 +5,21 @@
  * Slack cannot reach. Either way the request is acknowledged first and answered after, once.
  * Returns null when Slack is not configured.
  */
-import { App, HTTPReceiver, SocketModeReceiver, type AnyMiddlewareArgs, type AuthorizeResult, type Middleware, type webApi } from '@slack/bolt';
+import { App, HTTPReceiver, SocketModeReceiver, type AnyMiddlewareArgs, type AuthorizeResult, type Middleware } from '@slack/bolt';
 import { ConfigError } from '../../config.js';
 import type { DeliveryLog, FollowupForms, MenuSource, UpcomingRemindersSource } from '../../core/ports.js';
 import type { Route } from '../../server/httpServer.js';
 import type { Channel, ChannelDeps } from '../channel.js';
 import { boltLogger } from './boltLogger.js';
-import { UndiciChatPoster, WEB_API_RETRY } from './chatPoster.js';
+import { ChannelPacer } from './channelPacer.js';
+import { PacedChatPoster } from './chatPoster.js';
 import { isEnrolmentSubmission, SlackFollowup } from './followup.js';
 import { SLACK_BODY_LIMIT, SLACK_EVENTS_PATH, slackEventsRoute } from './httpRoute.js';
 import { registerListeners } from './listeners.js';
 import { acknowledgeFirst, FirstDelivery, refuseForeignResponseUrls, refuseOtherTeams } from './middleware.js';
 import { WORKSPACE_NOT_ALLOWED } from './messages.js';
 import { SlackTurns } from './turns.js';
+import { createSlackWebClient, slackWebClientOptions } from './webClient.js';
 
 export { SLACK_EVENTS_PATH } from './httpRoute.js';
 
@@ -81,14 +83,9 @@ export async function createSlackChannel(deps: ChannelDeps, ports: SlackChannelP
   }
   const logger = deps.logger.child({ channel: 'slack' });
   const slackLogger = boltLogger(logger);
-  const slackApiUrl = config.SLACK_API_URL ? (config.SLACK_API_URL.endsWith('/') ? config.SLACK_API_URL : `${config.SLACK_API_URL}/`) : undefined;
-  // The WebClient (Bolt's `client`) for the rare calls; answers go through the lighter ChatPoster.
-  const clientOptions: webApi.WebClientOptions = {
-    ...(slackApiUrl ? { slackApiUrl } : {}),
-    retryConfig: WEB_API_RETRY,
-    rejectRateLimitedCalls: false,
-    timeout: 30_000,
-  };
+  // Bolt's clients (the listeners' `client`) make the rare calls; answers go through the paced
+  // client below. Both are WebClients with options from webClient.ts.
+  const clientOptions = slackWebClientOptions({ apiUrl: config.SLACK_API_URL, rateLimited: 'wait' });
 
   // An app-level token means Socket Mode (the app connects out); otherwise Slack posts to us.
   let receiver: HTTPReceiver | SocketModeReceiver;
@@ -141,7 +138,10 @@ export async function createSlackChannel(deps: ChannelDeps, ports: SlackChannelP
     }),
   );
   app.use(refuseForeignResponseUrls(config.SLACK_HOOKS_URL, logger));
-  const poster = new UndiciChatPoster({ token: botToken, ...(slackApiUrl ? { apiUrl: slackApiUrl } : {}), logger });
+  const poster = new PacedChatPoster(
+    createSlackWebClient(botToken, { apiUrl: config.SLACK_API_URL, logger, rateLimited: 'reject' }),
+    new ChannelPacer({ paceMs: config.SLACK_CHANNEL_PACE_MS, logger }),
+  );
   const once = new FirstDelivery(ports.deliveries, logger);
   const followup = ports.followup ? new SlackFollowup({ forms: ports.followup, turns, once, poster, logger }) : undefined;
   const reminders = ports.reminders ?? ports.followup?.upcoming;
@@ -183,7 +183,6 @@ export async function createSlackChannel(deps: ChannelDeps, ports: SlackChannelP
       }
       const unanswered = await turns.drain(SHUTDOWN_DRAIN_MS);
       if (unanswered > 0) logger.error({ unanswered }, 'slack stopped with acknowledged questions still unanswered');
-      await poster.close();
     },
   };
 }

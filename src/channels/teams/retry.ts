@@ -8,33 +8,20 @@
  * carries Retry-After, and 5xx, up to 3 times. This layer sits around each send and adds what it
  * lacks: a 429 or 412 without Retry-After, a bound on how long a Retry-After may hold a send (a
  * turn must not hang for an hour), and an overall deadline. Each send is one activity, so a retry never repeats a
- * message that was already delivered.
+ * message that was already delivered. The loop itself is the project's one retry helper (src/core/retry.ts).
  */
+import { defaultRetryPolicy as coreDefaultRetryPolicy, parseRetryAfter, withRetry as retry, type RetryPolicy } from '../../core/retry.js';
 
-export interface RetryPolicy {
-  /** Attempts in all, the first included. */
-  maxAttempts: number;
-  /** First backoff when the connector gives no Retry-After; doubles each attempt. */
-  baseDelayMs: number;
-  /** Longest single wait; a Retry-After asking for more ends the retries. */
-  maxDelayMs: number;
-  /** Give up rather than start a wait that would end after this long since the first attempt. */
-  deadlineMs: number;
-  sleep: (ms: number) => Promise<void>;
-  /** In [0, 1): the jitter. */
-  random: () => number;
-  now: () => number;
-}
+export type { RetryPolicy } from '../../core/retry.js';
+export { parseRetryAfter } from '../../core/retry.js';
 
 export const defaultRetryPolicy: RetryPolicy = {
+  ...coreDefaultRetryPolicy,
   maxAttempts: 4,
   baseDelayMs: 500,
   maxDelayMs: 10_000,
   // Teams waits ~15 s for a bot to answer an incoming activity; proactive sends pass their own.
   deadlineMs: 12_000,
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-  random: Math.random,
-  now: Date.now,
 };
 
 /** Statuses Teams documents as transient for bot sends (5xx are already retried by the connector). */
@@ -65,15 +52,6 @@ function headerValue(headers: unknown, name: string): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
-/** Retry-After is either seconds or an HTTP date (RFC 9110 §10.2.3). */
-export function parseRetryAfter(value: string | undefined, now: number = Date.now()): number | undefined {
-  if (value === undefined || value.trim() === '') return undefined;
-  const trimmed = value.trim();
-  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
-  const date = Date.parse(trimmed);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
-
 export class ThrottledError extends Error {
   override readonly name = 'ThrottledError';
   /** The last refusal's HTTP response (its Retry-After tells a caller with its own queue when to try again). */
@@ -90,31 +68,20 @@ export class ThrottledError extends Error {
 }
 
 /**
- * Runs `send`, retrying on throttling. `onRetry` is told about each wait (for the log).
+ * Runs `send`, retrying on throttling (core/retry.ts's loop). `onRetry` is told about each wait (for the log).
  * Errors that are not transient (400, 401, 403, 404, 413) are thrown at once, unchanged.
  */
-export async function withRetry<T>(
+export function withRetry<T>(
   send: () => Promise<T>,
   policy: RetryPolicy = defaultRetryPolicy,
   onRetry?: (info: { attempt: number; status: number | undefined; delayMs: number }) => void,
 ): Promise<T> {
-  const started = policy.now();
-  for (let attempt = 1; ; attempt += 1) {
-    try {
-      return await send();
-    } catch (error) {
+  return retry(send, policy, {
+    classify: (error) => {
       const { status, retryAfterMs } = describeFailure(error, policy.now());
-      if (status === undefined || !RETRYABLE.has(status)) throw error;
-      if (attempt >= policy.maxAttempts) throw new ThrottledError(attempt, status, { cause: error });
-      // The server's Retry-After is honoured as given, never shortened: a wait longer than we allow
-      // means giving up now. Our own backoff has "equal jitter" (half fixed, half random), so that
-      // many conversations throttled together do not retry in step.
-      const backoff = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
-      const delayMs = retryAfterMs ?? Math.round(backoff / 2 + (policy.random() * backoff) / 2);
-      const tooLong = delayMs > policy.maxDelayMs || policy.now() - started + delayMs > policy.deadlineMs;
-      if (tooLong) throw new ThrottledError(attempt, status, { cause: error });
-      onRetry?.({ attempt, status, delayMs });
-      await policy.sleep(delayMs);
-    }
-  }
+      return { retryable: status !== undefined && RETRYABLE.has(status), retryAfterMs };
+    },
+    onRetry: ({ attempt, delayMs, error }) => onRetry?.({ attempt, status: describeFailure(error).status, delayMs }),
+    giveUp: ({ attempts, error }) => new ThrottledError(attempts, describeFailure(error).status, { cause: error }),
+  });
 }

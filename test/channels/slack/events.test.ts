@@ -72,7 +72,8 @@ describe('an @mention in a channel', () => {
     await h.api.waitFor(() => h.api.callsOf('chat.postMessage').length === 1);
     const [call] = h.api.callsOf('chat.postMessage');
     expect(call!.authorization).toBe(`Bearer ${BOT_TOKEN}`);
-    expect(call!.params).toMatchObject({ channel: 'C0TEAM001', thread_ts: ts, unfurl_links: false, unfurl_media: false });
+    // The WebClient form-encodes its calls, as Slack's Web API accepts them.
+    expect(call!.params).toMatchObject({ channel: 'C0TEAM001', thread_ts: ts, unfurl_links: 'false', unfurl_media: 'false' });
     expect(call!.params['text']).toContain('Neridronato');
     const blocks = blocksOf(call!);
     expect(JSON.stringify(blocks[0])).toContain('Neridronato · Pediatrico: 36 mg');

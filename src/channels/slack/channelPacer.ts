@@ -1,0 +1,150 @@
+/**
+ * Posts into each Slack channel at Slack's pace, and waits out a 429 for the one channel it covers.
+ *
+ * Slack's rate limits for posting messages: "generally one message per second per channel, with
+ * short bursts allowed" (docs.slack.dev/apis/web-api/rate-limits, "Posting messages"); beyond it,
+ * chat.postMessage answers 429 with Retry-After. So each channel has its own queue: posts into one
+ * channel go out one after another, in order, the first `burst` at once and then one per `paceMs`
+ * (a token bucket of `burst` tokens refilled one per `paceMs`), while posts into other channels go
+ * out beside them, unslowed.
+ *
+ * A 429 on chat.postMessage, chat.update or chat.postEphemeral holds that channel only: the WebClient
+ * is built to reject rate-limited calls (webClient.ts, `rateLimited: 'reject'`) instead of pausing
+ * every call it carries; here the channel waits Retry-After, as given, and the post is tried again
+ * (src/core/retry.ts), once more for each 429, within RATE_LIMITED_RETRY's bounds.
+ *
+ * With `paceMs` 0 the pacing is off (no queue: posts go out as they come), and a 429 still holds
+ * only its channel.
+ */
+import { WebAPIRateLimitedError } from '@slack/web-api';
+import { defaultRetryPolicy, realSleep, withRetry, type RetryPolicy } from '../../core/retry.js';
+import type { Logger } from '../../logging.js';
+
+/** Posts one channel may take at once, before the pace applies (Slack tolerates short bursts). */
+export const SLACK_CHANNEL_BURST = 3;
+
+/**
+ * 429s in a row one post rides out. Slack's Retry-After for posting is seconds; a longer one, or
+ * more than two minutes in all, means the answer would come too late to be one: it fails instead.
+ */
+const RATE_LIMITED_RETRY: Pick<RetryPolicy, 'maxAttempts' | 'maxDelayMs' | 'deadlineMs'> = { maxAttempts: 6, maxDelayMs: 60_000, deadlineMs: 120_000 };
+
+/** Beyond this many channels known, idle ones (nothing in flight, no pause, the burst refilled) are forgotten. */
+const IDLE_CHANNELS_KEPT = 1_000;
+
+export interface ChannelPacerOptions {
+  /** Least time between two posts into one channel once its burst is spent (SLACK_CHANNEL_PACE_MS); 0: no pacing. */
+  paceMs: number;
+  burst?: number;
+  logger: Logger;
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+interface ChannelState {
+  /** Posts it may make now (fractional while refilling). */
+  tokens: number;
+  refilledAt: number;
+  /** Until when Slack asked this channel to wait (epoch ms). */
+  pausedUntil: number;
+  /** The last post queued: the next one goes after it. */
+  tail: Promise<unknown>;
+  inFlight: number;
+}
+
+/** A WebClient's rate-limited answer (WebAPIRateLimitedError), with its Retry-After in ms. */
+export function rateLimitedRetryAfterMs(error: unknown): number | undefined {
+  if (!(error instanceof WebAPIRateLimitedError)) return undefined;
+  return (Number.isFinite(error.retryAfter) && error.retryAfter >= 0 ? error.retryAfter : 1) * 1000;
+}
+
+export class ChannelPacer {
+  private readonly channels = new Map<string, ChannelState>();
+  private readonly paceMs: number;
+  private readonly burst: number;
+  private readonly logger: Logger;
+  private readonly now: () => number;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly retry: RetryPolicy;
+
+  constructor(options: ChannelPacerOptions) {
+    this.paceMs = options.paceMs;
+    this.burst = Math.max(1, options.burst ?? SLACK_CHANNEL_BURST);
+    this.logger = options.logger;
+    this.now = options.now ?? Date.now;
+    this.sleep = options.sleep ?? realSleep;
+    this.retry = { ...defaultRetryPolicy, ...RATE_LIMITED_RETRY, now: this.now, sleep: this.sleep };
+  }
+
+  /** Runs `post` (one Web API call into `channel`) in the channel's turn, riding out its 429s. */
+  run<T>(channel: string, post: () => Promise<T>): Promise<T> {
+    const state = this.stateOf(channel);
+    state.inFlight += 1;
+    const attempt = (): Promise<T> => this.attempt(channel, state, post);
+    const result = this.paceMs > 0 ? state.tail.then(attempt) : attempt();
+    if (this.paceMs > 0) state.tail = result.catch(() => undefined);
+    const done = (): void => {
+      state.inFlight -= 1;
+    };
+    result.then(done, done);
+    return result;
+  }
+
+  private attempt<T>(channel: string, state: ChannelState, post: () => Promise<T>): Promise<T> {
+    return withRetry(
+      async () => {
+        await this.waitTurn(state);
+        return post();
+      },
+      this.retry,
+      {
+        classify: (error) => {
+          const retryAfterMs = rateLimitedRetryAfterMs(error);
+          return { retryable: retryAfterMs !== undefined, retryAfterMs };
+        },
+        onRetry: ({ attempt, delayMs }) => {
+          state.pausedUntil = Math.max(state.pausedUntil, this.now() + delayMs);
+          this.logger.info({ slackChannel: channel, retryAfterMs: delayMs, attempt }, 'slack rate limit: this channel waits');
+        },
+      },
+    );
+  }
+
+  /** Resolves when the channel is not paused and has a token (taking it). */
+  private async waitTurn(state: ChannelState): Promise<void> {
+    for (;;) {
+      const now = this.now();
+      if (state.pausedUntil > now) {
+        await this.sleep(state.pausedUntil - now);
+        continue;
+      }
+      if (this.paceMs <= 0) return;
+      state.tokens = Math.min(this.burst, state.tokens + (now - state.refilledAt) / this.paceMs);
+      state.refilledAt = now;
+      if (state.tokens >= 1) {
+        state.tokens -= 1;
+        return;
+      }
+      await this.sleep(Math.ceil((1 - state.tokens) * this.paceMs));
+    }
+  }
+
+  private stateOf(channel: string): ChannelState {
+    let state = this.channels.get(channel);
+    if (!state) {
+      if (this.channels.size >= IDLE_CHANNELS_KEPT) this.forgetIdle();
+      state = { tokens: this.burst, refilledAt: this.now(), pausedUntil: 0, tail: Promise.resolve(), inFlight: 0 };
+      this.channels.set(channel, state);
+    }
+    return state;
+  }
+
+  /** Forgets the channels a fresh state would describe as well: nothing in flight, no pause, the burst refilled. */
+  private forgetIdle(): void {
+    const now = this.now();
+    for (const [channel, state] of this.channels) {
+      const refilled = this.paceMs <= 0 || state.tokens + (now - state.refilledAt) / this.paceMs >= this.burst;
+      if (state.inFlight === 0 && state.pausedUntil <= now && refilled) this.channels.delete(channel);
+    }
+  }
+}
