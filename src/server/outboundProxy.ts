@@ -29,6 +29,7 @@ import { HttpProxyAgent } from 'http-proxy-agent';
 import { HttpsProxyAgent } from 'https-proxy-agent';
 import { Agent as UndiciAgent, Pool, ProxyAgent, fetch as undiciFetch, setGlobalDispatcher, type Dispatcher } from 'undici';
 import type { Config } from '../config.js';
+import type { Logger } from '../logging.js';
 
 export type ProxyVariables = Pick<Config, 'HTTPS_PROXY' | 'https_proxy' | 'HTTP_PROXY' | 'http_proxy' | 'NO_PROXY' | 'no_proxy'>;
 
@@ -214,5 +215,18 @@ export function outboundProxy(vars: ProxyVariables): OutboundProxy {
     proxy = new OutboundProxy(settings);
     byVariables.set(key, proxy);
   }
+  return proxy;
+}
+
+/**
+ * For `pdta serve`: the process's outbound calls follow the proxy variables from here on, and the
+ * start-up log says where they go (the proxies' addresses without their credentials).
+ */
+export function routeOutboundCalls(vars: ProxyVariables, logger: Logger): OutboundProxy {
+  const proxy = outboundProxy(vars);
+  if (!proxy.enabled) return proxy;
+  proxy.install();
+  const shown = (url: URL | undefined): string | undefined => (url ? `${url.protocol}//${url.host}` : undefined);
+  logger.info({ httpsProxy: shown(proxy.settings.httpsProxy), httpProxy: shown(proxy.settings.httpProxy), noProxy: proxy.settings.noProxy }, 'outbound calls go through the proxy');
   return proxy;
 }

@@ -30,6 +30,7 @@ import { HttpError, sendJson, startHttpServer, type Route, type RunningServer } 
 import { startHousekeeping } from './housekeeping.js';
 import { countError, httpRequestsTotal, registry, remindersSentTotal } from './metrics.js';
 import { TrackedConversationService } from './trackedService.js';
+import { routeOutboundCalls } from './outboundProxy.js';
 
 export interface Served {
   url: string;
@@ -246,6 +247,7 @@ export async function serve(options: ServeOptions = {}): Promise<Served> {
   if (!options.env) loadDotEnv();
   const config = loadConfig(options.env ?? process.env);
   const logger = options.logger ?? createLogger(config.LOG_LEVEL);
+  routeOutboundCalls(config, logger);
   const assistant = await openAssistant();
   const content = assistant.catalog.content;
   const svgs: Record<Lang, string> = { it: renderPathwaySvg(content, 'it'), en: renderPathwaySvg(content, 'en') };

@@ -1,7 +1,7 @@
 /**
  * A loopback stand-in for the hospital's outbound HTTP proxy. It records what every proxy sees:
  * absolute-form requests (`POST http://slack.test/api/chat.postMessage`) and CONNECT tunnels
- * (`login.botframework.com:443`). A host named in `routes` is forwarded to its loopback stand-in
+ * (`login.botframework.com:443`), and ws:// handshakes in absolute form. A host named in `routes` is forwarded to its loopback stand-in
  * (so the call still gets its answer); any other gets 502, as a proxy that cannot reach it would
  * answer. The names it is asked for need not resolve anywhere: only the proxy ever sees them.
  */
@@ -10,7 +10,7 @@ import { connect, type AddressInfo, type Socket } from 'node:net';
 import { ConditionWaiters } from '../channels/slack/conditionWaiters.js';
 
 export interface ProxiedCall {
-  /** 'CONNECT' for a tunnel, else the request's method. */
+  /** 'CONNECT' for a tunnel, 'UPGRADE' for a ws:// handshake, else the request's method. */
   method: string;
   /** `http://host/path` for a request, `host:port` for a tunnel. */
   target: string;
@@ -30,6 +30,7 @@ export class ProxyStandIn {
   async start(): Promise<this> {
     this.server = createServer((req, res) => this.forward(req, res));
     this.server.on('connect', (req: IncomingMessage, client: Socket, head: Buffer) => this.tunnel(req, client, head));
+    this.server.on('upgrade', (req: IncomingMessage, client: Socket, head: Buffer) => this.upgrade(req, client, head));
     this.server.on('connection', (socket: Socket) => {
       this.sockets.add(socket);
       socket.once('close', () => this.sockets.delete(socket));
@@ -83,6 +84,36 @@ export class ProxyStandIn {
     });
     upstream.on('error', () => res.writeHead(502).end());
     req.pipe(upstream);
+  }
+
+  /** An absolute-form WebSocket handshake (ws://): passed on in origin-form, then bytes both ways. */
+  private upgrade(req: IncomingMessage, client: Socket, head: Buffer): void {
+    const target = req.url ?? '';
+    this.record({ method: 'UPGRADE', target, proxyAuthorization: header(req, 'proxy-authorization') });
+    let url: URL | undefined;
+    try {
+      url = new URL(target);
+    } catch {
+      url = undefined;
+    }
+    const to = url ? (this.routes[url.host] ?? this.routes[url.hostname]) : undefined;
+    if (!url || !to) {
+      client.end('HTTP/1.1 502 Bad Gateway\r\ncontent-length: 0\r\nconnection: close\r\n\r\n');
+      return;
+    }
+    const lines = [`${req.method ?? 'GET'} ${url.pathname}${url.search} HTTP/1.1`];
+    for (let i = 0; i < req.rawHeaders.length; i += 2) {
+      if (!/^proxy-/i.test(req.rawHeaders[i]!)) lines.push(`${req.rawHeaders[i]}: ${req.rawHeaders[i + 1]}`);
+    }
+    const [host, port] = to.split(':');
+    const upstream = connect({ host: host!, port: Number(port) }, () => {
+      upstream.write(`${lines.join('\r\n')}\r\n\r\n`);
+      if (head.length > 0) upstream.write(head);
+      upstream.pipe(client);
+      client.pipe(upstream);
+    });
+    upstream.on('error', () => client.destroy());
+    client.on('error', () => upstream.destroy());
   }
 
   private tunnel(req: IncomingMessage, client: Socket, head: Buffer): void {

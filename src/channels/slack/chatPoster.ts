@@ -80,6 +80,8 @@ export interface ChatPosterOptions {
   timeoutMs?: number;
   /** Sockets kept open to the Web API. */
   connections?: number;
+  /** The outbound proxy's dispatcher (src/server/outboundProxy.ts), when one is configured. */
+  dispatcher?: Dispatcher;
   sleep?: (ms: number) => Promise<void>;
 }
 
@@ -112,6 +114,8 @@ async function readAnswer(body: Dispatcher.ResponseData['body']): Promise<SlackA
 
 export class UndiciChatPoster implements ChatPoster {
   private readonly pool: Pool;
+  private readonly dispatcher: Dispatcher;
+  private readonly origin: string;
   private readonly path: string;
   private readonly authorization: string;
   private readonly retry: RetryPolicy;
@@ -124,6 +128,8 @@ export class UndiciChatPoster implements ChatPoster {
     const base = new URL(options.apiUrl ?? SLACK_WEB_API_URL);
     const timeout = options.timeoutMs ?? 30_000;
     this.pool = new Pool(base.origin, { connections: options.connections ?? 100, headersTimeout: timeout, bodyTimeout: timeout, connectTimeout: 10_000 });
+    this.dispatcher = options.dispatcher ?? this.pool;
+    this.origin = base.origin;
     this.path = `${base.pathname.endsWith('/') ? base.pathname : `${base.pathname}/`}chat.postMessage`;
     this.authorization = `Bearer ${options.token}`;
     this.retry = options.retry ?? WEB_API_RETRY;
@@ -148,7 +154,8 @@ export class UndiciChatPoster implements ChatPoster {
       const wait = this.resumeAt - Date.now();
       if (wait > 0) await this.sleep(wait);
       try {
-        const res = await this.pool.request({
+        const res = await this.dispatcher.request({
+          origin: this.origin,
           path: this.path,
           method: 'POST',
           headers: { 'content-type': 'application/json; charset=utf-8', authorization: this.authorization },

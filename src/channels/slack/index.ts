@@ -12,6 +12,7 @@ import type { FollowupService } from '../../followup/service.js';
 import { ProcessedEvents } from '../../store/events.js';
 import type { ConversationService } from '../../server/conversationService.js';
 import type { Route } from '../../server/httpServer.js';
+import { outboundProxy } from '../../server/outboundProxy.js';
 import type { Channel, ChannelDeps } from '../channel.js';
 import { boltLogger } from './boltLogger.js';
 import { UndiciChatPoster, WEB_API_RETRY } from './chatPoster.js';
@@ -95,9 +96,12 @@ export async function createSlackChannel(deps: ChannelDeps, options: SlackChanne
   const slackLogger = boltLogger(logger);
   const now = options.now ?? (() => new Date());
   const slackApiUrl = config.SLACK_API_URL ? (config.SLACK_API_URL.endsWith('/') ? config.SLACK_API_URL : `${config.SLACK_API_URL}/`) : undefined;
+  // Through the hospital's proxy when HTTPS_PROXY / HTTP_PROXY say so (src/server/outboundProxy.ts).
+  const proxy = outboundProxy(config);
   // The WebClient (Bolt's `client`) for the rare calls; answers go through the lighter ChatPoster.
   const clientOptions: webApi.WebClientOptions = {
     ...(slackApiUrl ? { slackApiUrl } : {}),
+    ...(proxy.fetch ? { fetch: proxy.fetch } : {}),
     retryConfig: WEB_API_RETRY,
     rejectRateLimitedCalls: false,
     timeout: 30_000,
@@ -107,7 +111,7 @@ export async function createSlackChannel(deps: ChannelDeps, options: SlackChanne
   let receiver: HTTPReceiver | SocketModeReceiver;
   let route: Route | undefined;
   if (appToken !== undefined) {
-    receiver = new SocketModeReceiver({ appToken, logger: slackLogger, installerOptions: { clientOptions } });
+    receiver = new SocketModeReceiver({ appToken, logger: slackLogger, installerOptions: { clientOptions }, ...(proxy.dispatcher ? { dispatcher: proxy.dispatcher } : {}) });
   } else if (signingSecret !== undefined) {
     const httpReceiver = new HTTPReceiver({
       signingSecret,
@@ -154,7 +158,7 @@ export async function createSlackChannel(deps: ChannelDeps, options: SlackChanne
     }),
   );
   app.use(refuseForeignResponseUrls(config.SLACK_HOOKS_URL, logger));
-  const poster = new UndiciChatPoster({ token: botToken, ...(slackApiUrl ? { apiUrl: slackApiUrl } : {}), logger });
+  const poster = new UndiciChatPoster({ token: botToken, ...(slackApiUrl ? { apiUrl: slackApiUrl } : {}), ...(proxy.dispatcher ? { dispatcher: proxy.dispatcher } : {}), logger });
   const processed = new ProcessedEvents(deps.store.db);
   const once = new FirstDelivery(processed, logger, now);
   const followup = options.followup ? new SlackFollowup({ chat: new FollowupChat(options.followup), turns, once, poster, logger }) : undefined;
