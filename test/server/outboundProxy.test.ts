@@ -130,3 +130,34 @@ describe('the clients built from the decision reach the proxy', () => {
     expect(none.connectorPolicy).toBeUndefined();
   });
 });
+
+describe('a proxy that asks for credentials', () => {
+  let proxy: ProxyStandIn;
+  let slack: FakeSlackApi;
+
+  beforeAll(async () => {
+    slack = await new FakeSlackApi().start();
+    proxy = await new ProxyStandIn({ 'slack.test': new URL(slack.url).host }).start();
+  });
+
+  afterAll(async () => {
+    await proxy.close();
+    await slack.close();
+  });
+
+  it('gets them from the proxy URL, percent-decoded, from every client', async () => {
+    const withCredentials = new URL(proxy.url);
+    withCredentials.username = 'pdta';
+    withCredentials.password = 'p%40ss';
+    const outbound = new OutboundProxy(proxySettings(ConfigSchema.parse({ HTTP_PROXY: withCredentials.href, HTTPS_PROXY: withCredentials.href })));
+    expect((await outbound.fetch!('http://slack.test/api/auth.test', { method: 'POST' })).status).toBe(200);
+    await new Promise<void>((resolve) => {
+      const req = httpsRequest('https://login.botframework.com/', { agent: outbound.agentFor('https://login.botframework.com/') }, () => resolve());
+      req.on('error', () => resolve());
+      req.end();
+    });
+    await proxy.waitFor('login.botframework.com:443');
+    const expected = `Basic ${Buffer.from('pdta:p@ss').toString('base64')}`;
+    expect(proxy.calls.map((c) => c.proxyAuthorization)).toEqual([expected, expected]);
+  });
+});
