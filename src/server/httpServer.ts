@@ -98,7 +98,7 @@ export function readBody(req: IncomingMessage, limit = 1_000_000): Promise<strin
  * The most of a refused body read and thrown away before the connection is closed anyway; a sender
  * slower than that is cut by the server's requestTimeout.
  */
-export const MAX_DISCARDED_BODY_BYTES = 16 * 1024 * 1024;
+const MAX_DISCARDED_BODY_BYTES = 16 * 1024 * 1024;
 
 /**
  * Answers a request whose body is still arriving and will not be read (too large, or refused before

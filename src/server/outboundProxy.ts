@@ -15,9 +15,10 @@
  * - node's http/https with an agent (the Bot Connector's client, through `connectorPolicy`):
  *   `agentFor`;
  * - node's http/https with no agent at all: botframework-connector creates MSAL's client (the
- *   bot's token) and fetches the OpenID metadata and signing keys with node-fetch without any
- *   option we can reach, so `install()` puts the decision into node's global agents, and undici's
- *   global dispatcher for any `fetch` that names none.
+ *   bot's token) with no network option, and fetches the OpenID metadata and signing keys with
+ *   node-fetch taking at most a proxy's host and port (no credentials, no NO_PROXY), so `install()`
+ *   puts the decision into node's global agents, and into undici's global dispatcher for any
+ *   `fetch` that names none (the response_urls' posts, the reminders' WebClients).
  *
  * Without the variables nothing here is installed or passed, and every call goes direct as before.
  */

@@ -98,8 +98,9 @@ type RequestPolicyFactory = Extract<NonNullable<ConnectorClientOptions['requestP
 
 /**
  * The Bot Connector's calls (replies, proactive reminders) through the outbound proxy, decided by
- * src/server/outboundProxy.ts. The bot's token (MSAL) and the OpenID keys are fetched without any
- * option botframework-connector lets through; `pdta serve` routes those with the global agents.
+ * src/server/outboundProxy.ts. The bot's token (MSAL) is fetched without any option
+ * botframework-connector lets through, and the OpenID keys would take only a proxy's host and port
+ * (no credentials, no NO_PROXY): `pdta serve` routes both with node's global agents instead.
  */
 function connectorClientOptions(config: Config): ConnectorClientOptions | undefined {
   const policy = outboundProxy(config).connectorPolicy;
