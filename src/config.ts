@@ -33,6 +33,18 @@ function oneOf<const T extends readonly [string, ...string[]]>(values: T, fallba
     .pipe(z.enum(values, { error: `must be one of ${values.join(', ')}` }));
 }
 
+/**
+ * An outbound proxy's address: http://host:port (or https://, user:password@ allowed); a bare
+ * host:port means http://, as curl reads it.
+ */
+const proxyUrl = optionalString.pipe(
+  z
+    .string()
+    .transform((s) => (/^[a-z][a-z0-9+.-]*:\/\//i.test(s) ? s : `http://${s}`))
+    .pipe(z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// proxy address, e.g. http://proxy.example.org:3128' }))
+    .optional(),
+);
+
 export const ConfigSchema = z.object({
   PORT: wholeNumber(0, 65535, 3978),
   /** Loopback by default: the playground has no login, so it is reachable from this machine only unless configured. */
@@ -96,6 +108,18 @@ export const ConfigSchema = z.object({
   COORDINATOR_USER_IDS: list.pipe(
     z.array(z.string().regex(/^(slack|teams):[^\s:][^\s]*$/, 'each entry must name its platform, e.g. slack:U0123ABCD or teams:<Azure AD object id>')),
   ),
+  /**
+   * The hospital's outbound HTTP proxy, for every call the server makes (Slack, Teams, the Bot
+   * Framework's token and key fetches): the usual variables, either case (lower case wins, as in
+   * curl), read by src/server/outboundProxy.ts. NO_PROXY: hosts reached directly, comma- or
+   * space-separated; `.example.org` or `*.example.org` a suffix, `host:port` one port, `*` all.
+   */
+  HTTPS_PROXY: proxyUrl,
+  https_proxy: proxyUrl,
+  HTTP_PROXY: proxyUrl,
+  http_proxy: proxyUrl,
+  NO_PROXY: optionalString,
+  no_proxy: optionalString,
   /** Follow-up reminders (docs/followup.md): days before the due date, and the hour (Europe/Rome) they go out. */
   REMINDER_LEAD_DAYS: wholeNumber(0, 90, 7),
   REMINDER_HOUR: wholeNumber(0, 23, 9),
@@ -130,8 +154,8 @@ export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
-/** Values that may hold a secret (a token, a password in a URL) are never echoed back in errors. */
-const SECRET = /SECRET|TOKEN|PASSWORD|DATABASE_URL/i;
+/** Values that may hold a secret (a token, a password in a URL, a proxy's credentials) are never echoed back in errors. */
+const SECRET = /SECRET|TOKEN|PASSWORD|DATABASE_URL|_PROXY$/i;
 
 function describeIssue(issue: z.core.$ZodIssue, env: NodeJS.ProcessEnv): string {
   const name = String(issue.path[0] ?? '');

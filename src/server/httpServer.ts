@@ -58,15 +58,14 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
 
 /**
  * Reads a request body, refusing more than `limit` bytes (a chat message never needs more) with a
- * 413. The refused rest is still read and discarded: a kept-alive connection left halfway through
- * a body would swallow the client's next request (the server's requestTimeout bounds the wait).
+ * 413. What the client is still sending of a refused body is read and thrown away by the router
+ * before the connection closes (see answerBeforeBody).
  */
 export function readBody(req: IncomingMessage, limit = 1_000_000): Promise<string> {
   const tooLarge = () => new HttpError(413, `request body too large (limit ${limit} bytes)`);
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length']);
     if (Number.isFinite(declared) && declared > limit) {
-      req.resume();
       reject(tooLarge());
       return;
     }
@@ -93,6 +92,47 @@ export function readBody(req: IncomingMessage, limit = 1_000_000): Promise<strin
     req.on('error', fail);
     req.on('close', () => fail(new HttpError(400, 'the request ended before its body')));
   });
+}
+
+/**
+ * The most of a refused body read and thrown away before the connection is closed anyway; a sender
+ * slower than that is cut by the server's requestTimeout.
+ */
+const MAX_DISCARDED_BODY_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Answers a request whose body is still arriving and will not be read (too large, or refused before
+ * it was needed), then reads and discards the rest of it, and only then closes the connection.
+ *
+ * Closing as soon as the answer is written (what `Connection: close` makes node do) leaves the
+ * client's unsent body with nowhere to go: the kernel answers it with a reset, and a client that
+ * reads only once its upload is done (most HTTP clients, most proxies) loses the answer with the
+ * connection and reports a broken pipe instead of the 413. So the whole answer goes out at once
+ * (its Content-Length known, `Connection: close` announced), and the response is ended, which lets
+ * node close the socket, when the request's body has ended.
+ */
+export function answerBeforeBody(req: IncomingMessage, res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { ...headers, 'content-length': Buffer.byteLength(body), connection: 'close' });
+  if (body === '') res.flushHeaders();
+  else res.write(body);
+  const finish = (): void => {
+    if (!res.writableEnded) res.end();
+  };
+  if (req.complete) {
+    finish();
+    return;
+  }
+  let discarded = 0;
+  req.on('data', (chunk: Buffer) => {
+    discarded += chunk.length;
+    if (discarded > MAX_DISCARDED_BODY_BYTES) {
+      finish();
+      req.destroy();
+    }
+  });
+  req.once('end', finish);
+  req.once('close', finish);
+  req.resume();
 }
 
 export interface RouterHooks {
@@ -123,8 +163,9 @@ export function createRouter(routes: () => readonly Route[], hooks: RouterHooks 
       await route.handler(req, res);
     } catch (error) {
       if (error instanceof HttpError) {
-        if (!res.headersSent) sendJson(res, error.status, { error: error.message }, error.headers);
-        else res.end();
+        if (res.headersSent) res.end();
+        else if (!req.complete) answerBeforeBody(req, res, error.status, JSON.stringify({ error: error.message }), { 'content-type': 'application/json; charset=utf-8', ...error.headers });
+        else sendJson(res, error.status, { error: error.message }, error.headers);
         return;
       }
       // A client that hung up mid-request (a closed tab, a load generator's timeout) is no fault of ours.

@@ -24,6 +24,7 @@ import { openStore, type Store } from '../store/database.js';
 import { HttpError, sendJson, startHttpServer, type Route, type RunningServer } from './httpServer.js';
 import { startHousekeeping } from './housekeeping.js';
 import { countError, httpRequestsTotal, registry } from './metrics.js';
+import { routeOutboundCalls } from './outboundProxy.js';
 import type { TrackedConversationService } from './trackedService.js';
 
 export interface Served {
@@ -155,6 +156,7 @@ export async function serve(options: ServeOptions = {}): Promise<Served> {
   if (!options.env) loadDotEnv();
   const config = loadConfig(options.env ?? process.env);
   const logger = options.logger ?? createLogger(config.LOG_LEVEL);
+  routeOutboundCalls(config, logger);
   const assistant = await openAssistant();
   const content = assistant.catalog.content;
   const svgs: Record<Lang, string> = { it: renderPathwaySvg(content, 'it'), en: renderPathwaySvg(content, 'en') };

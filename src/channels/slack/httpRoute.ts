@@ -17,7 +17,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseQuery } from 'node:querystring';
 import { verifySlackRequest, type HTTPReceiver } from '@slack/bolt';
 import type { Logger } from '../../logging.js';
-import type { Route } from '../../server/httpServer.js';
+import { answerBeforeBody, type Route } from '../../server/httpServer.js';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
 /**
@@ -35,13 +35,8 @@ const FORM = 'application/x-www-form-urlencoded';
 const JSON_TYPE = 'application/json';
 
 function refuse(req: IncomingMessage, res: ServerResponse, status: number): void {
-  if (!res.headersSent) {
-    res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', connection: 'close' });
-    res.end();
-  }
-  // Drain rather than destroy: the sender gets its status instead of a reset connection. The
-  // server's request timeout bounds a sender that never stops.
-  req.resume();
+  // The sender gets its status before the connection closes, even while its body is still arriving.
+  if (!res.headersSent) answerBeforeBody(req, res, status, '', { 'content-type': 'text/plain; charset=utf-8' });
 }
 
 /** The body, or null when it is larger than `limit` (what was read is discarded). */

@@ -9,6 +9,7 @@ import { App, HTTPReceiver, SocketModeReceiver, type AnyMiddlewareArgs, type Aut
 import { ConfigError } from '../../config.js';
 import type { DeliveryLog, FollowupForms, MenuSource, UpcomingRemindersSource } from '../../core/ports.js';
 import type { Route } from '../../server/httpServer.js';
+import { outboundProxy } from '../../server/outboundProxy.js';
 import type { Channel, ChannelDeps } from '../channel.js';
 import { boltLogger } from './boltLogger.js';
 import { ChannelPacer } from './channelPacer.js';
@@ -83,15 +84,17 @@ export async function createSlackChannel(deps: ChannelDeps, ports: SlackChannelP
   }
   const logger = deps.logger.child({ channel: 'slack' });
   const slackLogger = boltLogger(logger);
+  // Through the hospital's proxy when HTTPS_PROXY / HTTP_PROXY say so (src/server/outboundProxy.ts).
+  const proxy = outboundProxy(config);
   // Bolt's clients (the listeners' `client`) make the rare calls; answers go through the paced
   // client below. Both are WebClients with options from webClient.ts.
-  const clientOptions = slackWebClientOptions({ apiUrl: config.SLACK_API_URL, rateLimited: 'wait' });
+  const clientOptions = slackWebClientOptions({ apiUrl: config.SLACK_API_URL, rateLimited: 'wait', fetch: proxy.fetch });
 
   // An app-level token means Socket Mode (the app connects out); otherwise Slack posts to us.
   let receiver: HTTPReceiver | SocketModeReceiver;
   let route: Route | undefined;
   if (appToken !== undefined) {
-    receiver = new SocketModeReceiver({ appToken, logger: slackLogger, installerOptions: { clientOptions } });
+    receiver = new SocketModeReceiver({ appToken, logger: slackLogger, installerOptions: { clientOptions }, ...(proxy.dispatcher ? { dispatcher: proxy.dispatcher } : {}) });
   } else if (signingSecret !== undefined) {
     const httpReceiver = new HTTPReceiver({
       signingSecret,
@@ -139,7 +142,7 @@ export async function createSlackChannel(deps: ChannelDeps, ports: SlackChannelP
   );
   app.use(refuseForeignResponseUrls(config.SLACK_HOOKS_URL, logger));
   const poster = new PacedChatPoster(
-    createSlackWebClient(botToken, { apiUrl: config.SLACK_API_URL, logger, rateLimited: 'reject' }),
+    createSlackWebClient(botToken, { apiUrl: config.SLACK_API_URL, logger, rateLimited: 'reject', fetch: proxy.fetch }),
     new ChannelPacer({ paceMs: config.SLACK_CHANNEL_PACE_MS, logger }),
   );
   const once = new FirstDelivery(ports.deliveries, logger);

@@ -1,8 +1,8 @@
 /**
- * The one place where @slack/web-api's WebClient options are built: the paced client that posts
+ * The one place where the Slack channel's WebClient options are built: the paced client that posts
  * every answer (src/channels/slack/chatPoster.ts) and the clients Bolt hands to listeners for the
- * rare calls (views.publish, views.open, conversations.open), and the coordinators' channel
- * membership (src/followup/slackMembership.ts) get their retry policy, timeout and API URL from here. An outbound proxy or a custom fetch belongs here too, so that every call gets it.
+ * rare calls (views.publish, views.open, conversations.open) get their retry policy, timeout, API
+ * URL and the outbound proxy's fetch (src/server/outboundProxy.ts) from here.
  */
 import { WebClient, type RetryOptions, type WebClientOptions } from '@slack/web-api';
 import type { Logger } from '../../logging.js';
@@ -33,6 +33,8 @@ export interface SlackWebClientSettings {
    * a client that carries no answers (Bolt's, for the rare calls).
    */
   rateLimited: 'reject' | 'wait';
+  /** The outbound proxy's fetch (HTTPS_PROXY / NO_PROXY); default the global fetch. */
+  fetch?: typeof globalThis.fetch | undefined;
 }
 
 export function slackWebClientOptions(settings: SlackWebClientSettings): WebClientOptions {
@@ -42,6 +44,7 @@ export function slackWebClientOptions(settings: SlackWebClientSettings): WebClie
     retryConfig: settings.retryConfig ?? SLACK_RETRY,
     rejectRateLimitedCalls: settings.rateLimited === 'reject',
     timeout: settings.timeoutMs ?? SLACK_TIMEOUT_MS,
+    ...(settings.fetch ? { fetch: settings.fetch } : {}),
   };
 }
 

@@ -22,6 +22,7 @@ import { ConfigurationBotFrameworkAuthentication, StatusCodes, type Activity } f
 import { AuthenticationError } from 'botframework-connector';
 import type { Config } from '../../config.js';
 import type { Logger } from '../../logging.js';
+import { outboundProxy } from '../../server/outboundProxy.js';
 
 type AuthenticateRequestResult = Awaited<ReturnType<ConfigurationBotFrameworkAuthentication['authenticateRequest']>>;
 type ConnectorFactory = NonNullable<AuthenticateRequestResult['connectorFactory']>;
@@ -48,12 +49,18 @@ export class TeamsBotFrameworkAuthentication extends ConfigurationBotFrameworkAu
     config: Config,
     private readonly logger: Logger,
   ) {
-    super({
-      MicrosoftAppId: config.MicrosoftAppId,
-      MicrosoftAppPassword: config.MicrosoftAppPassword,
-      MicrosoftAppTenantId: config.MicrosoftAppTenantId,
-      MicrosoftAppType: config.MicrosoftAppType,
-    });
+    super(
+      {
+        MicrosoftAppId: config.MicrosoftAppId,
+        MicrosoftAppPassword: config.MicrosoftAppPassword,
+        MicrosoftAppTenantId: config.MicrosoftAppTenantId,
+        MicrosoftAppType: config.MicrosoftAppType,
+      },
+      undefined,
+      undefined,
+      undefined,
+      connectorClientOptions(config),
+    );
   }
 
   override async authenticateRequest(activity: Activity, authHeader: string): Promise<AuthenticateRequestResult> {
@@ -84,6 +91,20 @@ export class TeamsBotFrameworkAuthentication extends ConfigurationBotFrameworkAu
         remember(clients, `${bot}\n${serviceUrl}\n${audience ?? ''}`, () => factory.create(serviceUrl, audience)),
     };
   }
+}
+
+type ConnectorClientOptions = NonNullable<ConstructorParameters<typeof ConfigurationBotFrameworkAuthentication>[4]>;
+type RequestPolicyFactory = Extract<NonNullable<ConnectorClientOptions['requestPolicyFactories']>, unknown[]>[number];
+
+/**
+ * The Bot Connector's calls (replies, proactive reminders) through the outbound proxy, decided by
+ * src/server/outboundProxy.ts. The bot's token (MSAL) is fetched without any option
+ * botframework-connector lets through, and the OpenID keys would take only a proxy's host and port
+ * (no credentials, no NO_PROXY): `pdta serve` routes both with node's global agents instead.
+ */
+function connectorClientOptions(config: Config): ConnectorClientOptions | undefined {
+  const policy = outboundProxy(config).connectorPolicy;
+  return policy ? { requestPolicyFactories: [policy as unknown as RequestPolicyFactory] } : undefined;
 }
 
 /** The cached promise for `key`, else `make()`'s, kept unless it fails (the next turn tries again). */
