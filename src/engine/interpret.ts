@@ -36,9 +36,8 @@ import type { Understanding } from '../nlu/understand.js';
 import type { Lang } from '../reply/model.js';
 import { valueForLabel } from './answer/actionLabels.js';
 import { hasAnyDose } from './conversationGuards.js';
-import { pendingQuestion } from './answer/differentialDialogReply.js';
-import { isAskingState, regionOf, type StateView } from './answer/turnView.js';
-import { pendingFinding } from './answer/walkthroughReply.js';
+import { isAskingState, pendingFinding, pendingQuestion, pendingSlot, regionOf, type StateView } from './answer/turnView.js';
+import { stateMeaning } from '../../machines/conversation.js';
 
 export type TurnInput = { text: string } | { action: string };
 
@@ -258,7 +257,7 @@ function walkthroughAnswer(view: StateView, reading: DialogueReading, u: Underst
     const key = pair.topic !== null ? asFinding(pair.topic) : pending;
     if (key === null) {
       // "sì" where the pathway offers the next step.
-      const offersNext = view.state === 'walkthrough.intro' || view.state.endsWith('.complete');
+      const offersNext = stateMeaning(view.state).tags.has('offers-next');
       if (pair.topic === null && pair.value.kind === 'yes' && offersNext && pairing.pairs.length === 1) return found({ type: 'NEXT' });
       return fail('not-an-option');
     }
@@ -347,7 +346,7 @@ function dosingAnswer(assistant: Assistant, view: StateView, text: string, readi
   let weight: Weight | undefined = w ? { value: w.value, unit: w.unit, assumedUnit: w.assumedUnit } : undefined;
   // Asked "how much does the patient weigh (in kg)?", a bare number is that weight; the answer says kg was assumed.
   const bare = /^\s*(\d+(?:[.,]\d+)?)\s*$/.exec(text);
-  if (!weight && bare && view.state === 'dosing.askWeight') weight = { value: parseNumber(bare[1]!), unit: 'kg', assumedUnit: true };
+  if (!weight && bare && pendingSlot(view.state) === 'weight') weight = { value: parseNumber(bare[1]!), unit: 'kg', assumedUnit: true };
   const drug = therapies[0];
   if (!asking) {
     // After an answer only a bare weight or population refines it ("e 25 kg?"); "dose bambino 18 kg" is a new question.
@@ -359,7 +358,7 @@ function dosingAnswer(assistant: Assistant, view: StateView, text: string, readi
   }
   if (drug === undefined && population === undefined && weight === undefined) {
     const unknown = reading.matches.some((m) => m.meaning.kind === 'value' && m.meaning.value.kind === 'unknown');
-    if (unknown && (view.state === 'dosing.askPopulation' || view.state === 'dosing.askWeight') && reading.unexplained.length === 0) return found({ type: 'SKIP' });
+    if (unknown && (pendingSlot(view.state) === 'population' || pendingSlot(view.state) === 'weight') && reading.unexplained.length === 0) return found({ type: 'SKIP' });
     return none;
   }
   return found({ type: 'SLOT', ...(drug !== undefined ? { drug } : {}), ...(population ? { population } : {}), ...(weight ? { weight } : {}) });
@@ -443,7 +442,7 @@ export function interpret(assistant: Assistant, view: StateView, input: TurnInpu
   const n = buttonNumber(text);
   if (n !== null) {
     const value = shown[n - 1];
-    if (view.state === 'dosing.askWeight') {
+    if (pendingSlot(view.state) === 'weight') {
       if (value !== undefined) return { event: notUnderstood('ambiguous-number', text), lang: remembered };
     } else if (value !== undefined) {
       return { event: actionEvent(view, value), lang: remembered };
