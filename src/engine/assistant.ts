@@ -35,7 +35,7 @@ export class Assistant {
   readonly catalog: Catalog;
   readonly understander: Understander;
 
-  /** Indexes are built from the content unless given (prebuilt at build time: content/compiled.ts). */
+  /** Indexes are built from the content unless given (prebuilt at build time: nlu/compileKnowledge.ts). */
   constructor(content: Content, indexes?: UnderstandingIndexes) {
     this.catalog = new Catalog(content);
     this.understander = new Understander(indexes ?? buildIndexes(this.catalog));
