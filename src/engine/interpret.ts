@@ -336,7 +336,7 @@ function dosingAnswer(assistant: Assistant, view: StateView, text: string, readi
   const asking = isAskingState(view.state);
   const current = view.context.dose.drug;
   const therapies = u.therapies;
-  if (therapies.length > 1 || therapies.includes('therapy.bisphosphonates')) return none;
+  if (therapies.length > 1 || therapies.some((id) => assistant.catalog.isTherapyClass(id))) return none;
   if (namesSomethingElse(u, reading, THERAPIES) || u.labs.length > 0 || u.step !== null) return none;
   if (looseDoseWords(reading) > MAX_LOOSE_DOSE_WORDS) return none;
   if (u.population === 'conflicting') return asking ? fail('unclear') : none;
@@ -419,7 +419,7 @@ function questionEvent(assistant: Assistant, u: Understanding, text: string): Co
   const w = u.weights.length === 1 ? u.weights[0] : undefined;
   const weight: Weight | null = w ? { value: w.value, unit: w.unit, assumedUnit: w.assumedUnit } : null;
   const [drug] = u.therapies;
-  if (u.intent === 'therapy' && u.therapies.length === 1 && drug !== undefined && drug !== 'therapy.bisphosphonates' && !answeredWhole(assistant, u)) {
+  if (u.intent === 'therapy' && u.therapies.length === 1 && drug !== undefined && !assistant.catalog.isTherapyClass(drug) && !answeredWhole(assistant, u)) {
     return { type: 'DOSE', drug, population, weight };
   }
   // "dose bambino 18 kg": a dose asked for with no drug named starts the dialogue at the drug.

@@ -56,9 +56,9 @@ function changedFindings(before: ConversationContext, after: ConversationContext
   return FINDING_KEYS.filter((k) => after.findings[k] !== null && after.findings[k] !== before.findings[k]);
 }
 
-function guidanceOf<K extends FindingKey>(key: K, findings: Findings): Guidance | null {
+function guidanceOf<K extends FindingKey>(ctx: AnswerContext, key: K, findings: Findings): Guidance | null {
   const value = findings[key];
-  return value === null ? null : guidanceFor(key, value as FindingValues[K]);
+  return value === null ? null : guidanceFor(ctx.catalog, key, value as FindingValues[K]);
 }
 
 /** What the PDTA says for one recorded finding, quoted from content/ with its citations. */
@@ -105,11 +105,12 @@ function guidanceReply(ctx: AnswerContext, g: Guidance): Reply {
       }
       return b.build();
     }
-    case 'bisphosphonates': {
+    case 'class-rows': {
       // The same reply as the direct question: one dose where the PDTA gives one for an unstated
       // population (alendronate), never the same row shown twice as "adult" and "paediatric".
       const b = new ReplyBuilder(ctx, 'walkthrough');
-      b.text(t(lang, 'wt.bisphosphonates'));
+      const cls = ctx.catalog.therapy(g.classId);
+      if (cls) b.text(t(lang, 'wt.classRows', { name: loc(ctx, cls.name) }));
       const parts = g.therapyIds.flatMap((id) => {
         const th = ctx.catalog.therapy(id);
         if (!th) return [];
@@ -214,7 +215,7 @@ function promptReply(ctx: AnswerContext, state: RestingState, context: Conversat
 function pointersReply(ctx: AnswerContext, findings: Findings): Reply {
   const b = new ReplyBuilder(ctx, 'walkthrough');
   const ids = FINDING_KEYS.flatMap((k) => {
-    const g = guidanceOf(k, findings);
+    const g = guidanceOf(ctx, k, findings);
     return g ? guidanceIds(g) : [];
   });
   const names: string[] = [];
@@ -300,7 +301,7 @@ export function walkthroughReply(ctx: AnswerContext, view: TurnView): Reply {
         );
       }
       for (const k of changed) {
-        const g = guidanceOf(k, after.context.findings);
+        const g = guidanceOf(ctx, k, after.context.findings);
         if (g) parts.push(guidanceReply(ctx, g));
       }
       break;
