@@ -148,6 +148,9 @@ function crossCheck(content: Content): string[] {
     else if (cls.adult.kind !== 'no-dose' || cls.paediatric.kind !== 'no-dose') problems.push(`therapies.yaml: ${t.id}: memberOf "${t.memberOf}" gives a dose, so it is a row, not a class`);
   }
   problems.push(...checkGuidance(content, ids));
+  // Reminders cite the follow-up table as one place (src/content/citations.ts): its rows must say the same.
+  const followupSources = new Set(content.followup.map((f) => JSON.stringify(f.source)));
+  if (followupSources.size !== 1) problems.push('followup.yaml: the follow-up exams must be at least one and share one source (the follow-up table)');
   const numbers = content.algorithm.map((s) => s.number).sort();
   if (numbers.join(',') !== '1,2,3') problems.push('algorithm.yaml: the algorithm must have steps 1, 2 and 3, once each');
   return problems;
