@@ -88,25 +88,6 @@ export function doseEffect(catalog: Catalog, slots: DoseSlots): DoseAnsweredEffe
   }
 }
 
-/**
- * The machine production runs: the content's guards and the audit effect wired in. This is the one
- * place they are wired; the path tests (test/machines/conversation.paths.test.ts) drive this same
- * machine, so a guard missing here fails them.
- *
- * provide() copies the machine's whole definition (about 2 ms): it is done once per content, and
- * each turn lends the machine its own effects list (`sink`). Turns are synchronous, so two never
- * share it.
- */
-export function productionMachine(catalog: Catalog): ProductionMachine {
-  let entry = provided.get(catalog);
-  if (!entry) {
-    const sink = { effects: [] as TurnEffect[] };
-    entry = { machine: provideFor(catalog, sink), sink };
-    provided.set(catalog, entry);
-  }
-  return entry;
-}
-
 function provideFor(catalog: Catalog, sink: { effects: TurnEffect[] }) {
   return conversationMachine.provide({
     guards: contentGuards(catalog),
@@ -128,6 +109,25 @@ export interface ProductionMachine {
 type ProvidedMachine = ProductionMachine['machine'];
 
 const provided = new WeakMap<Catalog, ProductionMachine>();
+
+/**
+ * The machine production runs: the content's guards and the audit effect wired in. This is the one
+ * place they are wired; the path tests (test/machines/conversation.paths.test.ts) drive this same
+ * machine, so a guard missing here fails them.
+ *
+ * provide() copies the machine's whole definition (about 2 ms): it is done once per content, and
+ * each turn lends the machine its own effects list (`sink`). Turns are synchronous, so two never
+ * share it.
+ */
+export function productionMachine(catalog: Catalog): ProductionMachine {
+  let entry = provided.get(catalog);
+  if (!entry) {
+    const sink = { effects: [] as TurnEffect[] };
+    entry = { machine: provideFor(catalog, sink), sink };
+    provided.set(catalog, entry);
+  }
+  return entry;
+}
 
 function restore(machine: ProvidedMachine, persisted: ConversationSnapshot | null) {
   if (persisted === null) return { actor: createActor(machine), restored: true };

@@ -1,8 +1,8 @@
 /**
- * Adding knowledge is a change to content/ only: a copy of the content with one more therapy row
- * and one more follow-up interval, written as YAML and nothing else, is answered, guided to and
- * planned, each with its citation. The row and the interval are test data, marked as such: they
- * are not in the PDTA and never leave the temporary copy.
+ * Adding knowledge is a change to content/ only: a copy of the content with one more therapy row,
+ * topic and follow-up interval, written as YAML and nothing else, is answered, guided to and
+ * planned, each with its citation. They are test data, marked as such: not in the PDTA, and they
+ * never leave the temporary copy.
  */
 import { appendFileSync, cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -85,7 +85,31 @@ const TEST_INTERVAL = `
     en: every 3 months
 `;
 
-describe('a therapy row and a follow-up interval added in YAML only', () => {
+const TEST_TOPIC = `
+- id: topic.test-passage
+  source:
+    section: "5"
+    chapter:
+      it: Aspetti assistenziali
+      en: Care aspects
+    heading:
+      it: Passo di prova
+      en: Test passage
+  keywords:
+    it: [sportello di prova]
+    en: [test desk]
+  questions:
+    it: ["dove si trova lo sportello di prova"]
+    en: ["where is the test desk"]
+  title:
+    it: Sportello di prova
+    en: Test desk
+  body:
+    it: Testo di prova, non del PDTA.
+    en: Test text, not from the PDTA.
+`;
+
+describe('a therapy row, a topic and a follow-up interval added in YAML only', () => {
   let dir: string;
   let content: Content;
   let assistant: Assistant;
@@ -96,6 +120,7 @@ describe('a therapy row and a follow-up interval added in YAML only', () => {
     cpSync(defaultContentDir(), dir, { recursive: true });
     appendFileSync(join(dir, 'therapies.yaml'), TEST_ROW);
     appendFileSync(join(dir, 'followup.yaml'), TEST_INTERVAL);
+    appendFileSync(join(dir, 'topics.care.yaml'), TEST_TOPIC);
     content = loadContent(dir);
     assistant = loadAssistant(dir);
     store = await openStore({ memory: true });
@@ -118,6 +143,13 @@ describe('a therapy row and a follow-up interval added in YAML only', () => {
     expect(renderPlainText(reply)).toContain('Provadronato · Adulto: 10 mg/6 mesi per via e.v.');
     const guidance = guidanceFor(new Catalog(content), 'masses', 'yes');
     expect(guidance && guidanceIds(guidance)).toContain('therapy.test-row');
+  });
+
+  it('answers a question the new topic answers, quoting it with its citation', () => {
+    const reply = assistant.ask('dove si trova lo sportello di prova?');
+    expect(reply.itemIds[0]).toBe('topic.test-passage');
+    expect(renderPlainText(reply)).toContain('Testo di prova, non del PDTA.');
+    expect(reply.citations).toContainEqual(expect.objectContaining({ section: '5. Aspetti assistenziali', heading: 'Passo di prova' }));
   });
 
   it('plans reminders for the new interval and for the new row, each citing where it is from', async () => {
