@@ -33,36 +33,34 @@ export const CONVERSATION_MACHINE_ID = 'conversation';
 /** Bumped whenever states or context change shape: a stored snapshot is restored only into the version that wrote it. */
 export const CONVERSATION_MACHINE_VERSION = 2;
 
-/** Every state a conversation can rest in between two messages. */
-export const RESTING_STATES = [
-  'idle',
-  'walkthrough.intro',
-  'walkthrough.step1.phosphate',
-  'walkthrough.step1.ckd',
-  'walkthrough.step1.masses',
-  'walkthrough.step1.complete',
-  'walkthrough.step2.genetics',
-  'walkthrough.step2.complete',
-  'walkthrough.step3',
-  'dosing.askDrug',
-  'dosing.askPopulation',
-  'dosing.askWeight',
-  'dosing.done',
-  'differential.ckd',
-  'differential.connective',
-  'differential.location',
-  'differential.erosion',
-  'differential.urate',
-  'differential.result',
-  'tmp.collecting',
-  'tmp.done',
-] as const;
-export type RestingState = (typeof RESTING_STATES)[number];
+/**
+ * What the machine says about its states (XState `tags`), read by the turn and the replies:
+ * - `asking`: the state waits for the answer to a question of its own (a finding, a slot, a Table I
+ *   question, the next step); an empty message there repeats the question;
+ * - `answered`: the dialogue's result is shown (the dose, the conditions left, TmP/GFR);
+ * - `offers-next`: "sì" / "yes" there means "go on to the next step".
+ */
+export type StateTag = 'asking' | 'answered' | 'offers-next';
+
+/** The question a state asks, when it asks one (XState `meta.asks`). */
+export type Asks =
+  | { kind: 'finding'; finding: FindingKey }
+  | { kind: 'diff-question'; question: DiffQuestion }
+  | { kind: 'dose-slot'; slot: 'drug' | 'population' | 'weight' }
+  | { kind: 'tmp-values' };
+
+export interface StateMeta {
+  asks?: Asks;
+  /** The walkthrough step a state belongs to (0: the introduction). */
+  step?: 0 | 1 | 2 | 3;
+}
 
 export const conversationMachine = setup({
   types: {
     context: {} as ConversationContext,
     events: {} as ConversationEvent,
+    tags: {} as StateTag,
+    meta: {} as StateMeta,
   },
   actions: {
     startDose: assign(({ event }) =>
@@ -190,6 +188,8 @@ export const conversationMachine = setup({
           ],
         },
         intro: {
+          tags: ['asking', 'offers-next'],
+          meta: { step: 0 },
           entry: { type: 'setWalkStep', params: { step: 0 } },
           on: {
             // Already at the start: the reply says so.
@@ -199,6 +199,8 @@ export const conversationMachine = setup({
           },
         },
         step1: {
+          tags: 'asking',
+          meta: { step: 1 },
           entry: { type: 'setWalkStep', params: { step: 1 } },
           initial: 'phosphate',
           on: {
@@ -212,21 +214,26 @@ export const conversationMachine = setup({
           },
           states: {
             phosphate: {
+              meta: { asks: { kind: 'finding', finding: 'phosphate' } },
               always: { guard: { type: 'findingKnown', params: { finding: 'phosphate' } }, target: 'ckd' },
               on: { SKIP: { target: 'ckd', actions: { type: 'skipFinding', params: { finding: 'phosphate' } } } },
             },
             ckd: {
+              meta: { asks: { kind: 'finding', finding: 'ckd' } },
               always: { guard: { type: 'findingKnown', params: { finding: 'ckd' } }, target: 'masses' },
               on: { SKIP: { target: 'masses', actions: { type: 'skipFinding', params: { finding: 'ckd' } } } },
             },
             masses: {
+              meta: { asks: { kind: 'finding', finding: 'masses' } },
               always: { guard: { type: 'findingKnown', params: { finding: 'masses' } }, target: 'complete' },
               on: { SKIP: { target: 'complete', actions: { type: 'skipFinding', params: { finding: 'masses' } } } },
             },
-            complete: {},
+            complete: { tags: 'offers-next' },
           },
         },
         step2: {
+          tags: 'asking',
+          meta: { step: 2 },
           entry: { type: 'setWalkStep', params: { step: 2 } },
           initial: 'genetics',
           on: {
@@ -239,13 +246,16 @@ export const conversationMachine = setup({
           },
           states: {
             genetics: {
+              meta: { asks: { kind: 'finding', finding: 'genetics' } },
               always: { guard: { type: 'findingKnown', params: { finding: 'genetics' } }, target: 'complete' },
               on: { SKIP: { target: 'complete', actions: { type: 'skipFinding', params: { finding: 'genetics' } } } },
             },
-            complete: {},
+            complete: { tags: 'offers-next' },
           },
         },
         step3: {
+          tags: 'asking',
+          meta: { step: 3 },
           entry: { type: 'setWalkStep', params: { step: 3 } },
           on: {
             // The last step: the reply says so.
@@ -274,9 +284,13 @@ export const conversationMachine = setup({
           ],
         },
         askDrug: {
+          tags: 'asking',
+          meta: { asks: { kind: 'dose-slot', slot: 'drug' } },
           on: { SLOT: { target: 'route', actions: 'fillSlots' }, LOOKUP: { target: '#conversation.idle', actions: { type: 'suspend', params: { dialogue: 'dosing' } } } },
         },
         askPopulation: {
+          tags: 'asking',
+          meta: { asks: { kind: 'dose-slot', slot: 'population' } },
           on: {
             LOOKUP: { target: '#conversation.idle', actions: { type: 'suspend', params: { dialogue: 'dosing' } } },
             SLOT: { target: 'route', actions: 'fillSlots' },
@@ -284,6 +298,8 @@ export const conversationMachine = setup({
           },
         },
         askWeight: {
+          tags: 'asking',
+          meta: { asks: { kind: 'dose-slot', slot: 'weight' } },
           on: {
             LOOKUP: { target: '#conversation.idle', actions: { type: 'suspend', params: { dialogue: 'dosing' } } },
             SLOT: { target: 'route', actions: 'fillSlots' },
@@ -292,6 +308,7 @@ export const conversationMachine = setup({
           },
         },
         done: {
+          tags: 'answered',
           entry: 'doseAnswered',
           // "and for 25 kg?" after an answer refines the same drug.
           on: { SLOT: { target: 'route', actions: 'fillSlots' } },
@@ -311,6 +328,8 @@ export const conversationMachine = setup({
       },
       states: {
         ckd: {
+          tags: 'asking',
+          meta: { asks: { kind: 'diff-question', question: 'ckd' } },
           always: [
             // Every answer comes back through here, so this is the one place the list can settle.
             { guard: 'diffSettled', target: 'result' },
@@ -320,6 +339,8 @@ export const conversationMachine = setup({
           on: { SKIP: { target: 'connective', actions: { type: 'skipQuestion', params: { question: 'ckd' } } } },
         },
         connective: {
+          tags: 'asking',
+          meta: { asks: { kind: 'diff-question', question: 'connective' } },
           always: [
             { guard: { type: 'diffAnswered', params: { question: 'connective' } }, target: 'location' },
             { guard: { type: 'diffUninformative', params: { question: 'connective' } }, target: 'location' },
@@ -327,6 +348,8 @@ export const conversationMachine = setup({
           on: { SKIP: { target: 'location', actions: { type: 'skipQuestion', params: { question: 'connective' } } } },
         },
         location: {
+          tags: 'asking',
+          meta: { asks: { kind: 'diff-question', question: 'location' } },
           always: [
             { guard: { type: 'diffAnswered', params: { question: 'location' } }, target: 'erosion' },
             { guard: { type: 'diffUninformative', params: { question: 'location' } }, target: 'erosion' },
@@ -334,6 +357,8 @@ export const conversationMachine = setup({
           on: { SKIP: { target: 'erosion', actions: { type: 'skipQuestion', params: { question: 'location' } } } },
         },
         erosion: {
+          tags: 'asking',
+          meta: { asks: { kind: 'diff-question', question: 'erosion' } },
           always: [
             { guard: { type: 'diffAnswered', params: { question: 'erosion' } }, target: 'urate' },
             { guard: { type: 'diffUninformative', params: { question: 'erosion' } }, target: 'urate' },
@@ -341,13 +366,15 @@ export const conversationMachine = setup({
           on: { SKIP: { target: 'urate', actions: { type: 'skipQuestion', params: { question: 'erosion' } } } },
         },
         urate: {
+          tags: 'asking',
+          meta: { asks: { kind: 'diff-question', question: 'urate' } },
           always: [
             { guard: { type: 'diffAnswered', params: { question: 'urate' } }, target: 'result' },
             { guard: { type: 'diffUninformative', params: { question: 'urate' } }, target: 'result' },
           ],
           on: { SKIP: { target: 'result', actions: { type: 'skipQuestion', params: { question: 'urate' } } } },
         },
-        result: {},
+        result: { tags: 'answered' },
       },
     },
 
@@ -361,6 +388,8 @@ export const conversationMachine = setup({
           always: [{ guard: 'tmpComplete', target: 'done' }, { target: 'collecting' }],
         },
         collecting: {
+          tags: 'asking',
+          meta: { asks: { kind: 'tmp-values' } },
           on: {
             TMP_VALUES: { target: 'route', actions: 'addTmp' },
             LOOKUP: { target: '#conversation.idle', actions: [{ type: 'suspend', params: { dialogue: 'tmp' } }, 'clearUndo'] },
@@ -368,6 +397,7 @@ export const conversationMachine = setup({
         },
         // A value typed after the result corrects it, and the result is computed again.
         done: {
+          tags: 'answered',
           on: { TMP_VALUES: { target: 'route', actions: 'addTmp' } },
         },
       },
@@ -376,6 +406,58 @@ export const conversationMachine = setup({
 });
 
 export type ConversationMachine = typeof conversationMachine;
+
+/** The dialogues, the machine's top-level states. */
+export type Region = 'idle' | 'walkthrough' | 'dosing' | 'differential' | 'tmp';
+const REGIONS: readonly Region[] = ['idle', 'walkthrough', 'dosing', 'differential', 'tmp'];
+
+/** The dotted path of a state the conversation rests in between two messages, e.g. "walkthrough.step1.ckd". */
+export type RestingState = string;
+
+/** What the machine says about one resting state: its tags and meta, with those of the states around it. */
+export interface StateMeaning {
+  region: Region;
+  tags: ReadonlySet<StateTag>;
+  asks: Asks | null;
+  step: 0 | 1 | 2 | 3 | null;
+}
+
+type AnyNode = (typeof conversationMachine)['root'];
+
+function* leaves(node: AnyNode): Generator<AnyNode> {
+  const children = Object.values(node.states) as AnyNode[];
+  if (children.length === 0) yield node;
+  for (const child of children) yield* leaves(child);
+}
+
+/**
+ * A leaf state with an eventless transition that always fires (`dosing.route`, `walkthrough.resume`)
+ * is passed through within a macrostep; every other leaf is one a conversation can rest in.
+ */
+function isTransient(node: AnyNode): boolean {
+  return (node.always ?? []).some((t) => t.guard === undefined);
+}
+
+function meaningOf(node: AnyNode): StateMeaning {
+  const tags = new Set<StateTag>();
+  const meta: StateMeta = {};
+  const lineage: AnyNode[] = [];
+  for (let n: AnyNode | undefined = node; n !== undefined && n !== conversationMachine.root; n = n.parent as AnyNode | undefined) lineage.unshift(n);
+  for (const n of lineage) {
+    for (const tag of n.tags) tags.add(tag as StateTag);
+    Object.assign(meta, n.meta as StateMeta | undefined);
+  }
+  const region = node.path[0] as Region;
+  if (!REGIONS.includes(region)) throw new Error(`a top-level state that is not a region: ${region}`);
+  return { region, tags, asks: meta.asks ?? null, step: meta.step ?? null };
+}
+
+const MEANINGS: ReadonlyMap<RestingState, StateMeaning> = new Map(
+  [...leaves(conversationMachine.root)].filter((n) => !isTransient(n)).map((n) => [n.path.join('.'), meaningOf(n)]),
+);
+
+/** Every state a conversation can rest in between two messages, read off the machine. */
+export const RESTING_STATES: readonly RestingState[] = [...MEANINGS.keys()];
 
 /** The dotted path of the state a snapshot rests in, e.g. "walkthrough.step1.ckd". */
 export function restingState(value: unknown): RestingState {
@@ -390,6 +472,13 @@ export function restingState(value: unknown): RestingState {
   }
   if (typeof v === 'string') parts.push(v);
   const path = parts.join('.');
-  if (!(RESTING_STATES as readonly string[]).includes(path)) throw new Error(`not a resting state of the conversation: ${path}`);
-  return path as RestingState;
+  if (!MEANINGS.has(path)) throw new Error(`not a resting state of the conversation: ${path}`);
+  return path;
+}
+
+/** What the machine says about a resting state (throws for a path that is not one). */
+export function stateMeaning(state: RestingState): StateMeaning {
+  const meaning = MEANINGS.get(state);
+  if (!meaning) throw new Error(`not a resting state of the conversation: ${state}`);
+  return meaning;
 }

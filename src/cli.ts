@@ -101,7 +101,7 @@ export function buildProgram(io: { out: (s: string) => void; err: (s: string) =>
     .command('compile')
     .description('write dist/knowledge.json (validated content with prebuilt indexes) for fast start-up')
     .action(async () => {
-      const { compileKnowledge } = await import('./content/compile.js');
+      const { compileKnowledge } = await import('./nlu/compileKnowledge.js');
       io.out(`wrote ${compileKnowledge()}\n`);
     });
 

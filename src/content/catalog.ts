@@ -82,6 +82,16 @@ export class Catalog {
     return step;
   }
 
+  /** Whether a therapy entry names a class whose rows are listed in the table (`memberOf`). */
+  isTherapyClass(id: string): boolean {
+    return this.content.therapies.some((t) => t.memberOf === id);
+  }
+
+  /** The table rows of a therapy class, in the table's order. */
+  classRows(id: string): Therapy[] {
+    return this.content.therapies.filter((t) => t.memberOf === id);
+  }
+
   caution(id: string) {
     return this.content.cautions.find((c) => c.id === id);
   }

@@ -2,27 +2,25 @@
  * dist/knowledge.json: the validated content with its prebuilt understanding indexes, written by
  * `npm run build` and keyed by a hash of content/*.yaml, so a stale file is never used.
  * Importing this module must stay cheap: no zod, no YAML (see engine/openAssistant.ts).
+ *
+ * The indexes are the nlu's: src/nlu/compileKnowledge.ts builds them, src/nlu/prebuiltIndexes.ts
+ * reads them. This module only keeps them beside the content, so that content/ depends on nothing
+ * that reads it.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { TokenizedEntry } from '../nlu/gazetteer.js';
-import type { LanguageVocabulary } from '../nlu/language.js';
-import type { SavedQuestionIndex } from '../nlu/questionIndex.js';
 import type { Content } from './schema.js';
 
-export const KNOWLEDGE_FORMAT = 4;
+export const KNOWLEDGE_FORMAT = 5;
 
 export interface CompiledKnowledge {
   format: number;
   contentHash: string;
   content: Content;
-  gazetteer: TokenizedEntry[];
-  search: string;
-  questions: SavedQuestionIndex;
-  language: LanguageVocabulary;
-  stems: Record<string, string[]>;
+  /** What the nlu prebuilt from the content (src/nlu/prebuiltIndexes.ts); opaque here. */
+  indexes: unknown;
 }
 
 /** The package root: the folder holding content/ and dist/. */
@@ -59,4 +57,13 @@ export function readCompiledKnowledge(root = packageRoot()): CompiledKnowledge |
   } catch {
     return null;
   }
+}
+
+/** Writes dist/knowledge.json: the content as validated, the indexes as given. Returns the file's path. */
+export function writeCompiledKnowledge(root: string, contentDir: string, content: Content, indexes: unknown): string {
+  const compiled: CompiledKnowledge = { format: KNOWLEDGE_FORMAT, contentHash: hashContent(contentDir), content, indexes };
+  const file = knowledgePath(root);
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, JSON.stringify(compiled));
+  return file;
 }

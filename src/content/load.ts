@@ -59,6 +59,45 @@ export function loadContent(dir: string = defaultContentDir()): Content {
   return content;
 }
 
+function checkGuidance(content: Content, ids: ReadonlyMap<string, string>): string[] {
+  const problems: string[] = [];
+  const kindOf = (id: string) => ids.get(id);
+  for (const [i, g] of content.guidance.entries()) {
+    const where = `guidance.yaml: ${i} (${g.finding})`;
+    for (const id of g.ids) if (!ids.has(id)) problems.push(`${where}: id "${id}" does not exist`);
+    const kinds = g.ids.map(kindOf);
+    switch (g.show) {
+      case 'topics':
+        if (kinds.some((k) => k !== 'topics')) problems.push(`${where}: "topics" shows topics only`);
+        break;
+      case 'condition':
+        if (kinds.length !== 1 || kinds[0] !== 'conditions') problems.push(`${where}: "condition" shows exactly one condition`);
+        break;
+      case 'phosphate-lowering':
+        if (kinds[0] !== 'topics' || kinds.length < 2 || kinds.slice(1).some((k) => k !== 'therapies')) {
+          problems.push(`${where}: "phosphate-lowering" shows one topic, then therapies`);
+        }
+        break;
+      case 'class-rows':
+        if (kinds.length !== 1 || !content.therapies.some((t) => t.memberOf === g.ids[0])) problems.push(`${where}: "class-rows" shows one therapy class with rows`);
+        break;
+      default: {
+        const never: never = g.show;
+        return never;
+      }
+    }
+  }
+  const seen = new Set<string>();
+  for (const g of content.guidance) {
+    for (const v of g.values) {
+      const key = `${g.finding}=${v}`;
+      if (seen.has(key)) problems.push(`guidance.yaml: ${key} has two entries`);
+      seen.add(key);
+    }
+  }
+  return problems;
+}
+
 function crossCheck(content: Content): string[] {
   const problems: string[] = [];
   const ids = new Map<string, string>();
@@ -100,6 +139,18 @@ function crossCheck(content: Content): string[] {
       if (!examIds.has(e)) problems.push(`algorithm.yaml: ${step.id}: exam "${e}" does not exist`);
     }
   }
+  const therapies = new Map(content.therapies.map((t) => [t.id, t]));
+  for (const t of content.therapies) {
+    if (t.memberOf === undefined) continue;
+    const cls = therapies.get(t.memberOf);
+    if (!cls) problems.push(`therapies.yaml: ${t.id}: memberOf "${t.memberOf}" is not a therapy`);
+    else if (cls.memberOf !== undefined) problems.push(`therapies.yaml: ${t.id}: memberOf "${t.memberOf}" is itself a row of a class`);
+    else if (cls.adult.kind !== 'no-dose' || cls.paediatric.kind !== 'no-dose') problems.push(`therapies.yaml: ${t.id}: memberOf "${t.memberOf}" gives a dose, so it is a row, not a class`);
+  }
+  problems.push(...checkGuidance(content, ids));
+  // Reminders cite the follow-up table as one place (src/content/citations.ts): its rows must say the same.
+  const followupSources = new Set(content.followup.map((f) => JSON.stringify(f.source)));
+  if (followupSources.size !== 1) problems.push('followup.yaml: the follow-up exams must be at least one and share one source (the follow-up table)');
   const numbers = content.algorithm.map((s) => s.number).sort();
   if (numbers.join(',') !== '1,2,3') problems.push('algorithm.yaml: the algorithm must have steps 1, 2 and 3, once each');
   return problems;

@@ -137,6 +137,11 @@ export const Therapy = z.object({
   /** Therapy class in the PDTA's words, e.g. "phosphate binder", "bisphosphonate". */
   class: Localized.optional(),
   /**
+   * The class entry this row belongs to (e.g. "therapy.bisphosphonates"): a question naming the class
+   * is answered with each of its rows, and the class itself is never dosed.
+   */
+  memberOf: id.optional(),
+  /**
    * First lines for particular questions: when the message names one of `when`'s words, `text` (the
    * PDTA's own answer, e.g. "avoid calcium salts as binders") comes before the dose.
    */
@@ -249,6 +254,26 @@ export const Unaddressed = z.object({
 });
 export type Unaddressed = z.infer<typeof Unaddressed>;
 
+/** The findings the pathway walkthrough records (machines/context.ts `Findings`). */
+export const FindingName = z.enum(['phosphate', 'ckd', 'genetics', 'masses']);
+
+/**
+ * What the PDTA draws from a finding the walkthrough records: the passages shown when one of
+ * `values` is recorded, in the PDTA's order. `show` says how they are shown:
+ * - `topics`: each topic's passage;
+ * - `condition`: one condition's row of Table I;
+ * - `phosphate-lowering`: a topic's passage, then the therapies it names, listed with their class;
+ * - `class-rows`: the table rows of one therapy class (the rows whose `memberOf` names it), each with its dose.
+ * A finding the PDTA draws nothing from has no entry.
+ */
+export const FindingGuidance = z.object({
+  finding: FindingName,
+  values: z.array(z.string().min(1)).min(1),
+  show: z.enum(['topics', 'condition', 'phosphate-lowering', 'class-rows']),
+  ids: z.array(id).min(1),
+});
+export type FindingGuidance = z.infer<typeof FindingGuidance>;
+
 export const Meta = z.object({
   code: z.literal('RCO230'),
   title: Localized,
@@ -274,6 +299,7 @@ export const ContentFiles = {
   'algorithm.yaml': { key: 'algorithm', schema: z.array(AlgorithmStep) },
   'cautions.yaml': { key: 'cautions', schema: z.array(Caution) },
   'unaddressed.yaml': { key: 'unaddressed', schema: z.array(Unaddressed) },
+  'guidance.yaml': { key: 'guidance', schema: z.array(FindingGuidance) },
 } as const;
 
 export const Content = z.object({
@@ -287,5 +313,6 @@ export const Content = z.object({
   algorithm: z.array(AlgorithmStep),
   cautions: z.array(Caution),
   unaddressed: z.array(Unaddressed),
+  guidance: z.array(FindingGuidance),
 });
 export type Content = z.infer<typeof Content>;

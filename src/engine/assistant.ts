@@ -35,7 +35,7 @@ export class Assistant {
   readonly catalog: Catalog;
   readonly understander: Understander;
 
-  /** Indexes are built from the content unless given (prebuilt at build time: content/compiled.ts). */
+  /** Indexes are built from the content unless given (prebuilt at build time: nlu/compileKnowledge.ts). */
   constructor(content: Content, indexes?: UnderstandingIndexes) {
     this.catalog = new Catalog(content);
     this.understander = new Understander(indexes ?? buildIndexes(this.catalog));
@@ -137,12 +137,8 @@ export class Assistant {
     weightsTyped: string[],
     u: Understanding | null,
   ): Reply {
-    // "Bisfosfonati" names a class: answer with each bisphosphonate row of the table.
-    const expanded = ids.flatMap((id) =>
-      id === 'therapy.bisphosphonates'
-        ? this.catalog.content.therapies.filter((th) => th.inTable && th.class?.en.toLowerCase().startsWith('bisphosphonate')).map((th) => th.id)
-        : [id],
-    );
+    // "Bisfosfonati" names a class: answer with each of its rows of the table.
+    const expanded = ids.flatMap((id) => (this.catalog.isTherapyClass(id) ? this.catalog.classRows(id).map((th) => th.id) : [id]));
     const unique = [...new Set(expanded.length > 0 ? expanded : ids)];
     const replies = unique.map((id) => {
       const therapy = this.catalog.therapy(id)!;

@@ -15,6 +15,7 @@ import type { Lang } from '../reply/model.js';
 import type { Assistant } from './assistant.js';
 import { dialogueTherapy, hasAnyDose } from './conversationGuards.js';
 import { regionOf, type StateView } from './answer/turnView.js';
+import { stateMeaning } from '../../machines/conversation.js';
 import { oneMessageEvent } from './oneMessage.js';
 import type { TurnInput } from './interpret.js';
 
@@ -76,7 +77,7 @@ function doseEvent(assistant: Assistant, view: StateView, u: Understanding, read
   const { dose, suspended } = view.context;
   const region = regionOf(view.state);
   const therapy = dialogueTherapy(assistant.catalog, dose.drug);
-  if (!therapy || !(region === 'idle' || view.state === 'dosing.done')) return null;
+  if (!therapy || !(region === 'idle' || (region === 'dosing' && stateMeaning(view.state).tags.has('answered')))) return null;
   const otherDrug = u.therapies.some((id) => id !== therapy.id);
   if (otherDrug || u.conditions.length > 0 || u.exams.length > 0 || u.step !== null || u.labs.length > 0 || u.outOfScope.length > 0) return null;
   // "e in un bambino quali controlli?" asks about something else than the dose.

@@ -22,9 +22,9 @@ export function weightAccepted(slots: DoseSlots): boolean {
   return checkWeight(slots.weight.value, slots.weight.unit, slots.population).ok;
 }
 
-/** The therapy a dialogue can dose: one row of the table (a class such as "bisphosphonates" is answered as a lookup). */
+/** The therapy a dialogue can dose: one row of the table (a class such as "bisphosphonates", content's `memberOf`, is answered as a lookup). */
 export function dialogueTherapy(catalog: Catalog, id: string | null): Therapy | undefined {
-  if (id === null || id === 'therapy.bisphosphonates') return undefined;
+  if (id === null || catalog.isTherapyClass(id)) return undefined;
   return catalog.therapy(id);
 }
 

@@ -36,9 +36,8 @@ import type { Understanding } from '../nlu/understand.js';
 import type { Lang } from '../reply/model.js';
 import { valueForLabel } from './answer/actionLabels.js';
 import { hasAnyDose } from './conversationGuards.js';
-import { pendingQuestion } from './answer/differentialDialogReply.js';
-import { isAskingState, regionOf, type StateView } from './answer/turnView.js';
-import { pendingFinding } from './answer/walkthroughReply.js';
+import { isAskingState, pendingFinding, pendingQuestion, pendingSlot, regionOf, type StateView } from './answer/turnView.js';
+import { stateMeaning } from '../../machines/conversation.js';
 
 export type TurnInput = { text: string } | { action: string };
 
@@ -258,7 +257,7 @@ function walkthroughAnswer(view: StateView, reading: DialogueReading, u: Underst
     const key = pair.topic !== null ? asFinding(pair.topic) : pending;
     if (key === null) {
       // "sì" where the pathway offers the next step.
-      const offersNext = view.state === 'walkthrough.intro' || view.state.endsWith('.complete');
+      const offersNext = stateMeaning(view.state).tags.has('offers-next');
       if (pair.topic === null && pair.value.kind === 'yes' && offersNext && pairing.pairs.length === 1) return found({ type: 'NEXT' });
       return fail('not-an-option');
     }
@@ -337,7 +336,7 @@ function dosingAnswer(assistant: Assistant, view: StateView, text: string, readi
   const asking = isAskingState(view.state);
   const current = view.context.dose.drug;
   const therapies = u.therapies;
-  if (therapies.length > 1 || therapies.includes('therapy.bisphosphonates')) return none;
+  if (therapies.length > 1 || therapies.some((id) => assistant.catalog.isTherapyClass(id))) return none;
   if (namesSomethingElse(u, reading, THERAPIES) || u.labs.length > 0 || u.step !== null) return none;
   if (looseDoseWords(reading) > MAX_LOOSE_DOSE_WORDS) return none;
   if (u.population === 'conflicting') return asking ? fail('unclear') : none;
@@ -347,7 +346,7 @@ function dosingAnswer(assistant: Assistant, view: StateView, text: string, readi
   let weight: Weight | undefined = w ? { value: w.value, unit: w.unit, assumedUnit: w.assumedUnit } : undefined;
   // Asked "how much does the patient weigh (in kg)?", a bare number is that weight; the answer says kg was assumed.
   const bare = /^\s*(\d+(?:[.,]\d+)?)\s*$/.exec(text);
-  if (!weight && bare && view.state === 'dosing.askWeight') weight = { value: parseNumber(bare[1]!), unit: 'kg', assumedUnit: true };
+  if (!weight && bare && pendingSlot(view.state) === 'weight') weight = { value: parseNumber(bare[1]!), unit: 'kg', assumedUnit: true };
   const drug = therapies[0];
   if (!asking) {
     // After an answer only a bare weight or population refines it ("e 25 kg?"); "dose bambino 18 kg" is a new question.
@@ -359,7 +358,7 @@ function dosingAnswer(assistant: Assistant, view: StateView, text: string, readi
   }
   if (drug === undefined && population === undefined && weight === undefined) {
     const unknown = reading.matches.some((m) => m.meaning.kind === 'value' && m.meaning.value.kind === 'unknown');
-    if (unknown && (view.state === 'dosing.askPopulation' || view.state === 'dosing.askWeight') && reading.unexplained.length === 0) return found({ type: 'SKIP' });
+    if (unknown && (pendingSlot(view.state) === 'population' || pendingSlot(view.state) === 'weight') && reading.unexplained.length === 0) return found({ type: 'SKIP' });
     return none;
   }
   return found({ type: 'SLOT', ...(drug !== undefined ? { drug } : {}), ...(population ? { population } : {}), ...(weight ? { weight } : {}) });
@@ -420,7 +419,7 @@ function questionEvent(assistant: Assistant, u: Understanding, text: string): Co
   const w = u.weights.length === 1 ? u.weights[0] : undefined;
   const weight: Weight | null = w ? { value: w.value, unit: w.unit, assumedUnit: w.assumedUnit } : null;
   const [drug] = u.therapies;
-  if (u.intent === 'therapy' && u.therapies.length === 1 && drug !== undefined && drug !== 'therapy.bisphosphonates' && !answeredWhole(assistant, u)) {
+  if (u.intent === 'therapy' && u.therapies.length === 1 && drug !== undefined && !assistant.catalog.isTherapyClass(drug) && !answeredWhole(assistant, u)) {
     return { type: 'DOSE', drug, population, weight };
   }
   // "dose bambino 18 kg": a dose asked for with no drug named starts the dialogue at the drug.
@@ -443,7 +442,7 @@ export function interpret(assistant: Assistant, view: StateView, input: TurnInpu
   const n = buttonNumber(text);
   if (n !== null) {
     const value = shown[n - 1];
-    if (view.state === 'dosing.askWeight') {
+    if (pendingSlot(view.state) === 'weight') {
       if (value !== undefined) return { event: notUnderstood('ambiguous-number', text), lang: remembered };
     } else if (value !== undefined) {
       return { event: actionEvent(view, value), lang: remembered };

@@ -3,6 +3,7 @@
  * content/, otherwise from content/*.yaml through zod (see loadAssistant.ts).
  */
 import { readCompiledKnowledge } from '../content/compiled.js';
+import { prebuiltIndexes } from '../nlu/prebuiltIndexes.js';
 import { QuestionIndex } from '../nlu/questionIndex.js';
 import { SearchIndex } from '../nlu/searchIndex.js';
 import { preloadStems } from '../nlu/stem.js';
@@ -12,12 +13,13 @@ export async function openAssistant(): Promise<Assistant> {
   if (process.env['PDTA_KNOWLEDGE'] !== 'source') {
     const compiled = readCompiledKnowledge();
     if (compiled) {
-      preloadStems(compiled.stems);
+      const indexes = prebuiltIndexes(compiled);
+      preloadStems(indexes.stems);
       return new Assistant(compiled.content, {
-        gazetteer: compiled.gazetteer,
-        search: SearchIndex.fromJSON(compiled.search),
-        questions: QuestionIndex.fromJSON(compiled.questions),
-        language: compiled.language,
+        gazetteer: indexes.gazetteer,
+        search: SearchIndex.fromJSON(indexes.search),
+        questions: QuestionIndex.fromJSON(indexes.questions),
+        language: indexes.language,
       });
     }
   }

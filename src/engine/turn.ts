@@ -88,41 +88,42 @@ export function doseEffect(catalog: Catalog, slots: DoseSlots): DoseAnsweredEffe
   }
 }
 
-/** The machine with the content's guards and the audit effect wired in. */
-export function conversationFor(catalog: Catalog, effects: TurnEffect[] = []) {
+function provideFor(catalog: Catalog, sink: { effects: TurnEffect[] }) {
   return conversationMachine.provide({
     guards: contentGuards(catalog),
     actions: {
       doseAnswered: ({ context }) => {
         const effect = doseEffect(catalog, context.dose);
-        if (effect) effects.push(effect);
+        if (effect) sink.effects.push(effect);
       },
     },
   });
 }
 
-type ProvidedMachine = ReturnType<typeof conversationFor>;
+export interface ProductionMachine {
+  machine: ReturnType<typeof provideFor>;
+  /** Where the dosing audit of the turn in progress is collected. */
+  sink: { effects: TurnEffect[] };
+}
+
+type ProvidedMachine = ProductionMachine['machine'];
+
+const provided = new WeakMap<Catalog, ProductionMachine>();
 
 /**
+ * The machine production runs: the content's guards and the audit effect wired in. This is the one
+ * place they are wired; the path tests (test/machines/conversation.paths.test.ts) drive this same
+ * machine, so a guard missing here fails them.
+ *
  * provide() copies the machine's whole definition (about 2 ms): it is done once per content, and
- * each turn lends the machine its own effects list. Turns are synchronous, so two never share it.
+ * each turn lends the machine its own effects list (`sink`). Turns are synchronous, so two never
+ * share it.
  */
-const provided = new WeakMap<Catalog, { machine: ProvidedMachine; sink: { effects: TurnEffect[] } }>();
-
-function machineFor(catalog: Catalog): { machine: ProvidedMachine; sink: { effects: TurnEffect[] } } {
+export function productionMachine(catalog: Catalog): ProductionMachine {
   let entry = provided.get(catalog);
   if (!entry) {
     const sink = { effects: [] as TurnEffect[] };
-    const machine = conversationMachine.provide({
-      guards: contentGuards(catalog),
-      actions: {
-        doseAnswered: ({ context }) => {
-          const effect = doseEffect(catalog, context.dose);
-          if (effect) sink.effects.push(effect);
-        },
-      },
-    });
-    entry = { machine, sink };
+    entry = { machine: provideFor(catalog, sink), sink };
     provided.set(catalog, entry);
   }
   return entry;
@@ -150,7 +151,7 @@ export function runTurn(assistant: Assistant, persisted: ConversationSnapshot | 
   const redaction = 'text' in typedInput ? redactIdentifiers(typedInput.text) : null;
   const input: TurnInput = redaction ? { text: redaction.text } : typedInput;
   const effects: TurnEffect[] = [];
-  const { machine, sink } = machineFor(assistant.catalog);
+  const { machine, sink } = productionMachine(assistant.catalog);
   sink.effects = effects;
   const { actor, restored } = restore(machine, persisted);
   actor.start();

@@ -12,7 +12,8 @@
  * so a reminder is never put out before its hour, and what it says is read at that hour.
  */
 import type { Kysely } from 'kysely';
-import type { Content, Localized } from '../content/schema.js';
+import { followupTableSource } from '../content/citations.js';
+import type { Content, Localized, Source } from '../content/schema.js';
 import { FollowupRegistry, type ItemRecord } from '../store/followupRegistry.js';
 import { ReminderOutbox, type NewReminder } from '../store/reminderOutbox.js';
 import type { Database } from '../store/schema.js';
@@ -46,10 +47,13 @@ export interface PlannerOptions {
 export class ReminderPlanner {
   readonly settings: ScheduleSettings;
   private readonly rules: ScheduleRules;
+  /** What a reminder cites when its rule is no longer in content/ (an item enrolled under an older version). */
+  private readonly followupTable: Source;
 
   constructor(private readonly options: PlannerOptions) {
     this.settings = { ...DEFAULT_SCHEDULE_SETTINGS, ...options.settings };
     this.rules = scheduleRules(options.content);
+    this.followupTable = followupTableSource(options.content);
   }
 
   /** The day whose reminders are due at `now`: today once the reminder hour has struck, else yesterday. */
@@ -108,11 +112,7 @@ export class ReminderPlanner {
       ruleKind: rule?.kind ?? (item.ruleId.startsWith('therapy.') ? 'therapy' : 'exam'),
       ruleName: rule?.name ?? fallbackName,
       intervalText: rule?.intervalText ?? { it: '—', en: '—' },
-      source: rule?.source ?? {
-        section: '6',
-        chapter: { it: 'Controlli/monitoraggio', en: 'Follow-up/monitoring' },
-        heading: { it: 'Esami/visite da proporre durante il follow-up', en: 'Exams and visits during follow-up' },
-      },
+      source: rule?.source ?? this.followupTable,
       dueOn: item.dueOn,
       day,
       status: item.status === 'booked' ? 'booked' : 'open',

@@ -17,7 +17,7 @@ export interface GazetteerEntry {
   lang?: 'it' | 'en';
 }
 
-/** An entry with its phrase already normalised (saved at build time; see content/compiled.ts). */
+/** An entry with its phrase already normalised (saved at build time; see nlu/compileKnowledge.ts). */
 export interface TokenizedEntry extends GazetteerEntry {
   tokens: string[];
 }

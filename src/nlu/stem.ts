@@ -4,7 +4,7 @@
  * A term gets both stems because short clinical messages mix the languages ("follow up fosforo").
  *
  * Loading the Snowball package costs ~50 ms, a seventh of the CLI's cold-start budget, so the stems
- * of every word of the content are computed at build time (see content/compiled.ts) and Snowball
+ * of every word of the content are computed at build time (see nlu/compileKnowledge.ts) and Snowball
  * is loaded only for a word never seen before.
  */
 import { createRequire } from 'node:module';

@@ -4,6 +4,7 @@ import { loadContent } from '../../src/content/load.js';
 import { renderReview } from '../../src/content/review.js';
 import { contentJsonSchemas } from '../../src/content/jsonSchema.js';
 import { fold } from '../../src/nlu/normalize.js';
+import { Findings } from '../../machines/context.js';
 
 const content = loadContent();
 const seed = readFileSync(new URL('../../content/source/pdta-calcinosi-tumorale-RCO230.txt', import.meta.url), 'utf8');
@@ -99,5 +100,16 @@ describe('content/ transcribes the whole PDTA', () => {
     const used = new Set(all.flatMap((i) => i.cautions));
     const engineOnly = new Set(['caution.tmp-gfr-formula-external']);
     for (const c of content.cautions) expect(used.has(c.id) || engineOnly.has(c.id), c.id).toBe(true);
+  });
+
+  it('links walkthrough findings only with values the walkthrough records', () => {
+    for (const g of content.guidance) {
+      for (const v of g.values) expect(Findings.shape[g.finding].safeParse(v).success, `${g.finding}=${v}`).toBe(true);
+    }
+  });
+
+  it('names the rows of the bisphosphonate class of the therapy table in therapies.yaml, not in code', () => {
+    const rows = content.therapies.filter((t) => t.memberOf === 'therapy.bisphosphonates').map((t) => t.id);
+    expect(rows).toEqual(['therapy.neridronate', 'therapy.zoledronate', 'therapy.alendronate']);
   });
 });

@@ -1,26 +1,30 @@
 /**
  * Path tests of the conversation machine with @xstate/graph: every state the machine can rest in
  * is reached, every transition it declares is taken, and the reply for the end of every shortest
- * path is built from content/ without throwing. The machine runs with the real content's guards,
- * as it does in production.
+ * path is built from content/ without throwing. The machine is the one production runs
+ * (`productionMachine`, src/engine/turn.ts): its guards and actions are wired in one place, so a
+ * guard missing or wrong there fails these tests, and the last test proves they would notice.
  */
-import { adjacencyMapToArray, getAdjacencyMap, getShortestPaths, getStateNodes } from '@xstate/graph';
+import { adjacencyMapToArray, getAdjacencyMap, getShortestPaths, getStateNodes, type AdjacencyMap } from '@xstate/graph';
 import { createActor, type AnyTransitionDefinition } from 'xstate';
 import { describe, expect, it } from 'vitest';
-import { FINDING_KEYS, TMP_FIELDS, type ConversationContext } from '../../machines/context.js';
-import { RESTING_STATES, restingState } from '../../machines/conversation.js';
+import { DIFF_QUESTIONS, FINDING_KEYS, TMP_FIELDS, type ConversationContext } from '../../machines/context.js';
+import { conversationMachine, RESTING_STATES, restingState, stateMeaning } from '../../machines/conversation.js';
 import type { ConversationEvent } from '../../machines/events.js';
 import { Catalog } from '../../src/content/catalog.js';
 import { conversationReply } from '../../src/engine/answer/conversationReply.js';
 import { regionOf } from '../../src/engine/answer/turnView.js';
+import { contentGuards, dialogueTherapy, hasAnyDose, rowFor, weightAccepted } from '../../src/engine/conversationGuards.js';
+import { remaining, uninformative } from '../../src/engine/differential.js';
 import { loadAssistant } from '../../src/engine/loadAssistant.js';
-import { conversationFor } from '../../src/engine/turn.js';
+import { productionMachine } from '../../src/engine/turn.js';
 import { renderPlainText } from '../../src/reply/plainText.js';
 
 const assistant = loadAssistant();
-const machine = conversationFor(assistant.catalog);
+const machine = productionMachine(assistant.catalog).machine;
 type Machine = typeof machine;
 type MachineSnapshot = ReturnType<Machine['transition']>;
+const CONTENT_GUARDS = Object.keys(contentGuards(assistant.catalog)) as Array<keyof ReturnType<typeof contentGuards>>;
 
 const kg = (value: number) => ({ value, unit: 'kg' as const, assumedUnit: false });
 
@@ -38,6 +42,8 @@ const EVENTS: ConversationEvent[] = [
   { type: 'DOSE', drug: null, population: 'paediatric', weight: null },
   { type: 'DOSE', drug: 'therapy.low-phosphate-diet', population: null, weight: null },
   { type: 'DOSE', drug: 'therapy.alendronate', population: null, weight: null },
+  // A therapy class, not a row of the table: the dialogue must ask which drug.
+  { type: 'DOSE', drug: 'therapy.bisphosphonates', population: 'adult', weight: null },
   { type: 'SLOT', population: 'paediatric' },
   { type: 'SLOT', population: 'adult' },
   { type: 'SLOT', weight: kg(18) },
@@ -106,12 +112,80 @@ function transitionKeys(m: Machine): Map<AnyTransitionDefinition, string> {
   return keys;
 }
 
-/** The transitions each edge of the traversal takes, seen through XState's inspection API. */
-function takenTransitions(m: Machine): Set<string> {
+/**
+ * Whether a snapshot is what its state says it is (the machine's `meta.asks` and tags), judged
+ * from content/: a state asks only for what is missing, and a result is shown only when nothing is.
+ * These are the guards' jobs, so a guard lost or miswired in production breaks one of them.
+ */
+function meaningViolation(catalog: Catalog, snapshot: MachineSnapshot): string | null {
+  const context = snapshot.context as ConversationContext;
+  const state = restingState(snapshot.value);
+  const meaning = stateMeaning(state);
+  const conditions = catalog.content.conditions;
+  const therapy = dialogueTherapy(catalog, context.dose.drug);
+  const row = therapy && context.dose.population ? rowFor(therapy, context.dose.population) : null;
+  const tmpComplete = TMP_FIELDS.every((f) => context.tmp[f]?.unit != null);
+  const where = `${state} with ${JSON.stringify(context)}`;
+  if (meaning.region !== 'idle' && !meaning.tags.has('asking') && !meaning.tags.has('answered')) return `${where}: neither asking nor answered`;
+  const asks = meaning.asks;
+  switch (asks?.kind) {
+    case 'finding':
+      return context.findings[asks.finding] === null ? null : `${where}: asks a finding already recorded`;
+    case 'diff-question':
+      if (context.diff[asks.question] !== null) return `${where}: asks a question already answered`;
+      if (remaining(conditions, context.diff).length <= 1) return `${where}: asks although Table I is settled`;
+      return uninformative(conditions, context.diff, asks.question) ? `${where}: asks a question no answer to which excludes anything` : null;
+    case 'dose-slot':
+      if (asks.slot === 'drug') return therapy === undefined ? null : `${where}: asks for a drug it has`;
+      if (therapy === undefined) return `${where}: asks a slot without a drug`;
+      if (asks.slot === 'population') return hasAnyDose(therapy) && context.dose.population === null ? null : `${where}: asks for a population it does not need`;
+      return row?.kind === 'per-kg' && !weightAccepted(context.dose) ? null : `${where}: asks for a weight it does not need`;
+    case 'tmp-values':
+      return tmpComplete ? `${where}: asks for values it has` : null;
+    case undefined:
+      break;
+    default: {
+      const never: never = asks;
+      return never;
+    }
+  }
+  if (!meaning.tags.has('answered')) return null;
+  switch (meaning.region) {
+    case 'dosing':
+      if (therapy === undefined) return `${where}: a dose answered without a drug`;
+      return context.dose.weight !== null && row?.kind === 'per-kg' && !weightAccepted(context.dose) ? `${where}: a dose answered from a weight refused` : null;
+    case 'differential':
+      return remaining(conditions, context.diff).length <= 1 || DIFF_QUESTIONS.every((q) => context.diff[q] !== null || uninformative(conditions, context.diff, q))
+        ? null
+        : `${where}: the result shown while a question could still exclude a condition`;
+    case 'tmp':
+      return tmpComplete ? null : `${where}: a result without all four values`;
+    default:
+      return null;
+  }
+}
+
+type Adjacency = AdjacencyMap<MachineSnapshot, ConversationEvent>;
+
+function traverse(m: Machine): Adjacency {
+  return getAdjacencyMap(m, options) as Adjacency;
+}
+
+/** Every vertex of the traversal that is not what its state says. */
+function violations(catalog: Catalog, adjacency: Adjacency): string[] {
+  const found = new Set<string>();
+  for (const vertex of Object.values(adjacency)) {
+    const violation = meaningViolation(catalog, vertex.state);
+    if (violation) found.add(violation);
+  }
+  return [...found];
+}
+
+/** The transitions the traversal's edges take, seen through XState's inspection API. */
+function takenTransitions(m: Machine, adjacency: Adjacency): Set<string> {
   const keys = transitionKeys(m);
   const taken = new Set<string>();
-  const edges = adjacencyMapToArray(getAdjacencyMap(m, options));
-  for (const edge of edges) {
+  for (const edge of adjacencyMapToArray(adjacency)) {
     const actor = createActor(m, {
       snapshot: m.getPersistedSnapshot(edge.state),
       inspect: (e) => {
@@ -127,6 +201,40 @@ function takenTransitions(m: Machine): Set<string> {
     actor.stop();
   }
   return taken;
+}
+
+/**
+ * In the real Table I two conditions (chondrosarcoma, myositis ossificans) state no feature at all,
+ * so no answer narrows the list to one, and the first two questions always exclude something:
+ * those branches are taken with smaller tables.
+ */
+const NARROW_TABLES = [
+  ['condition.uremic-tc', 'condition.calcific-tendinitis', 'condition.gout'],
+  ['condition.chondrosarcoma', 'condition.myositis-ossificans'],
+];
+
+const CATALOGS = [
+  assistant.catalog,
+  ...NARROW_TABLES.map((ids) => new Catalog({ ...assistant.catalog.content, conditions: assistant.catalog.content.conditions.filter((c) => ids.includes(c.id)) })),
+];
+
+/**
+ * What the traversals of a machine (built for the real content and for the narrower tables) find
+ * wrong: states that are not what they say, and transitions it declares that none takes. With
+ * `firstFound`, it stops at the first catalog that shows something wrong.
+ */
+function pathFailures(machineFor: (catalog: Catalog) => Machine, { firstFound = false } = {}): string[] {
+  const traversed = CATALOGS.map((catalog) => ({ catalog, machine: machineFor(catalog), adjacency: null as Adjacency | null }));
+  const failures: string[] = [];
+  for (const t of traversed) {
+    t.adjacency = traverse(t.machine);
+    failures.push(...violations(t.catalog, t.adjacency));
+    if (firstFound && failures.length > 0) return failures;
+  }
+  const taken = new Set<string>();
+  for (const t of traversed) for (const key of takenTransitions(t.machine, t.adjacency!)) taken.add(key);
+  const declared = [...transitionKeys(traversed[0]!.machine).values()];
+  return [...failures, ...declared.filter((k) => !taken.has(k)).map((k) => `never taken: ${k}`)];
 }
 
 describe('conversation machine paths', () => {
@@ -157,21 +265,16 @@ describe('conversation machine paths', () => {
     }
   });
 
-  it('takes every transition the machine declares', () => {
-    const taken = takenTransitions(machine);
-    // In the real Table I two conditions (chondrosarcoma, myositis ossificans) state no feature at
-    // all, so no answer narrows the list to one, and the first two questions always exclude
-    // something: those branches are taken with smaller tables.
-    const tables = [
-      ['condition.uremic-tc', 'condition.calcific-tendinitis', 'condition.gout'],
-      ['condition.chondrosarcoma', 'condition.myositis-ossificans'],
-    ];
-    for (const ids of tables) {
-      const narrow = new Catalog({ ...assistant.catalog.content, conditions: assistant.catalog.content.conditions.filter((c) => ids.includes(c.id)) });
-      for (const key of takenTransitions(conversationFor(narrow))) taken.add(key);
-    }
-    const declared = [...transitionKeys(machine).values()];
-    expect(declared.length).toBeGreaterThan(60);
-    expect(declared.filter((k) => !taken.has(k))).toEqual([]);
+  it('takes every transition the machine declares, and rests only in states that are what they say', () => {
+    expect(transitionKeys(machine).size).toBeGreaterThan(60);
+    expect(pathFailures((catalog) => productionMachine(catalog).machine)).toEqual([]);
+  });
+
+  // The production wiring with one content guard left out (the machine's own default in its place):
+  // what the tests above would be driving if turn.ts forgot it. Each must be noticed.
+  it.each(CONTENT_GUARDS)('fails when the production machine loses its %s guard', (guard) => {
+    const fallback = conversationMachine.implementations.guards[guard];
+    const failures = pathFailures((catalog) => productionMachine(catalog).machine.provide({ guards: { [guard]: fallback } }), { firstFound: true });
+    expect(failures.length, guard).toBeGreaterThan(0);
   });
 });

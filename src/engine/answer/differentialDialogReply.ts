@@ -4,7 +4,7 @@
  * left, each with the PDTA's own distinguishing text. Every reply cites Table I.
  */
 import { DIFF_QUESTIONS, type DiffAnswers, type DiffQuestion } from '../../../machines/context.js';
-import type { RestingState } from '../../../machines/conversation.js';
+import { stateMeaning } from '../../../machines/conversation.js';
 import type { Condition, MassLocation, Tri } from '../../content/schema.js';
 import type { Reply } from '../../reply/model.js';
 import { excluded, remaining, type Verdict } from '../differential.js';
@@ -12,26 +12,7 @@ import { labelFor } from './actionLabels.js';
 import { loc, ReplyBuilder, type AnswerContext } from './context.js';
 import { t } from './i18n.js';
 import { notUnderstoodText } from './notUnderstood.js';
-import { combine, type TurnView } from './turnView.js';
-
-type DiffState = Extract<RestingState, `differential.${string}`>;
-
-export function pendingQuestion(state: RestingState): DiffQuestion | null {
-  switch (state) {
-    case 'differential.ckd':
-      return 'ckd';
-    case 'differential.connective':
-      return 'connective';
-    case 'differential.location':
-      return 'location';
-    case 'differential.erosion':
-      return 'erosion';
-    case 'differential.urate':
-      return 'urate';
-    default:
-      return null;
-  }
-}
+import { combine, pendingQuestion, regionOf, type TurnView } from './turnView.js';
 
 function button(ctx: AnswerContext, b: ReplyBuilder, value: string): void {
   b.action(labelFor(ctx.catalog, value, ctx.lang), value);
@@ -173,8 +154,8 @@ export function differentialDialogReply(ctx: AnswerContext, view: TurnView): Rep
   const lang = ctx.lang;
   const conditions = ctx.catalog.content.conditions;
   const answers = after.context.diff;
-  const state = after.state as DiffState;
-  const wasHere = before.state.startsWith('differential.');
+  const state = after.state;
+  const wasHere = regionOf(before.state) === 'differential';
   const lead = new ReplyBuilder(ctx, 'differential');
   citeTableI(ctx, lead);
 
@@ -241,7 +222,7 @@ export function differentialDialogReply(ctx: AnswerContext, view: TurnView): Rep
   }
 
   const left = remaining(conditions, answers);
-  if (state === 'differential.result') return combine('differential', [lead.build(), resultReply(ctx, answers, left, after.context.undo !== null)]);
+  if (stateMeaning(state).tags.has('answered')) return combine('differential', [lead.build(), resultReply(ctx, answers, left, after.context.undo !== null)]);
   const question = pendingQuestion(state);
   if (question === null) throw new Error(`not a differential question state: ${state}`);
   const status = new ReplyBuilder(ctx, 'differential');

@@ -5,6 +5,7 @@
  * dose) ends the dialogue with the PDTA's wording: nothing is computed from it.
  */
 import type { Population } from '../../../machines/context.js';
+import { stateMeaning } from '../../../machines/conversation.js';
 import type { PopulationDose, Therapy } from '../../content/schema.js';
 import type { Reply } from '../../reply/model.js';
 import { dialogueTherapy, hasAnyDose } from '../conversationGuards.js';
@@ -13,7 +14,7 @@ import { loc, ReplyBuilder, type AnswerContext } from './context.js';
 import { num, t } from './i18n.js';
 import { notUnderstoodText } from './notUnderstood.js';
 import { criteria, frequencyText, populationLabel, routeText, therapyReply } from './therapyReply.js';
-import { combine, type StateView, type TurnView } from './turnView.js';
+import { combine, pendingSlot, type StateView, type TurnView } from './turnView.js';
 
 function button(ctx: AnswerContext, b: ReplyBuilder, value: string): void {
   b.action(labelFor(ctx.catalog, value, ctx.lang), value);
@@ -93,7 +94,7 @@ function weightDeclinedReply(ctx: AnswerContext, therapy: Therapy, population: P
 /** The dose for the slots as they stand (askWeight asks through it; done answers with it). */
 function doseReply(ctx: AnswerContext, therapy: Therapy, view: StateView): Reply {
   const { population, weight } = view.context.dose;
-  if (view.state === 'dosing.done' && population !== null && weight === null) {
+  if (stateMeaning(view.state).tags.has('answered') && population !== null && weight === null) {
     const row = population === 'adult' ? therapy.adult : therapy.paediatric;
     if (row.kind === 'per-kg') return weightDeclinedReply(ctx, therapy, population, row);
   }
@@ -130,29 +131,25 @@ export function dosingDialogReply(ctx: AnswerContext, view: TurnView): Reply {
   }
   const therapy = dialogueTherapy(ctx.catalog, after.context.dose.drug);
   const parts: Reply[] = [lead.build()];
-  switch (after.state) {
-    case 'dosing.askDrug': {
-      const noted = notedSlots(ctx, view);
-      if (noted) parts.push(new ReplyBuilder(ctx, 'clarify').text(noted).build());
-      parts.push(askDrugReply(ctx));
-      return combine('clarify', parts);
-    }
-    case 'dosing.askPopulation':
-      if (!therapy) throw new Error('dosing.askPopulation without a therapy');
-      parts.push(askPopulationReply(ctx, therapy));
-      return combine('clarify', parts);
-    case 'dosing.askWeight': {
-      if (!therapy) throw new Error('dosing.askWeight without a therapy');
-      const reply = combine('clarify', [...parts, doseReply(ctx, therapy, after)]);
-      // The way out of the question comes before the links, so it survives the eight-button limit.
-      const controls = ['pdta:skip', 'pdta:exit'].map((value) => ({ label: labelFor(ctx.catalog, value, lang), value }));
-      return { ...reply, actions: [...controls, ...reply.actions.filter((a) => !controls.some((c) => c.value === a.value))].slice(0, 8) };
-    }
-    case 'dosing.done':
-      if (!therapy) throw new Error('dosing.done without a therapy');
-      parts.push(doseReply(ctx, therapy, after));
-      return combine('dose', parts);
-    default:
-      throw new Error(`not a dosing state: ${after.state}`);
+  const slot = pendingSlot(after.state);
+  if (slot === 'drug') {
+    const noted = notedSlots(ctx, view);
+    if (noted) parts.push(new ReplyBuilder(ctx, 'clarify').text(noted).build());
+    parts.push(askDrugReply(ctx));
+    return combine('clarify', parts);
   }
+  if (!therapy) throw new Error(`${after.state} without a therapy`);
+  if (slot === 'population') {
+    parts.push(askPopulationReply(ctx, therapy));
+    return combine('clarify', parts);
+  }
+  if (slot === 'weight') {
+    const reply = combine('clarify', [...parts, doseReply(ctx, therapy, after)]);
+    // The way out of the question comes before the links, so it survives the eight-button limit.
+    const controls = ['pdta:skip', 'pdta:exit'].map((value) => ({ label: labelFor(ctx.catalog, value, lang), value }));
+    return { ...reply, actions: [...controls, ...reply.actions.filter((a) => !controls.some((c) => c.value === a.value))].slice(0, 8) };
+  }
+  if (!stateMeaning(after.state).tags.has('answered')) throw new Error(`not a dosing state: ${after.state}`);
+  parts.push(doseReply(ctx, therapy, after));
+  return combine('dose', parts);
 }

@@ -254,7 +254,7 @@ const MESSAGES = {
   'wt.guidance': { it: 'Il PDTA per questo reperto', en: 'The PDTA for this finding' },
   'wt.pointers': { it: 'Passi del PDTA collegati ai reperti', en: 'PDTA passages linked to the findings' },
   'wt.phosphateLowering': { it: 'Terapie che abbassano il fosfato nominate dal PDTA', en: 'Phosphate-lowering therapies named by the PDTA' },
-  'wt.bisphosphonates': { it: 'Bisfosfonati della tabella delle terapie', en: 'Bisphosphonates in the therapy table' },
+  'wt.classRows': { it: '{name} della tabella delle terapie', en: '{name} in the therapy table' },
   'wt.help': {
     it: 'Nel percorso guidato rispondi alla domanda («alto», «normale», «sì», «no», «FGF23», «non so») oppure scrivi: avanti, indietro, ripeti, step 1/2/3, riepilogo, ricomincia, esci. Puoi registrare più reperti insieme: «fosforo alto, IRC no». Una domanda diversa sul PDTA sospende il percorso; i reperti restano e «percorso guidato» lo riprende.',
     en: 'In the guided pathway, answer the question (“high”, “normal”, “yes”, “no”, “FGF23”, “don’t know”) or type: next, back, repeat, step 1/2/3, summary, restart, exit. Several findings can go in one message: “phosphate high, CKD no”. Any other question about the PDTA pauses the pathway; the findings are kept and “guided pathway” resumes it.',

@@ -12,7 +12,8 @@ import { ReplyBuilder, type AnswerContext } from './context.js';
 import { num, t } from './i18n.js';
 import { notUnderstoodText } from './notUnderstood.js';
 import { tmpGfrReply } from './tmpGfrReply.js';
-import { combine, type TurnView } from './turnView.js';
+import { combine, regionOf, type TurnView } from './turnView.js';
+import { stateMeaning } from '../../../machines/conversation.js';
 
 const SPECIMEN: Record<TmpField, Pick<LabMention, 'analyte' | 'specimen'>> = {
   serumPhosphate: { analyte: 'phosphate', specimen: 'serum' },
@@ -60,7 +61,7 @@ export function tmpDialogReply(ctx: AnswerContext, view: TurnView): Reply {
   const lead = new ReplyBuilder(ctx, 'clarify');
   if (event?.type === 'NOT_UNDERSTOOD') lead.text(notUnderstoodText(ctx, event));
   if (event?.type === 'HELP') lead.text(t(ctx.lang, 'tmp.help'));
-  if (event?.type === 'TMP' && event.resume && view.before.state === 'idle') lead.text(t(ctx.lang, 'tmp.resumed'));
-  const body = after.state === 'tmp.done' ? tmpGfrReply(ctx, tmpLabs(after.context.tmp)) : collectingReply(ctx, after.context.tmp);
+  if (event?.type === 'TMP' && event.resume && regionOf(view.before.state) === 'idle') lead.text(t(ctx.lang, 'tmp.resumed'));
+  const body = stateMeaning(after.state).tags.has('answered') ? tmpGfrReply(ctx, tmpLabs(after.context.tmp)) : collectingReply(ctx, after.context.tmp);
   return combine(body.kind, [lead.build(), body]);
 }

@@ -4,8 +4,8 @@
  * re-entering the same step does not), and on nothing else, so the path tests can build the reply
  * for any state the machine reaches.
  */
-import type { ConversationContext } from '../../../machines/context.js';
-import type { RestingState } from '../../../machines/conversation.js';
+import type { ConversationContext, DiffQuestion, FindingKey } from '../../../machines/context.js';
+import { stateMeaning, type Region, type RestingState } from '../../../machines/conversation.js';
 import type { ConversationEvent } from '../../../machines/events.js';
 import type { Reply } from '../../reply/model.js';
 
@@ -21,25 +21,39 @@ export interface TurnView {
   after: StateView;
 }
 
-export type Region = 'idle' | 'walkthrough' | 'dosing' | 'differential' | 'tmp';
+export type { Region } from '../../../machines/conversation.js';
 
+/** The dialogue a state belongs to, as the machine says. */
 export function regionOf(state: RestingState): Region {
-  const head = state.split('.')[0];
-  switch (head) {
-    case 'idle':
-    case 'walkthrough':
-    case 'dosing':
-    case 'differential':
-    case 'tmp':
-      return head;
-    default:
-      throw new Error(`unknown region of ${state}`);
-  }
+  return stateMeaning(state).region;
 }
 
-/** States in which the conversation waits for the answer to a question of its own. */
+/** States in which the conversation waits for the answer to a question of its own (the machine's `asking` tag). */
 export function isAskingState(state: RestingState): boolean {
-  return state !== 'idle' && state !== 'dosing.done' && state !== 'differential.result' && state !== 'tmp.done';
+  return stateMeaning(state).tags.has('asking');
+}
+
+/** The finding a walkthrough state asks the team to record, as the machine's `meta.asks` says. */
+export function pendingFinding(state: RestingState): FindingKey | null {
+  const asks = stateMeaning(state).asks;
+  return asks?.kind === 'finding' ? asks.finding : null;
+}
+
+/** The Table I question a differential state asks, as the machine's `meta.asks` says. */
+export function pendingQuestion(state: RestingState): DiffQuestion | null {
+  const asks = stateMeaning(state).asks;
+  return asks?.kind === 'diff-question' ? asks.question : null;
+}
+
+/** The dose slot the dosing dialogue asks for, as the machine's `meta.asks` says. */
+export function pendingSlot(state: RestingState): 'drug' | 'population' | 'weight' | null {
+  const asks = stateMeaning(state).asks;
+  return asks?.kind === 'dose-slot' ? asks.slot : null;
+}
+
+/** The walkthrough step a state belongs to (0: the introduction, and any state outside the walkthrough). */
+export function walkStepOf(state: RestingState): 0 | 1 | 2 | 3 {
+  return stateMeaning(state).step ?? 0;
 }
 
 /** A copy of `reply` with one text block first (e.g. "dialogue closed" before an answer to a new question). */

@@ -10,7 +10,7 @@ import {
   type FindingValues,
   type Findings,
 } from '../../../machines/context.js';
-import type { RestingState } from '../../../machines/conversation.js';
+import { stateMeaning, type RestingState } from '../../../machines/conversation.js';
 import type { Reply } from '../../reply/model.js';
 import { guidanceFor, guidanceIds, type Guidance } from '../pathwayGuidance.js';
 import { labelFor } from './actionLabels.js';
@@ -19,9 +19,7 @@ import { t } from './i18n.js';
 import { stepReply, topicReply } from './lookupReplies.js';
 import { therapyReply } from './therapyReply.js';
 import { notUnderstoodText } from './notUnderstood.js';
-import { combine, withoutActions, type TurnView } from './turnView.js';
-
-type WalkState = Extract<RestingState, `walkthrough.${string}`>;
+import { combine, pendingFinding, regionOf, walkStepOf, withoutActions, type TurnView } from './turnView.js';
 
 const GENE_NAMES: Record<string, string> = { fgf23: 'FGF23', galnt3: 'GALNT3', klotho: 'KLOTHO', samd9: 'SAMD9' };
 
@@ -42,29 +40,6 @@ export function findingValueText(ctx: AnswerContext, value: Findings[FindingKey]
   }
 }
 
-function stepNumber(state: WalkState): 0 | 1 | 2 | 3 {
-  if (state.startsWith('walkthrough.step1')) return 1;
-  if (state.startsWith('walkthrough.step2')) return 2;
-  if (state === 'walkthrough.step3') return 3;
-  return 0;
-}
-
-/** The finding the team is asked for in this state, if any. */
-export function pendingFinding(state: RestingState): FindingKey | null {
-  switch (state) {
-    case 'walkthrough.step1.phosphate':
-      return 'phosphate';
-    case 'walkthrough.step1.ckd':
-      return 'ckd';
-    case 'walkthrough.step1.masses':
-      return 'masses';
-    case 'walkthrough.step2.genetics':
-      return 'genetics';
-    default:
-      return null;
-  }
-}
-
 function button(ctx: AnswerContext, b: ReplyBuilder, value: string): void {
   b.action(labelFor(ctx.catalog, value, ctx.lang), value);
 }
@@ -81,9 +56,9 @@ function changedFindings(before: ConversationContext, after: ConversationContext
   return FINDING_KEYS.filter((k) => after.findings[k] !== null && after.findings[k] !== before.findings[k]);
 }
 
-function guidanceOf<K extends FindingKey>(key: K, findings: Findings): Guidance | null {
+function guidanceOf<K extends FindingKey>(ctx: AnswerContext, key: K, findings: Findings): Guidance | null {
   const value = findings[key];
-  return value === null ? null : guidanceFor(key, value as FindingValues[K]);
+  return value === null ? null : guidanceFor(ctx.catalog, key, value as FindingValues[K]);
 }
 
 /** What the PDTA says for one recorded finding, quoted from content/ with its citations. */
@@ -130,11 +105,12 @@ function guidanceReply(ctx: AnswerContext, g: Guidance): Reply {
       }
       return b.build();
     }
-    case 'bisphosphonates': {
+    case 'class-rows': {
       // The same reply as the direct question: one dose where the PDTA gives one for an unstated
       // population (alendronate), never the same row shown twice as "adult" and "paediatric".
       const b = new ReplyBuilder(ctx, 'walkthrough');
-      b.text(t(lang, 'wt.bisphosphonates'));
+      const cls = ctx.catalog.therapy(g.classId);
+      if (cls) b.text(t(lang, 'wt.classRows', { name: loc(ctx, cls.name) }));
       const parts = g.therapyIds.flatMap((id) => {
         const th = ctx.catalog.therapy(id);
         if (!th) return [];
@@ -191,11 +167,11 @@ function questionButtons(ctx: AnswerContext, b: ReplyBuilder, finding: FindingKe
 }
 
 /** The question (or the offer of the next step) that closes every walkthrough reply, with its buttons. */
-function promptReply(ctx: AnswerContext, state: WalkState, context: ConversationContext): Reply {
+function promptReply(ctx: AnswerContext, state: RestingState, context: ConversationContext): Reply {
   const lang = ctx.lang;
   const b = new ReplyBuilder(ctx, 'walkthrough');
   // The question belongs to a step of the diagram: every reply of the walkthrough cites where it is.
-  const n = stepNumber(state);
+  const n = walkStepOf(state);
   const source = n === 0 ? ctx.catalog.topic('topic.algorithm')?.source : ctx.catalog.step(n).source;
   if (source) b.cite(source);
   const pending = pendingFinding(state);
@@ -210,41 +186,27 @@ function promptReply(ctx: AnswerContext, state: WalkState, context: Conversation
     button(ctx, b, 'pdta:exit');
     return b.build();
   }
-  switch (state) {
-    case 'walkthrough.intro':
-      b.text(t(lang, 'wt.introNext'));
-      button(ctx, b, 'pdta:next');
-      button(ctx, b, 'pdta:step:2');
-      button(ctx, b, 'pdta:step:3');
-      if (anyRecorded(context.findings)) button(ctx, b, 'pdta:summary');
-      button(ctx, b, 'pdta:exit');
-      break;
-    case 'walkthrough.step1.complete':
-    case 'walkthrough.step2.complete': {
-      const n = state === 'walkthrough.step1.complete' ? 1 : 2;
-      b.text(t(lang, 'wt.stepComplete', { n, next: n + 1 }));
-      button(ctx, b, 'pdta:next');
-      button(ctx, b, 'pdta:back');
-      button(ctx, b, 'pdta:summary');
-      button(ctx, b, 'pdta:exit');
-      break;
-    }
-    case 'walkthrough.step3':
-      button(ctx, b, 'pdta:schedule');
-      button(ctx, b, 'pdta:back');
-      button(ctx, b, 'pdta:summary');
-      button(ctx, b, 'pdta:restart');
-      button(ctx, b, 'pdta:exit');
-      break;
-    case 'walkthrough.step1.phosphate':
-    case 'walkthrough.step1.ckd':
-    case 'walkthrough.step1.masses':
-    case 'walkthrough.step2.genetics':
-      break;
-    default: {
-      const never: never = state;
-      return never;
-    }
+  if (n === 0) {
+    b.text(t(lang, 'wt.introNext'));
+    button(ctx, b, 'pdta:next');
+    button(ctx, b, 'pdta:step:2');
+    button(ctx, b, 'pdta:step:3');
+    if (anyRecorded(context.findings)) button(ctx, b, 'pdta:summary');
+    button(ctx, b, 'pdta:exit');
+  } else if (stateMeaning(state).tags.has('offers-next')) {
+    b.text(t(lang, 'wt.stepComplete', { n, next: n + 1 }));
+    button(ctx, b, 'pdta:next');
+    button(ctx, b, 'pdta:back');
+    button(ctx, b, 'pdta:summary');
+    button(ctx, b, 'pdta:exit');
+  } else if (n === 3) {
+    button(ctx, b, 'pdta:schedule');
+    button(ctx, b, 'pdta:back');
+    button(ctx, b, 'pdta:summary');
+    button(ctx, b, 'pdta:restart');
+    button(ctx, b, 'pdta:exit');
+  } else {
+    throw new Error(`a walkthrough state that neither asks nor offers the next step: ${state}`);
   }
   return b.build();
 }
@@ -253,7 +215,7 @@ function promptReply(ctx: AnswerContext, state: WalkState, context: Conversation
 function pointersReply(ctx: AnswerContext, findings: Findings): Reply {
   const b = new ReplyBuilder(ctx, 'walkthrough');
   const ids = FINDING_KEYS.flatMap((k) => {
-    const g = guidanceOf(k, findings);
+    const g = guidanceOf(ctx, k, findings);
     return g ? guidanceIds(g) : [];
   });
   const names: string[] = [];
@@ -268,9 +230,9 @@ function pointersReply(ctx: AnswerContext, findings: Findings): Reply {
   return b.build();
 }
 
-function summaryReply(ctx: AnswerContext, state: WalkState, context: ConversationContext): Reply {
+function summaryReply(ctx: AnswerContext, state: RestingState, context: ConversationContext): Reply {
   const b = new ReplyBuilder(ctx, 'walkthrough');
-  const n = stepNumber(state);
+  const n = walkStepOf(state);
   b.facts(
     [{ label: t(ctx.lang, 'wt.currentStep'), value: n === 0 ? t(ctx.lang, 'wt.introName') : String(n) }, ...findingsFacts(ctx, context.findings)],
     t(ctx.lang, 'wt.recordedTitle'),
@@ -286,11 +248,11 @@ function leadReply(ctx: AnswerContext, text: string, title?: string): Reply {
 
 export function walkthroughReply(ctx: AnswerContext, view: TurnView): Reply {
   const { before, event, after } = view;
-  const state = after.state as WalkState;
+  const state = after.state;
   const lang = ctx.lang;
-  const wasHere = before.state.startsWith('walkthrough.');
-  const step = stepNumber(state);
-  const sameStep = wasHere && stepNumber(before.state as WalkState) === step;
+  const wasHere = regionOf(before.state) === 'walkthrough';
+  const step = walkStepOf(state);
+  const sameStep = wasHere && walkStepOf(before.state) === step;
   const parts: Reply[] = [];
   // The step's own content is shown whenever the team arrives at a step or asks to see it again.
   let showStep = !sameStep;
@@ -316,14 +278,14 @@ export function walkthroughReply(ctx: AnswerContext, view: TurnView): Reply {
       parts.push(leadReply(ctx, t(lang, 'wt.restarted')));
       break;
     case 'NEXT':
-      if (sameStep && state === 'walkthrough.step3') parts.push(leadReply(ctx, t(lang, 'wt.lastStep')));
+      if (sameStep && step === 3) parts.push(leadReply(ctx, t(lang, 'wt.lastStep')));
       break;
     case 'BACK': {
       const undone = FINDING_KEYS.filter((k) => before.context.findings[k] !== null && after.context.findings[k] !== before.context.findings[k]);
       if (undone.length > 0) {
         showStep = false;
         parts.push(new ReplyBuilder(ctx, 'walkthrough').facts(findingsFacts(ctx, before.context.findings, undone), t(lang, 'wt.undone')).build());
-      } else if (sameStep && state === 'walkthrough.intro') parts.push(leadReply(ctx, t(lang, 'wt.firstStep')));
+      } else if (sameStep && step === 0) parts.push(leadReply(ctx, t(lang, 'wt.firstStep')));
       break;
     }
     case 'RECORD':
@@ -339,7 +301,7 @@ export function walkthroughReply(ctx: AnswerContext, view: TurnView): Reply {
         );
       }
       for (const k of changed) {
-        const g = guidanceOf(k, after.context.findings);
+        const g = guidanceOf(ctx, k, after.context.findings);
         if (g) parts.push(guidanceReply(ctx, g));
       }
       break;
