@@ -21,11 +21,12 @@ import { loadConfig } from '../config.js';
 import type { Logger } from '../logging.js';
 import type { Store } from '../store/database.js';
 import { ReminderOutbox, type ClaimedReminder } from '../store/reminderOutbox.js';
-import type { ReminderPayload } from './message.js';
+import { idempotencyKey, ReminderDeliveryError, type OutboundReminder, type ReminderPayload, type ReminderTransport } from '../core/reminders.js';
+import { reminderReply } from './message.js';
 import { ReminderPlanner } from './planner.js';
+import { scheduleRules, type ScheduleRules } from './rules.js';
 import type { ScheduleSettings } from './schedule.js';
 import { scheduleSettingsFromConfig, systemClock, type Clock } from './settings.js';
-import { idempotencyKey, ReminderDeliveryError, type OutboundReminder, type ReminderTransport } from './transport.js';
 
 export interface DispatcherOptions {
   store: Pick<Store, 'db'>;
@@ -105,6 +106,8 @@ class DispatcherLoop {
   private readonly backoff: { baseMs: number; maxMs: number };
   private readonly random: () => number;
   private planner: ReminderPlanner | false | undefined;
+  private content: Promise<Content> | undefined;
+  private rules: ScheduleRules | undefined;
   private lastPlan = Number.NEGATIVE_INFINITY;
   private stopped = false;
   private wake: (() => void) | undefined;
@@ -129,13 +132,19 @@ class DispatcherLoop {
     }
   }
 
+  /** The content reminders are planned from and cite (options.content, else the package's content/), read once. */
+  private loadContent(): Promise<Content> {
+    this.content ??= (async () => {
+      if (this.options.content !== undefined) return this.options.content;
+      const { readCompiledKnowledge } = await import('../content/compiled.js');
+      return readCompiledKnowledge()?.content ?? (await import('../content/load.js')).loadContent();
+    })();
+    return this.content;
+  }
+
   private async ensurePlanner(): Promise<ReminderPlanner | false> {
     if (this.planner !== undefined) return this.planner;
-    let content = this.options.content;
-    if (content === undefined) {
-      const { readCompiledKnowledge } = await import('../content/compiled.js');
-      content = readCompiledKnowledge()?.content ?? (await import('../content/load.js')).loadContent();
-    }
+    const content = await this.loadContent();
     this.planner = new ReminderPlanner({
       db: this.options.store.db,
       content,
@@ -169,6 +178,7 @@ class DispatcherLoop {
     const claims = await this.outbox.claim({ targets, now, leaseMs: this.leaseMs, limit: this.batchSize });
     round.claimed = claims.length;
     if (claims.length === 0) return round;
+    this.rules ??= scheduleRules(await this.loadContent());
 
     // Every check of the batch is asked for at once: the Slack transport answers them all with
     // one read of the channel's history.
@@ -206,11 +216,13 @@ class DispatcherLoop {
   }
 
   private outbound(claim: ClaimedReminder): OutboundReminder {
+    const payload = claim.payload as ReminderPayload;
     return {
       id: claim.id,
       idempotencyKey: idempotencyKey(claim.id),
       kind: claim.kind,
-      payload: claim.payload as ReminderPayload,
+      payload,
+      reply: reminderReply(payload, this.rules!),
       attempts: claim.attempts,
       earlierAttempt: claim.earlierAttempt,
     };

@@ -16,7 +16,7 @@ import type { Channel } from '../channels/channel.js';
 import { ConfigError, isLoopbackHost, loadConfig, loadDotEnv, type Config } from '../config.js';
 import { openAssistant } from '../engine/openAssistant.js';
 import type { Content } from '../content/schema.js';
-import type { Clock, CoordinatorPredicate, FollowupService, RunningDispatcher, SendProactive } from '../followup/index.js';
+import type { Clock, CoordinatorPredicate, FollowupService, ReminderTransport, RunningDispatcher } from '../followup/index.js';
 import type { ScheduleSettings } from '../followup/schedule.js';
 import { createLogger, type Logger } from '../logging.js';
 import { renderPathwaySvg } from '../pathway/pathwaySvg.js';
@@ -209,7 +209,7 @@ function startReminders(
     content: Content;
     settings: ScheduleSettings;
     logger: Logger;
-    sendProactive: SendProactive;
+    transports: ReminderTransport[];
     clock?: Clock;
     pollMs?: number;
     planEveryMs?: number;
@@ -219,7 +219,7 @@ function startReminders(
   if (config.REMINDER_SLACK_CHANNEL && !config.SLACK_BOT_TOKEN) {
     logger.warn('REMINDER_SLACK_CHANNEL is set but SLACK_BOT_TOKEN is not: no reminders go to Slack');
   }
-  const transports = followup.reminderTransportsFromConfig(config, { logger, sendProactive: deps.sendProactive });
+  const { transports } = deps;
   if (transports.length === 0) {
     logger.info('follow-up reminders not dispatched: set REMINDER_SLACK_CHANNEL or REMINDER_TEAMS_CONVERSATION_ID (docs/followup.md)');
     return undefined;
@@ -316,11 +316,11 @@ export async function serve(options: ServeOptions = {}): Promise<Served> {
 
   const playground = playgroundEnabled(config);
   // Bolt and botbuilder take a second or more to import: loaded while the store opens, not before listening.
-  const platformChannels = Promise.all([import('../channels/slack/index.js'), import('../channels/teams/index.js'), import('../followup/index.js')]);
+  const platformChannels = Promise.all([import('../channels/slack/index.js'), import('../channels/teams/index.js'), import('../followup/index.js'), import('../channels/reminderTransports.js')]);
   platformChannels.catch(() => undefined); // awaited below; this only keeps an early failure from counting as unhandled
   try {
     store = await openStore(config.DATABASE_URL ? { databaseUrl: config.DATABASE_URL } : { dataDir: config.DATA_DIR });
-    const [{ createSlackChannel }, { createTeamsChannel }, followupModule] = await platformChannels;
+    const [{ createSlackChannel }, { createTeamsChannel }, followupModule, { reminderTransportsFromConfig }] = await platformChannels;
     const service: ConversationService = new TurnConversationService({
       assistant,
       snapshots: new SqlConversationSnapshots(new ConversationStore(store.db, { serverDatabase: store.engine === 'postgres' }), config.CONVERSATION_TTL_MINUTES * 60_000),
@@ -361,7 +361,7 @@ export async function serve(options: ServeOptions = {}): Promise<Served> {
       content,
       settings,
       logger,
-      sendProactive: teams.sendProactive,
+      transports: reminderTransportsFromConfig(config, { logger, sendProactive: teams.sendProactive }),
       ...(clock ? { clock } : {}),
       ...(options.followup?.pollMs !== undefined ? { pollMs: options.followup.pollMs } : {}),
       ...(options.followup?.planEveryMs !== undefined ? { planEveryMs: options.followup.planEveryMs } : {}),

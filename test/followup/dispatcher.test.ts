@@ -2,10 +2,12 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { handleFollowupButton } from '../../src/followup/buttons.js';
 import { createDispatcher, startDispatcher } from '../../src/followup/dispatcher.js';
+import { reminderReply } from '../../src/followup/message.js';
 import { ReminderPlanner } from '../../src/followup/planner.js';
-import { createSlackReminderTransport } from '../../src/followup/slackTransport.js';
-import { createTeamsReminderTransport } from '../../src/followup/teamsTransport.js';
-import { ReminderDeliveryError, type ReminderTransport } from '../../src/followup/transport.js';
+import { scheduleRules } from '../../src/followup/rules.js';
+import { createSlackReminderTransport } from '../../src/channels/slack/reminderTransport.js';
+import { createTeamsReminderTransport } from '../../src/channels/teams/reminderTransport.js';
+import { ReminderDeliveryError, type ReminderTransport } from '../../src/core/reminders.js';
 import type { Reply } from '../../src/reply/model.js';
 import { ReminderOutbox } from '../../src/store/reminderOutbox.js';
 import { notePostgresSkipped, testEngines, type TestStore } from '../store/engines.js';
@@ -115,7 +117,8 @@ describe.each(testEngines)('delivering reminders on $name', (engine) => {
     expect(dead).toHaveLength(40);
     const transport = slack();
     for (const claim of dead.slice(0, 20)) {
-      await transport.send({ id: claim.id, idempotencyKey: `reminder:${claim.id}`, kind: 'due', payload: samplePayload(Number(claim.id)), attempts: 0, earlierAttempt: null });
+      const payload = samplePayload(Number(claim.id));
+      await transport.send({ id: claim.id, idempotencyKey: `reminder:${claim.id}`, kind: 'due', payload, reply: reminderReply(payload, scheduleRules(content())), attempts: 0, earlierAttempt: null });
     }
     // Nothing is claimable while the lease holds.
     expect(await outbox.claim({ targets: ['slack'], now: t0, leaseMs: 1_000, limit: 100 })).toEqual([]);

@@ -6,7 +6,7 @@
  * Wednesday 4 March 2026, an hour after the reminder hour.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REMINDER_EVENT_TYPE } from '../../src/followup/slackTransport.js';
+import { REMINDER_EVENT_TYPE } from '../../src/channels/slack/reminderTransport.js';
 import { serve, type Served } from '../../src/server/serve.js';
 import { captureLogs, sample, tempDir, waitFor, type LogCapture } from '../server/serverHarness.js';
 import { TestClock } from './fixtures.js';

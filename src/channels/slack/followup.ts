@@ -7,8 +7,7 @@
  * `/pdta` command privately (as every /pdta answer). A reminder button that changed something is
  * answered in the reminder's thread, naming who pressed it, so every coordinator sees that it was
  * handled; a refusal (not a coordinator, already done) only to the person who pressed it. The
- * reminder message itself is left as it is: it carries the idempotency key the dispatcher's
- * "already delivered?" check looks for, and an edit is not worth risking that.
+ * reminder message itself is updated to say who did what and when (reminderUpdate.ts).
  */
 import type { App, BlockAction, ButtonAction, types, ViewSubmitAction, webApi } from '@slack/bolt';
 import { FORM_TEXT, NO_THERAPY_VALUE, problemsByField, type ChatOutcome, type FollowupChat, type FormField } from '../../followup/chat.js';
@@ -22,11 +21,12 @@ import { postToConversation, postToConversationOrPrivately, respondWith, type De
 import type { UpcomingReminder, UpcomingRemindersSource } from './home.js';
 import { FOLLOWUP_RECORDED_BY, FOLLOWUP_SAVE_FAILED, NOT_IN_CHANNEL } from './messages.js';
 import type { FirstDelivery } from './middleware.js';
+import { pressedMessage, updateReminderMessage } from './reminderUpdate.js';
 import { FAILED_MESSAGE, type SlackTurns } from './turns.js';
 
 /** The enrolment modal's callback_id; its submissions are acknowledged by the listener, with the form's errors. */
 export const ENROL_VIEW_CALLBACK_ID = 'pdta:followup:enrol';
-/** Reminder buttons carry `pdta:followup:<verb>` as action_id (src/followup/slackTransport.ts). */
+/** Reminders posted before they were rendered by src/reply/blockKit.ts carry `pdta:followup:<verb>` as action_id; newer ones are routed by value (listeners.ts). */
 export const FOLLOWUP_ACTION_ID = /^pdta:followup:/;
 /** Every input's action_id; the block_id names the field. */
 const INPUT_ACTION_ID = 'value';
@@ -242,6 +242,10 @@ export class SlackFollowup {
         return this.failed(ephemeral, error, 'slack follow-up button failed');
       }
       const lang = result.reply.lang;
+      const pressed = result.acted ? pressedMessage(body) : null;
+      if (pressed && result.acted) {
+        await updateReminderMessage(client, pressed, result.acted, userId).catch((error: unknown) => this.d.logger.warn({ err: error }, 'slack reminder message not updated'));
+      }
       try {
         let deliver: Deliver;
         if (body.view !== undefined || body.container['type'] === 'view') {

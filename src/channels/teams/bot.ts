@@ -76,7 +76,7 @@ export function createTurnHandler(deps: TeamsBotDeps): (context: TurnContext) =>
     try {
       // The registry's commands and buttons first: they are not questions for the assistant.
       const actor = deps.authenticated ? platformUser('teams', userRefOf(activity)) : UNAUTHENTICATED_USER;
-      const followed = deps.followup ? await deps.followup.handle(activity, actor) : null;
+      const followed = deps.followup ? await deps.followup.handle(activity, actor, (updated) => context.updateActivity(updated)) : null;
       if (followed !== null) {
         for (const reply of followed) await deps.sender.send(context, reply, 'reply');
         logger.debug({ conversationType: conversationType(activity), ms: Math.round(performance.now() - started) }, 'Teams follow-up turn answered');

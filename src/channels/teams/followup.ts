@@ -17,6 +17,7 @@ import { ADAPTIVE_CARD_CONTENT_TYPE, ADAPTIVE_CARD_VERSION, escapeMarkdown } fro
 import type { Lang } from '../../reply/model.js';
 import { messageText } from './activity.js';
 import { replyActivities } from './outgoing.js';
+import { actedReminderActivity } from './reminderUpdate.js';
 
 /** The enrolment card's submit: its data, merged by Teams with the inputs' values. */
 export const ENROL_FORM_ACTION = 'pdta:followup:enrol-form';
@@ -130,9 +131,9 @@ export class TeamsFollowup {
    * enrolment card's submit, a registry command); null for anything else, which the conversation
    * service answers. Database failures are thrown, for the bot's apology.
    */
-  async handle(activity: Partial<Activity>, userRef: string): Promise<Array<Partial<Activity>> | null> {
+  async handle(activity: Partial<Activity>, userRef: string, updateActivity?: (activity: Partial<Activity>) => Promise<unknown>): Promise<Array<Partial<Activity>> | null> {
     const submitted = FollowupSubmit.safeParse(activity.value);
-    if (submitted.success) return this.submit(submitted.data, userRef);
+    if (submitted.success) return this.submit(submitted.data, userRef, activity, updateActivity);
     const text = messageText(activity);
     if (text === '') return null;
     const outcome = await this.chat.handleText(text, userRef);
@@ -145,7 +146,7 @@ export class TeamsFollowup {
     return replyActivities(outcome.reply);
   }
 
-  private async submit(data: FollowupSubmit, userRef: string): Promise<Array<Partial<Activity>>> {
+  private async submit(data: FollowupSubmit, userRef: string, activity: Partial<Activity>, updateActivity?: (activity: Partial<Activity>) => Promise<unknown>): Promise<Array<Partial<Activity>>> {
     const lang = data.pdtaLang ?? this.chat.service.settings.lang;
     if (data.pdtaAction === ENROL_FORM_ACTION) {
       const fields: EnrolmentInput = {
@@ -169,6 +170,9 @@ export class TeamsFollowup {
       return [cardActivity(enrolmentCard(this.chat, lang, filled, errors), FORM_TEXT[lang].title)];
     }
     const result = await handleFollowupButton(this.chat.service, { value: data.pdtaAction, userRef, lang });
+    // The reminder card the button was on (a messageBack click's replyToId) shows what was done, without its stale buttons.
+    const updated = result.acted && activity.replyToId ? actedReminderActivity(activity.replyToId, result.acted, activity.from?.name || '—') : null;
+    if (updated && updateActivity) await updateActivity(updated).catch((error: unknown) => this.logger.warn({ err: error }, 'Teams reminder card not updated'));
     this.logger.info({ ok: result.ok, verb: data.pdtaAction.split(':')[2] }, 'Teams follow-up button answered');
     return replyActivities(result.reply);
   }
