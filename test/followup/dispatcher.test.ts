@@ -82,11 +82,12 @@ describe.each(testEngines)('delivering reminders on $name', (engine) => {
     expect(message).toMatchObject({ channel: CHANNEL, metadata: { event_type: 'pdta_reminder' } });
     expect(message.text).toContain('Promemoria follow-up · TC-00001');
     const actions = (message.blocks as Array<{ type: string; elements?: Array<{ action_id: string; value: string }> }>).find((b) => b.type === 'actions');
+    // Rendered as every answer's buttons are (src/reply/blockKit.ts); the Slack channel routes a click by its value.
     expect(actions?.elements?.map((e) => [e.action_id, e.value])).toEqual([
-      ['pdta:followup:booked', 'pdta:followup:booked:1'],
-      ['pdta:followup:done', 'pdta:followup:done:1'],
-      ['pdta:followup:snooze', 'pdta:followup:snooze:1'],
-      ['pdta:followup:not-applicable', 'pdta:followup:not-applicable:1'],
+      ['pdta:action:it:0', 'pdta:followup:booked:1'],
+      ['pdta:action:it:1', 'pdta:followup:done:1'],
+      ['pdta:action:it:2', 'pdta:followup:snooze:1'],
+      ['pdta:action:it:3', 'pdta:followup:not-applicable:1'],
     ]);
   });
 
