@@ -2,8 +2,9 @@
  * What a reminder transport needs to know, and nothing more: the reminder as the dispatcher hands
  * it over (its payload, and the reply model it renders), the transport contract, the delivery
  * error, and what a reminder looks like after someone acted on it. The follow-up feature
- * (src/followup/) builds these; the Slack and Teams transports (src/channels/*\/reminderTransport.ts)
- * only render and post them, so a channel never reaches into the registry.
+ * (src/followup/) builds these; the Slack and Teams transports (reminderTransport.ts in
+ * src/channels/slack/ and src/channels/teams/) only render and post them, so a channel never
+ * reaches into the registry.
  */
 import type { Localized, Source } from '../content/schema.js';
 import type { Lang, Reply } from '../reply/model.js';

@@ -9,7 +9,10 @@ import { reminderSlackMessage } from '../../src/channels/slack/reminderTransport
 import type { ItemReminderPayload } from '../../src/core/reminders.js';
 import type { Assistant } from '../../src/engine/assistant.js';
 import { loadAssistant } from '../../src/engine/loadAssistant.js';
-import { reminderReply } from '../../src/followup/message.js';
+import { actedReminderMessage } from '../../src/channels/slack/reminderUpdate.js';
+import { actedReminderActivity } from '../../src/channels/teams/reminderUpdate.js';
+import { actedReminder, reminderReply } from '../../src/followup/message.js';
+import type { ItemView } from '../../src/followup/service.js';
 import { scheduleRules, type ScheduleRules } from '../../src/followup/rules.js';
 import { escapeMarkdown, renderAdaptiveCard, type AdaptiveCard } from '../../src/reply/adaptiveCard.js';
 import { escapeMrkdwn, renderBlockKit, SLACK_LIMITS, type SlackBlock } from '../../src/reply/blockKit.js';
@@ -124,5 +127,55 @@ describe('a reminder longer than one Slack message', () => {
   it('a reminder that fits is one message with nothing left out', () => {
     const message = reminderSlackMessage({ reply: reminderReply(phosphateReminder(), rules), idempotencyKey: 'reminder:4' });
     expect(JSON.stringify(message.blocks)).not.toContain('non mostrat');
+  });
+});
+
+describe('a reminder after a button on it', () => {
+  const item: ItemView = {
+    id: '42',
+    patientCode: 'TC-0042',
+    ruleId: 'followup.phosphate-metabolism',
+    ruleKind: 'exam',
+    name: { it: 'Metabolismo del fosfato', en: 'Phosphate metabolism' },
+    dueOn: '2026-03-11',
+    status: 'open',
+    bookedOn: null,
+    doneOn: null,
+    nextReminderOn: '2026-03-11',
+  };
+  // 10:05 in Rome on 4 March 2026 (UTC+1).
+  const at = new Date('2026-03-04T09:05:00Z');
+  const acted = (verb: 'booked' | 'done' | 'snooze' | 'not-applicable', changes: Partial<ItemView>, lang: 'it' | 'en' = 'it') =>
+    actedReminder({ verb, item: { ...item, ...changes } }, { rules, lang, today: '2026-03-04', at, timeZone: 'Europe/Rome' });
+
+  it('says who did what and when, with the same citation, and keeps no stale button', () => {
+    const done = acted('done', { status: 'done', doneOn: '2026-03-04' });
+    const slack = actedReminderMessage(done, 'U0COORD01');
+    expect(slack.blocks.some((b) => b.type === 'actions')).toBe(false);
+    expect(contextTexts(slack.blocks).at(-1)).toBe('✅ TC-0042 · Fatto da <@U0COORD01> · 4 marzo 2026, 10:05');
+    expect(citationLine(contextTexts(slack.blocks))).toBe(citationLine(contextTexts(reminderSlackMessage({ reply: reminderReply(phosphateReminder(), rules), idempotencyKey: 'k' }).blocks)));
+    expect(JSON.stringify(slack.blocks)).toContain('fatto (4 marzo 2026)');
+
+    const teams = actedReminderActivity('act-1', done, 'Dott.ssa Bianchi')!;
+    expect(teams).toMatchObject({ type: 'message', id: 'act-1' });
+    const card = (teams.attachments as Array<{ content: AdaptiveCard }>)[0]!.content;
+    expect(card.body.some((e) => e.type === 'ActionSet')).toBe(false);
+    expect(cardTexts([card]).at(-1)).toBe('✅ TC-0042 · Fatto da Dott.ssa Bianchi · 4 marzo 2026, 10:05');
+    expect(citationLine(cardTexts([card]))).toBe(citationLine(cardTexts(renderAdaptiveCard(reminderReply(phosphateReminder(), rules)))));
+  });
+
+  it('after "booked" keeps the buttons that still apply; after snooze and not applicable, none', () => {
+    const booked = acted('booked', { status: 'booked', bookedOn: '2026-03-04' }, 'en');
+    expect(booked.reply.actions.map((a) => a.value)).toEqual(['pdta:followup:done:42', 'pdta:followup:snooze:42', 'pdta:followup:not-applicable:42']);
+    expect(contextTexts(actedReminderMessage(booked, 'U1').blocks).at(-1)).toBe('✅ TC-0042 · Booked by <@U1> · 4 March 2026, 10:05');
+    const snoozed = acted('snooze', { nextReminderOn: '2026-03-11' });
+    expect(snoozed.reply.actions).toEqual([]);
+    expect(JSON.stringify(snoozed.reply)).toContain('rimandato: prossimo promemoria il 11 marzo 2026');
+    expect(acted('not-applicable', { status: 'not_applicable' }).reply.actions).toEqual([]);
+  });
+
+  it('a name Teams gives is shown as text, never as Markdown', () => {
+    const teams = actedReminderActivity('act-2', acted('done', { status: 'done', doneOn: '2026-03-04' }), '*Bianchi* [x](http://e.org)')!;
+    expect(JSON.stringify(teams)).toContain(JSON.stringify(escapeMarkdown('*Bianchi* [x](http://e.org)')).slice(1, -1));
   });
 });
