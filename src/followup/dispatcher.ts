@@ -139,6 +139,10 @@ class DispatcherLoop {
       const { readCompiledKnowledge } = await import('../content/compiled.js');
       return readCompiledKnowledge()?.content ?? (await import('../content/load.js')).loadContent();
     })();
+    // A failed read is tried again at the next round, not remembered.
+    this.content.catch(() => {
+      this.content = undefined;
+    });
     return this.content;
   }
 
