@@ -19,7 +19,8 @@ import { createDispatcher } from '../src/followup/dispatcher.js';
 import { ReminderPlanner } from '../src/followup/planner.js';
 import { FollowupService } from '../src/followup/service.js';
 import { reminderReply } from '../src/followup/message.js';
-import { createSlackReminderTransport, reminderSlackMessage } from '../src/followup/slackTransport.js';
+import { createSlackReminderTransport, reminderSlackMessage } from '../src/channels/slack/reminderTransport.js';
+import { scheduleRules } from '../src/followup/rules.js';
 import { openStore, type Store } from '../src/store/database.js';
 import { withMigrationLock } from '../src/store/migrate.js';
 import { ReminderOutbox } from '../src/store/reminderOutbox.js';
@@ -97,6 +98,7 @@ async function runOn(engine: 'pglite' | 'postgres', store: Store): Promise<Recor
     transport: createSlackReminderTransport({ token: 'xoxb-bench', channel: 'C0BENCH', slackApiUrl: standIn.url, logger }),
     logger,
     planner: false,
+    content,
     clock: () => new Date(Math.max(Date.now(), now.getTime())),
     concurrency: CONCURRENCY,
   });
@@ -107,7 +109,7 @@ async function runOn(engine: 'pglite' | 'postgres', store: Store): Promise<Recor
   if (delivered !== pending) throw new Error(`delivered ${delivered} of ${pending}`);
 
   // Baseline: the same number of messages with the same blocks, bare WebClient, same concurrency.
-  const message = reminderSlackMessage(reminderReply(samplePayload(1)), 'baseline');
+  const { text, blocks } = reminderSlackMessage({ reply: reminderReply(samplePayload(1), scheduleRules(content)), idempotencyKey: 'baseline' });
   const client = new WebClient('xoxb-bench', { slackApiUrl: standIn.url, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true });
   let next = 0;
   t = process.hrtime.bigint();
@@ -115,7 +117,7 @@ async function runOn(engine: 'pglite' | 'postgres', store: Store): Promise<Recor
     Array.from({ length: CONCURRENCY }, async () => {
       while (next < pending) {
         next += 1;
-        await client.chat.postMessage({ channel: 'C0BENCH', ...message, metadata: { event_type: 'bench', event_payload: { key: String(next) } } });
+        await client.chat.postMessage({ channel: 'C0BENCH', text, blocks, metadata: { event_type: 'bench', event_payload: { key: String(next) } } });
       }
     }),
   );

@@ -39,7 +39,7 @@ type FollowupModule = typeof import('../followup/index.js');
  * loading them while the store opens, not before it listens. Rejections are left to the awaits.
  */
 export function preloadPlatformChannels(): void {
-  for (const loading of [import('../channels/slack/index.js'), import('../channels/teams/index.js'), import('../followup/index.js')]) loading.catch(() => undefined);
+  for (const loading of [import('../channels/slack/index.js'), import('../channels/teams/index.js'), import('../channels/reminderTransports.js'), import('../followup/index.js')]) loading.catch(() => undefined);
 }
 
 /** A shutdown has begun: `pdta serve`'s TrackedConversationService says so with `isDraining`; any other service never drains. */
@@ -237,7 +237,7 @@ export function playgroundEnabled(config: Config): boolean {
  * every reminder sent counted in pdta_reminders_sent_total (by channel) and every failed attempt
  * as a reminder_send error.
  */
-function startReminders(
+async function startReminders(
   config: Config,
   followup: FollowupModule,
   deps: {
@@ -250,12 +250,13 @@ function startReminders(
     pollMs?: number;
     planEveryMs?: number;
   },
-): RunningDispatcher | undefined {
+): Promise<RunningDispatcher | undefined> {
   const { logger } = deps;
   if (config.REMINDER_SLACK_CHANNEL && !config.SLACK_BOT_TOKEN) {
     logger.warn('REMINDER_SLACK_CHANNEL is set but SLACK_BOT_TOKEN is not: no reminders go to Slack');
   }
-  const transports = followup.reminderTransportsFromConfig(config, { logger, sendProactive: deps.sendProactive });
+  const { reminderTransportsFromConfig } = await import('../channels/reminderTransports.js');
+  const transports = reminderTransportsFromConfig(config, { logger, sendProactive: deps.sendProactive });
   if (transports.length === 0) {
     logger.info('follow-up reminders not dispatched: set REMINDER_SLACK_CHANNEL or REMINDER_TEAMS_CONVERSATION_ID (docs/followup.md)');
     return undefined;

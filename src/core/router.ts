@@ -6,14 +6,19 @@
  * Composer is mounted with bot.use()).
  */
 import type { Lang, Reply } from '../reply/model.js';
+import type { ActedReminder } from './reminders.js';
 import { KeyedQueue, type ConversationService, type TurnRequest } from './turn.js';
 
 /** What the router decided, for the channel to show. */
 export type TurnOutcome =
   /** The conversation service answered: a turn of the conversation. */
   | { kind: 'turn'; replies: Reply[] }
-  /** A feature in front of the conversation answered; `ok` false when it refused (not allowed, already done). */
-  | { kind: 'feature'; feature: string; replies: Reply[]; ok: boolean }
+  /**
+   * A feature in front of the conversation answered; `ok` false when it refused (not allowed,
+   * already done). `acted`: a reminder button changed its reminder, whose message the channel
+   * updates (buttons replaced by who did what and when).
+   */
+  | { kind: 'feature'; feature: string; replies: Reply[]; ok: boolean; acted?: ActedReminder }
   /**
    * A feature asks for one of its forms (the follow-up enrolment form). A channel that has such a
    * form opens it; any other shows `fallback`, which says how to do the same without the form.

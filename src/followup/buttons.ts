@@ -5,14 +5,16 @@
  * the clicking user's platform id, and the channel shows the reply it returns.
  */
 import { FOLLOWUP_BUTTON_PREFIX, isFollowupButtonValue } from '../core/followup.js';
+import { REMINDER_VERBS, type ActedReminder, type ReminderVerb } from '../core/reminders.js';
 import type { Lang, Reply } from '../reply/model.js';
 import { FollowupError } from './errors.js';
+import { actedReminder } from './message.js';
 import type { FollowupService, ItemView } from './service.js';
 
 export { FOLLOWUP_BUTTON_PREFIX, isFollowupButtonValue };
 
-export const FOLLOWUP_VERBS = ['booked', 'done', 'snooze', 'not-applicable'] as const;
-export type FollowupVerb = (typeof FOLLOWUP_VERBS)[number];
+export const FOLLOWUP_VERBS = REMINDER_VERBS;
+export type FollowupVerb = ReminderVerb;
 
 export function followupButtonValue(verb: FollowupVerb, reminderId: string): string {
   return `${FOLLOWUP_BUTTON_PREFIX}${verb}:${reminderId}`;
@@ -33,6 +35,8 @@ export interface FollowupButtonResult {
   item?: ItemView;
   /** The next occurrence "done" scheduled. */
   next?: ItemView | null;
+  /** The reminder as it now stands, for the channel to update the reminder message with (ok only). */
+  acted?: ActedReminder;
 }
 
 const DATE: Record<Lang, Intl.DateTimeFormat> = {
@@ -121,7 +125,11 @@ export async function handleFollowupButton(
         return never;
       }
     }
-    return { ok: true, reply: reply(lang, title, confirmation(verb, item, next, lang), [item.ruleId]), item, next };
+    const acted = actedReminder(
+      { verb, item },
+      { rules: service.rules, lang, today: service.today(), at: service.now(), timeZone: service.settings.timeZone },
+    );
+    return { ok: true, reply: reply(lang, title, confirmation(verb, item, next, lang), [item.ruleId]), item, next, acted };
   } catch (error) {
     if (error instanceof FollowupError) return { ok: false, reply: reply(lang, title, error.messages[lang]) };
     throw error;

@@ -22,11 +22,12 @@ import { backoffMs } from '../core/retry.js';
 import type { Logger } from '../logging.js';
 import type { Store } from '../store/database.js';
 import { ReminderOutbox, type ClaimedReminder } from '../store/reminderOutbox.js';
-import type { ReminderPayload } from './message.js';
+import { idempotencyKey, ReminderDeliveryError, type OutboundReminder, type ReminderPayload, type ReminderTransport } from '../core/reminders.js';
+import { reminderReply } from './message.js';
 import { ReminderPlanner } from './planner.js';
+import { scheduleRules, type ScheduleRules } from './rules.js';
 import type { ScheduleSettings } from './schedule.js';
 import { scheduleSettingsFromConfig, systemClock, type Clock } from './settings.js';
-import { idempotencyKey, ReminderDeliveryError, type OutboundReminder, type ReminderTransport } from './transport.js';
 
 export interface DispatcherOptions {
   store: Pick<Store, 'db'>;
@@ -106,6 +107,8 @@ class DispatcherLoop {
   private readonly backoff: { baseMs: number; maxMs: number };
   private readonly random: () => number;
   private planner: ReminderPlanner | false | undefined;
+  private content: Promise<Content> | undefined;
+  private rules: ScheduleRules | undefined;
   private lastPlan = Number.NEGATIVE_INFINITY;
   private stopped = false;
   private wake: (() => void) | undefined;
@@ -130,13 +133,23 @@ class DispatcherLoop {
     }
   }
 
+  /** The content reminders are planned from and cite (options.content, else the package's content/), read once. */
+  private loadContent(): Promise<Content> {
+    this.content ??= (async () => {
+      if (this.options.content !== undefined) return this.options.content;
+      const { readCompiledKnowledge } = await import('../content/compiled.js');
+      return readCompiledKnowledge()?.content ?? (await import('../content/load.js')).loadContent();
+    })();
+    // A failed read is tried again at the next round, not remembered.
+    this.content.catch(() => {
+      this.content = undefined;
+    });
+    return this.content;
+  }
+
   private async ensurePlanner(): Promise<ReminderPlanner | false> {
     if (this.planner !== undefined) return this.planner;
-    let content = this.options.content;
-    if (content === undefined) {
-      const { readCompiledKnowledge } = await import('../content/compiled.js');
-      content = readCompiledKnowledge()?.content ?? (await import('../content/load.js')).loadContent();
-    }
+    const content = await this.loadContent();
     this.planner = new ReminderPlanner({
       db: this.options.store.db,
       content,
@@ -170,6 +183,7 @@ class DispatcherLoop {
     const claims = await this.outbox.claim({ targets, now, leaseMs: this.leaseMs, limit: this.batchSize });
     round.claimed = claims.length;
     if (claims.length === 0) return round;
+    this.rules ??= scheduleRules(await this.loadContent());
 
     // Every check of the batch is asked for at once: the Slack transport answers them all with
     // one read of the channel's history.
@@ -207,11 +221,13 @@ class DispatcherLoop {
   }
 
   private outbound(claim: ClaimedReminder): OutboundReminder {
+    const payload = claim.payload as ReminderPayload;
     return {
       id: claim.id,
       idempotencyKey: idempotencyKey(claim.id),
       kind: claim.kind,
-      payload: claim.payload as ReminderPayload,
+      payload,
+      reply: reminderReply(payload, this.rules!),
       attempts: claim.attempts,
       earlierAttempt: claim.earlierAttempt,
     };

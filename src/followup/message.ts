@@ -1,58 +1,19 @@
 /**
  * What a reminder says. The planner stores a channel-neutral payload in the outbox (everything a
- * renderer needs, names and citation included, so sending needs no content lookup and a message
- * shows what was planned); here it becomes the project's reply model (Teams, web, plain text) or
- * Slack blocks with the follow-up buttons.
+ * renderer needs, names and citation included, so a message shows what was planned); here it
+ * becomes the project's reply model, which each platform's renderer in src/reply/ shows (Slack
+ * Block Kit, Teams Adaptive Card) exactly as it shows an answer. Citations come from content/:
+ * an item's from its rule's source (carried in the payload), a digest's from the rules it lists.
  */
-import type { Localized, Source } from '../content/schema.js';
+import type { ActedReminder, DigestEntry, DigestPayload, ItemReminderPayload, ReminderPayload, ReminderVerb } from '../core/reminders.js';
+import type { Source } from '../content/schema.js';
 import type { Action, Block, Citation, Lang, Reply } from '../reply/model.js';
 import { daysBetween, type IsoDate } from './dates.js';
 import { followupButtonValue, FOLLOWUP_VERBS, type FollowupVerb } from './buttons.js';
-import type { RuleKind } from './rules.js';
+import type { ScheduleRules } from './rules.js';
+import type { ItemView } from './service.js';
 
-export interface ItemReminderPayload {
-  kind: 'due' | 'overdue';
-  lang: Lang;
-  itemId: string;
-  patientCode: string;
-  ruleId: string;
-  ruleKind: RuleKind;
-  ruleName: Localized;
-  intervalText: Localized;
-  source: Source;
-  dueOn: IsoDate;
-  /** The day the reminder is for (the planning day). */
-  day: IsoDate;
-  status: 'open' | 'booked';
-  bookedOn: IsoDate | null;
-  contentVersion: string;
-}
-
-export interface DigestEntry {
-  itemId: string;
-  patientCode: string;
-  ruleId: string;
-  ruleName: Localized;
-  dueOn: IsoDate;
-  status: 'open' | 'booked';
-}
-
-export interface DigestPayload {
-  kind: 'digest';
-  lang: Lang;
-  /** The Monday of the week. */
-  weekOf: IsoDate;
-  /** The digest covers items due up to this day, and every overdue one. */
-  until: IsoDate;
-  day: IsoDate;
-  entries: DigestEntry[];
-  /** Items in the digest's span, of which `entries` shows the first. */
-  total: number;
-  overdue: number;
-  contentVersion: string;
-}
-
-export type ReminderPayload = ItemReminderPayload | DigestPayload;
+export type { DigestEntry, DigestPayload, ItemReminderPayload, ReminderPayload } from '../core/reminders.js';
 
 const DATE_FORMATS: Record<Lang, Intl.DateTimeFormat> = {
   it: new Intl.DateTimeFormat('it-IT', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }),
@@ -104,6 +65,9 @@ const TEXT = {
     status: 'Stato',
     open: 'da prenotare',
     booked: (on: string | null) => (on ? `prenotato (${on})` : 'prenotato'),
+    done: (on: string) => `fatto (${on})`,
+    snoozed: (on: string) => `rimandato: prossimo promemoria il ${on}`,
+    notApplicable: 'non applicabile',
     digest: (week: string) => `Riepilogo settimanale follow-up – settimana del ${week}`,
     digestSpan: (until: string, total: number, overdue: number) =>
       `${total} ${total === 1 ? 'scadenza' : 'scadenze'} fino al ${until}, di cui ${overdue} già ${overdue === 1 ? 'scaduta' : 'scadute'}.`,
@@ -124,6 +88,9 @@ const TEXT = {
     status: 'Status',
     open: 'to be booked',
     booked: (on: string | null) => (on ? `booked (${on})` : 'booked'),
+    done: (on: string) => `done (${on})`,
+    snoozed: (on: string) => `snoozed: next reminder on ${on}`,
+    notApplicable: 'not applicable',
     digest: (week: string) => `Weekly follow-up digest – week of ${week}`,
     digestSpan: (until: string, total: number, overdue: number) => `${total} due until ${until}, ${overdue} of them already overdue.`,
     digestNone: (until: string) => `Nothing due until ${until} and nothing overdue.`,
@@ -137,7 +104,15 @@ function citation(source: Source, lang: Lang, contentVersion: string): Citation 
   return { section: `${source.section}. ${source.chapter[lang]}`, heading: source.heading[lang], contentVersion };
 }
 
-function itemReply(p: ItemReminderPayload): Reply {
+/** An item as a reminder shows it; `source` null for a rule taken out of content/ since (nothing to cite rather than a made-up section). */
+type ItemShown = Omit<ItemReminderPayload, 'source'> & { source: Source | null };
+
+function statusText(p: ItemShown): string {
+  const t = TEXT[p.lang];
+  return p.status === 'booked' ? t.booked(p.bookedOn && formatDate(p.bookedOn, p.lang)) : t.open;
+}
+
+function itemReply(p: ItemShown, status: string = statusText(p), withButtons = true): Reply {
   const t = TEXT[p.lang];
   const when = dueWhen(p.dueOn, p.day, p.lang);
   const title = `${p.kind === 'overdue' ? t.overdue : t.reminder} · ${p.patientCode}`;
@@ -150,20 +125,22 @@ function itemReply(p: ItemReminderPayload): Reply {
         { label: t.patient, value: p.patientCode },
         { label: t.due, value: `${formatDate(p.dueOn, p.lang)} (${when})` },
         { label: t.interval, value: p.intervalText[p.lang] },
-        { label: t.status, value: p.status === 'booked' ? t.booked(p.bookedOn && formatDate(p.bookedOn, p.lang)) : t.open },
+        { label: t.status, value: status },
       ],
     },
   ];
-  const actions: Action[] = FOLLOWUP_VERBS.filter((verb) => !(verb === 'booked' && p.status === 'booked')).map((verb) => ({
-    label: BUTTON_LABELS[p.lang][verb],
-    value: followupButtonValue(verb, p.itemId),
-  }));
+  const actions: Action[] = withButtons
+    ? FOLLOWUP_VERBS.filter((verb) => !(verb === 'booked' && p.status === 'booked')).map((verb) => ({
+        label: BUTTON_LABELS[p.lang][verb],
+        value: followupButtonValue(verb, p.itemId),
+      }))
+    : [];
   return {
     lang: p.lang,
     kind: 'answer',
     blocks,
     warnings: [],
-    citations: [citation(p.source, p.lang, p.contentVersion)],
+    citations: p.source ? [citation(p.source, p.lang, p.contentVersion)] : [],
     actions,
     itemIds: [p.ruleId],
   };
@@ -174,7 +151,23 @@ function digestLine(e: DigestEntry, lang: Lang): string {
   return `${shortDate(e.dueOn, lang)} · ${e.patientCode} · ${e.ruleName[lang]}${status}`;
 }
 
-function digestReply(p: DigestPayload): Reply {
+/**
+ * Where in the PDTA the digest's items come from: the sources of the rules it lists, in content
+ * order of first appearance; a digest listing nothing cites where the follow-up exams are.
+ */
+function digestSources(p: DigestPayload, rules: ScheduleRules): Source[] {
+  const listed = p.entries.map((e) => rules.rule(e.ruleId)?.source).filter((s): s is Source => s !== undefined);
+  const sources = listed.length > 0 ? listed : rules.exams.map((r) => r.source);
+  const seen = new Set<string>();
+  return sources.filter((s) => {
+    const key = `${s.section}|${s.heading.it}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function digestReply(p: DigestPayload, rules: ScheduleRules): Reply {
   const t = TEXT[p.lang];
   const until = formatDate(p.until, p.lang);
   const blocks: Block[] = [
@@ -190,21 +183,68 @@ function digestReply(p: DigestPayload): Reply {
     kind: 'answer',
     blocks,
     warnings: [],
-    citations: [
-      {
-        section: p.lang === 'it' ? '6. Controlli/monitoraggio' : '6. Follow-up/monitoring',
-        heading: p.lang === 'it' ? 'Esami/visite da proporre durante il follow-up' : 'Exams and visits during follow-up',
-        contentVersion: p.contentVersion,
-      },
-    ],
+    citations: digestSources(p, rules).map((s) => citation(s, p.lang, p.contentVersion)),
     actions: [],
     itemIds: [...new Set(p.entries.map((e) => e.ruleId))],
   };
 }
 
-/** The reminder as the project's reply model (what Teams and the other renderers take). */
-export function reminderReply(payload: ReminderPayload): Reply {
-  return payload.kind === 'digest' ? digestReply(payload) : itemReply(payload);
+/** The reminder as the project's reply model (what every renderer in src/reply/ takes). */
+export function reminderReply(payload: ReminderPayload, rules: ScheduleRules): Reply {
+  return payload.kind === 'digest' ? digestReply(payload, rules) : itemReply(payload);
+}
+
+/**
+ * A reminder after `verb` was pressed on it: the item as it now stands, the same blocks and
+ * citation as the reminder that was posted. Only "booked" leaves buttons (done, snooze, not
+ * applicable still apply to a booked item); after the others the reminder has none, so nobody
+ * presses a button that no longer means anything.
+ */
+export function actedReminder(
+  acted: { verb: ReminderVerb; item: ItemView },
+  context: { rules: ScheduleRules; lang: Lang; today: IsoDate; at: Date; timeZone: string },
+): ActedReminder {
+  const { item } = acted;
+  const { lang, rules, today } = context;
+  const rule = rules.rule(item.ruleId);
+  const t = TEXT[lang];
+  const payload: ItemShown = {
+    kind: item.dueOn < today ? 'overdue' : 'due',
+    lang,
+    itemId: item.id,
+    patientCode: item.patientCode,
+    ruleId: item.ruleId,
+    ruleKind: rule?.kind ?? (item.ruleKind === 'unknown' ? 'exam' : item.ruleKind),
+    ruleName: item.name,
+    intervalText: rule?.intervalText ?? { it: '—', en: '—' },
+    source: rule?.source ?? null,
+    dueOn: item.dueOn,
+    day: today,
+    status: item.status === 'booked' ? 'booked' : 'open',
+    bookedOn: item.bookedOn,
+    contentVersion: rules.contentVersion,
+  };
+  let status: string;
+  switch (acted.verb) {
+    case 'booked':
+      status = statusText(payload);
+      break;
+    case 'done':
+      status = t.done(formatDate(item.doneOn ?? today, lang));
+      break;
+    case 'snooze':
+      status = t.snoozed(formatDate(item.nextReminderOn ?? today, lang));
+      break;
+    case 'not-applicable':
+      status = t.notApplicable;
+      break;
+    default: {
+      const never: never = acted.verb;
+      return never;
+    }
+  }
+  const reply = itemReply(payload, status, acted.verb === 'booked');
+  return { reply, verb: acted.verb, patientCode: item.patientCode, at: context.at, timeZone: context.timeZone };
 }
 
 /** One line for notifications and logs-free fallbacks. */

@@ -167,6 +167,11 @@ export class FollowupService {
     this.coordinator = deps.isCoordinator;
   }
 
+  /** The registry's clock (when a reminder button was pressed). */
+  now(): Date {
+    return this.clock();
+  }
+
   /** Today on the coordinators' calendar (Europe/Rome). */
   today(): IsoDate {
     return dateInZone(this.clock(), this.settings.timeZone);

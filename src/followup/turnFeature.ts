@@ -36,7 +36,7 @@ export function followupFeature(chat: FollowupChat): TurnFeature {
         const value = request.input.action;
         if (!isFollowupButtonValue(value)) return null;
         const result = await handleFollowupButton(chat.service, { value, userRef: user, ...(request.lang ? { lang: request.lang } : {}) });
-        return { kind: 'feature', feature: FOLLOWUP_FEATURE, replies: [result.reply], ok: result.ok };
+        return { kind: 'feature', feature: FOLLOWUP_FEATURE, replies: [result.reply], ok: result.ok, ...(result.acted ? { acted: result.acted } : {}) };
       }
       const outcome = await chat.handleText(request.input.text, user);
       if (outcome === null) return null;

@@ -87,6 +87,8 @@ export interface AdaptiveCard {
 export interface RenderOptions {
   /** Most bytes one serialized card may take. Default: the Teams limit less the activity envelope. */
   maxCardBytes?: number;
+  /** A line shown last, small (e.g. who acted on a reminder, and when); plain text, escaped here like the rest. */
+  closingText?: string;
 }
 
 const LABELS = {
@@ -102,7 +104,9 @@ const LABELS = {
  */
 export function renderAdaptiveCard(reply: Reply, options: RenderOptions = {}): AdaptiveCard[] {
   const maxBytes = options.maxCardBytes ?? MAX_CARD_MESSAGE_BYTES - ACTIVITY_ENVELOPE_BYTES;
-  return packCards(replyElements(reply), reply.lang, maxBytes);
+  const elements = replyElements(reply);
+  if (options.closingText) elements.push(textBlock(options.closingText, { size: 'small', isSubtle: true, spacing: 'medium' }));
+  return packCards(elements, reply.lang, maxBytes);
 }
 
 /** The card's one-line summary: what Teams shows in notifications and the chat list. */

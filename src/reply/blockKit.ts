@@ -91,6 +91,14 @@ export interface RenderOptions {
   extraButtons?: readonly ExtraButton[];
   /** A note shown first, small (e.g. who shared the answer); mrkdwn written by the channel, not escaped here. */
   leadContext?: string;
+  /** A note shown last, small (e.g. who acted on a reminder, and when); mrkdwn written by the channel, not escaped here. */
+  closingContext?: string;
+}
+
+/** Slack message metadata (https://docs.slack.dev/messaging/message-metadata): not shown, read back with the message. */
+export interface MessageMetadata {
+  event_type: string;
+  event_payload: Record<string, string | number | boolean>;
 }
 
 /** Buttons of a reply carry `pdta:action:<lang>:<n>`; the channel sends every click with this prefix to the engine. */
@@ -317,14 +325,26 @@ export function blockChars(block: SlackBlock): number {
   }
 }
 
-/** The reply's blocks in order, before they are packed into messages. */
-export function renderReplyBlocks(reply: Reply, options: RenderOptions = {}): SlackBlock[] {
+/** What a reply shows before its warnings: the lead note, the lead lines and the blocks. */
+function bodyBlocks(reply: Reply, options: RenderOptions): SlackBlock[] {
   const blocks: SlackBlock[] = options.leadContext ? renderContextLines([options.leadContext]) : [];
   visibleBlocks(reply).forEach((block, i) => blocks.push(...renderBlock(block, i === 0)));
+  return blocks;
+}
+
+/** What always closes a reply: warnings, citations, buttons and the closing note. */
+function tailBlocks(reply: Reply, options: RenderOptions): SlackBlock[] {
+  const blocks: SlackBlock[] = [];
   for (const w of reply.warnings) blocks.push(...sections(`⚠️ ${escapeMrkdwn(w)}`));
   blocks.push(...renderCitations(reply.lang, reply.citations));
   blocks.push(...renderActions(reply.lang, reply.actions, options.extraButtons ?? []));
+  if (options.closingContext) blocks.push(...renderContextLines([options.closingContext]));
   return blocks;
+}
+
+/** The reply's blocks in order, before they are packed into messages. */
+export function renderReplyBlocks(reply: Reply, options: RenderOptions = {}): SlackBlock[] {
+  return [...bodyBlocks(reply, options), ...tailBlocks(reply, options)];
 }
 
 function fallbackText(reply: Reply): string {
@@ -370,6 +390,38 @@ export function packMessages(blocks: SlackBlock[], lang: Lang, fallback: string,
     if (i < total - 1) blocksOut.push({ type: 'context', elements: [mrkdwn(CONTINUED[lang](i + 1, total))] });
     return { text: total > 1 ? `${fallback} (${i + 1}/${total})` : fallback, blocks: blocksOut };
   });
+}
+
+const LEFT_OUT: Record<Lang, (n: number) => string> = {
+  it: (n) => `⚠️ … e ${n === 1 ? 'un’altra parte non mostrata' : `altre ${n} parti non mostrate`}: un messaggio Slack ne contiene al massimo ${SLACK_LIMITS.blocksPerMessage}.`,
+  en: (n) => `⚠️ … and ${n} more ${n === 1 ? 'part' : 'parts'} not shown: a Slack message holds at most ${SLACK_LIMITS.blocksPerMessage}.`,
+};
+
+/**
+ * A reply as exactly one Slack message, carrying `metadata`: for a message that must be found
+ * again by its metadata (a reminder, whose exactly-once check reads it back), where a second
+ * message would be a second thing to find. Everything after the reply's body (warnings, citations,
+ * buttons, the closing note) always stays; if the body does not fit, the blocks that do not are
+ * left out and a note says how many, with `leftOutHint` (mrkdwn written by the caller) after it.
+ */
+export function renderBlockKitMessage(
+  reply: Reply,
+  options: RenderOptions & { metadata?: MessageMetadata; leftOutHint?: string } = {},
+): SlackMessage & { metadata?: MessageMetadata } {
+  const fallback = fallbackText(reply);
+  const body = bodyBlocks(reply, options);
+  const tail = tailBlocks(reply, options);
+  let blocks = [...body, ...tail];
+  const fits = (list: SlackBlock[]): boolean =>
+    list.length <= SLACK_LIMITS.blocksPerMessage && list.reduce((n, b) => n + blockChars(b), 0) <= SLACK_LIMITS.messageChars;
+  if (!fits(blocks)) {
+    let kept = body.length;
+    const note = (n: number): SlackBlock[] => renderContextLines([`${escapeMrkdwn(LEFT_OUT[reply.lang](n))}${options.leftOutHint ? ` ${options.leftOutHint}` : ''}`]);
+    while (kept > 0 && !fits([...body.slice(0, kept), ...note(body.length - kept), ...tail])) kept -= 1;
+    blocks = [...body.slice(0, kept), ...note(body.length - kept), ...tail];
+  }
+  if (blocks.length === 0) blocks = [{ type: 'section', text: mrkdwn(fallback) }];
+  return { text: fallback, blocks, ...(options.metadata ? { metadata: options.metadata } : {}) };
 }
 
 /** A reply as Slack messages, in the order they must be posted. */

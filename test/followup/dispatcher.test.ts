@@ -2,10 +2,12 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { handleFollowupButton } from '../../src/followup/buttons.js';
 import { createDispatcher, startDispatcher } from '../../src/followup/dispatcher.js';
+import { reminderReply } from '../../src/followup/message.js';
 import { ReminderPlanner } from '../../src/followup/planner.js';
-import { createSlackReminderTransport } from '../../src/followup/slackTransport.js';
-import { createTeamsReminderTransport } from '../../src/followup/teamsTransport.js';
-import { ReminderDeliveryError, type ReminderTransport } from '../../src/followup/transport.js';
+import { scheduleRules } from '../../src/followup/rules.js';
+import { createSlackReminderTransport } from '../../src/channels/slack/reminderTransport.js';
+import { createTeamsReminderTransport } from '../../src/channels/teams/reminderTransport.js';
+import { ReminderDeliveryError, type ReminderTransport } from '../../src/core/reminders.js';
 import type { Reply } from '../../src/reply/model.js';
 import { ReminderOutbox } from '../../src/store/reminderOutbox.js';
 import { notePostgresSkipped, testEngines, type TestStore } from '../store/engines.js';
@@ -80,11 +82,12 @@ describe.each(testEngines)('delivering reminders on $name', (engine) => {
     expect(message).toMatchObject({ channel: CHANNEL, metadata: { event_type: 'pdta_reminder' } });
     expect(message.text).toContain('Promemoria follow-up · TC-00001');
     const actions = (message.blocks as Array<{ type: string; elements?: Array<{ action_id: string; value: string }> }>).find((b) => b.type === 'actions');
+    // Rendered as every answer's buttons are (src/reply/blockKit.ts); the Slack channel routes a click by its value.
     expect(actions?.elements?.map((e) => [e.action_id, e.value])).toEqual([
-      ['pdta:followup:booked', 'pdta:followup:booked:1'],
-      ['pdta:followup:done', 'pdta:followup:done:1'],
-      ['pdta:followup:snooze', 'pdta:followup:snooze:1'],
-      ['pdta:followup:not-applicable', 'pdta:followup:not-applicable:1'],
+      ['pdta:action:it:0', 'pdta:followup:booked:1'],
+      ['pdta:action:it:1', 'pdta:followup:done:1'],
+      ['pdta:action:it:2', 'pdta:followup:snooze:1'],
+      ['pdta:action:it:3', 'pdta:followup:not-applicable:1'],
     ]);
   });
 
@@ -115,7 +118,8 @@ describe.each(testEngines)('delivering reminders on $name', (engine) => {
     expect(dead).toHaveLength(40);
     const transport = slack();
     for (const claim of dead.slice(0, 20)) {
-      await transport.send({ id: claim.id, idempotencyKey: `reminder:${claim.id}`, kind: 'due', payload: samplePayload(Number(claim.id)), attempts: 0, earlierAttempt: null });
+      const payload = samplePayload(Number(claim.id));
+      await transport.send({ id: claim.id, idempotencyKey: `reminder:${claim.id}`, kind: 'due', payload, reply: reminderReply(payload, scheduleRules(content())), attempts: 0, earlierAttempt: null });
     }
     // Nothing is claimable while the lease holds.
     expect(await outbox.claim({ targets: ['slack'], now: t0, leaseMs: 1_000, limit: 100 })).toEqual([]);

@@ -7,7 +7,7 @@
  */
 import { pino } from 'pino';
 import { startDispatcher } from '../../src/followup/dispatcher.js';
-import { createSlackReminderTransport } from '../../src/followup/slackTransport.js';
+import { createSlackReminderTransport } from '../../src/channels/slack/reminderTransport.js';
 import { openStore } from '../../src/store/database.js';
 
 function env(name: string): string {

@@ -6,13 +6,16 @@
  * Wednesday 4 March 2026, an hour after the reminder hour.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REMINDER_EVENT_TYPE } from '../../src/followup/slackTransport.js';
+import { REMINDER_EVENT_TYPE } from '../../src/channels/slack/reminderTransport.js';
 import { serve, type Served } from '../../src/server/serve.js';
+import { buttonClick } from '../channels/slack/harness.js';
+import { slackSignedHeaders } from '../channels/slack/slackSigner.js';
 import { captureLogs, sample, tempDir, waitFor, type LogCapture } from '../server/serverHarness.js';
 import { TestClock } from './fixtures.js';
 import { startSlackStandIn, type SlackStandIn, type StoredMessage } from './slackStandIn.js';
 
 const CHANNEL = 'C0REMINDERS';
+const SIGNING_SECRET = 'serve-test-signing-secret-0123456789';
 const SERIES = 'pdta_reminders_sent_total{channel="slack"}';
 
 let standIn: SlackStandIn;
@@ -36,7 +39,7 @@ function start(logs: LogCapture): Promise<Served> {
       HOST: '127.0.0.1',
       DATA_DIR: dir.path,
       LOG_LEVEL: 'info',
-      SLACK_SIGNING_SECRET: 'serve-test-signing-secret-0123456789',
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
       SLACK_BOT_TOKEN: 'xoxb-serve-test',
       SLACK_API_URL: standIn.url,
       REMINDER_SLACK_CHANNEL: CHANNEL,
@@ -121,6 +124,37 @@ describe('pdta serve with REMINDER_SLACK_CHANNEL', () => {
       await again.close();
     }
   }, 90_000);
+
+  it('a coordinator presses "Fatto" on the delivered reminder: the reminder message is updated in place', async () => {
+    const [reminder] = itemReminders('TC-0200');
+    expect(reminder).toBeDefined();
+    type Button = { type: string; action_id: string; value: string; text: { text: string } };
+    const blocks = reminder!.blocks as Array<{ type: string; elements?: Button[] }>;
+    const done = blocks.flatMap((b) => (b.type === 'actions' ? (b.elements ?? []) : [])).find((e) => e.value.startsWith('pdta:followup:done:'))!;
+    const served = await start(captureLogs());
+    try {
+      // Slack's block_actions for that button on that message, signed as Slack signs it.
+      const fields = buttonClick(
+        { action_id: done.action_id, value: done.value, text: done.text.text },
+        { channel: CHANNEL, messageTs: reminder!.ts, responseUrl: 'https://hooks.slack.com/actions/T0TEAM001/1/x', user: 'U0COORD01' },
+      );
+      const raw = new URLSearchParams(fields).toString();
+      const res = await fetch(`${served.url}/slack/events`, { method: 'POST', headers: slackSignedHeaders(SIGNING_SECRET, raw, 'application/x-www-form-urlencoded'), body: raw });
+      expect(res.status).toBe(200);
+      await waitFor('the reminder updated', async () => (standIn.updates.length > 0 ? true : undefined), 10_000, 50);
+      const [update] = standIn.updates;
+      expect(update).toMatchObject({ channel: CHANNEL, ts: reminder!.ts });
+      const updated = JSON.stringify(update!.blocks);
+      expect(updated).not.toContain('"actions"');
+      expect(updated).toContain('✅ TC-0200 · Fatto da <@U0COORD01> · 4 marzo 2026, 10:00');
+      // Still the reminder the delivery check finds by its key.
+      expect(standIn.keyCounts().size).toBe(2);
+      expect(itemReminders('TC-0200')).toHaveLength(1);
+      expect((await served.followup.list({ code: 'TC-0200' }))[0]?.items.find((i) => i.ruleId === 'followup.phosphate-metabolism')?.dueOn).toBe('2026-09-04');
+    } finally {
+      await served.close();
+    }
+  }, 60_000);
 
   it('without a reminder target no dispatcher runs', async () => {
     const logs = captureLogs();

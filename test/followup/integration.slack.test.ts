@@ -7,7 +7,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ENROL_VIEW_CALLBACK_ID } from '../../src/channels/slack/followup.js';
 import { loadAssistant } from '../../src/engine/loadAssistant.js';
-import { reminderSlackMessage } from '../../src/followup/slackTransport.js';
+import { reminderSlackMessage } from '../../src/channels/slack/reminderTransport.js';
 import { reminderReply } from '../../src/followup/message.js';
 import { FollowupService } from '../../src/followup/service.js';
 import { coordinatorPredicate, platformUser } from '../../src/followup/settings.js';
@@ -204,20 +204,33 @@ describe('/pdta iscrivi: the enrolment modal', () => {
 });
 
 describe('the reminder buttons', () => {
-  it('"Fatto" records today as done, schedules the next from it and says so in the reminder’s thread; a second press is refused privately', async () => {
+  it('"Fatto" records today as done, schedules the next from it, updates the reminder and says so in its thread; a second press is refused privately', async () => {
     await service.enrol(platformUser('slack', COORDINATOR), { code: 'TC-0050', lastExamsOn: '2025-09-11', therapy: null });
     const item = (await patient('TC-0050'))!.items.find((i) => i.ruleId === 'followup.phosphate-metabolism')!;
     expect(item.dueOn).toBe('2026-03-11');
     // The button exactly as the reminder carries it.
-    const reminder = reminderSlackMessage(reminderReply({ ...samplePayload(1, '2026-03-04'), itemId: item.id, patientCode: 'TC-0050', dueOn: item.dueOn }), 'x');
+    const reminder = reminderSlackMessage({
+      reply: reminderReply({ ...samplePayload(1, '2026-03-04'), itemId: item.id, patientCode: 'TC-0050', dueOn: item.dueOn }, service.rules),
+      idempotencyKey: 'reminder:1',
+    });
     const actions = reminder.blocks.find((b) => b.type === 'actions');
     const element = actions?.type === 'actions' ? actions.elements.find((e) => e.value.includes(':done:')) : undefined;
-    expect(element).toMatchObject({ action_id: 'pdta:followup:done', value: `pdta:followup:done:${item.id}`, text: { text: 'Fatto' } });
+    expect(element).toMatchObject({ value: `pdta:followup:done:${item.id}`, text: { text: 'Fatto' } });
     const done = { action_id: element!.action_id, value: element!.value, text: element!.text.text };
 
     const reminderTs = messageTs();
     await h.postForm(buttonClick(done, { channel: REMINDERS_CHANNEL, messageTs: reminderTs, responseUrl: h.api.responseUrl('done1'), user: COORDINATOR }));
-    await h.api.waitFor(() => h.api.callsOf('chat.postMessage').length === 1);
+    await h.api.waitFor(() => h.api.callsOf('chat.postMessage').length === 1 && h.api.callsOf('chat.update').length === 1);
+    // The reminder itself: the same message, its buttons gone, who did what and when.
+    const [update] = h.api.callsOf('chat.update');
+    expect(update!.params).toMatchObject({ channel: REMINDERS_CHANNEL, ts: reminderTs });
+    const updated = blocksOf(update!);
+    expect(updated.some((b) => b['type'] === 'actions')).toBe(false);
+    const updatedText = JSON.stringify(updated);
+    expect(updatedText).toContain('TC-0050');
+    expect(updatedText).toContain('fatto (4 marzo 2026)');
+    expect(updatedText).toContain(`✅ TC-0050 · Fatto da <@${COORDINATOR}> · 4 marzo 2026, 10:00`);
+    expect(updatedText).toContain('📖 Fonte: PDTA § 6.');
     const [call] = h.api.callsOf('chat.postMessage');
     expect(call!.params).toMatchObject({ channel: REMINDERS_CHANNEL, thread_ts: reminderTs });
     const text = textOf(call);
@@ -234,6 +247,7 @@ describe('the reminder buttons', () => {
     expect(h.api.responses[0]!.body).toMatchObject({ response_type: 'ephemeral', replace_original: false });
     expect(JSON.stringify(h.api.responses[0]!.body['blocks'])).toContain('già segnato come fatto il 2026-03-04');
     expect(h.api.callsOf('chat.postMessage')).toEqual([]);
+    expect(h.api.callsOf('chat.update')).toEqual([]);
   });
 
   it('a non-coordinator’s press is refused privately and changes nothing', async () => {

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ENROL_FORM_ACTION, type EnrolmentCard } from '../../src/channels/teams/followup.js';
 import { loadConfig } from '../../src/config.js';
 import { createDispatcher } from '../../src/followup/dispatcher.js';
-import { reminderTransportsFromConfig } from '../../src/followup/index.js';
+import { reminderTransportsFromConfig } from '../../src/channels/reminderTransports.js';
 import { FollowupService } from '../../src/followup/service.js';
 import { coordinatorPredicate, platformUser } from '../../src/followup/settings.js';
 import type { AdaptiveCard, SubmitAction } from '../../src/reply/adaptiveCard.js';
@@ -165,14 +165,37 @@ describe('reminders in a Teams channel', () => {
       .find((a: SubmitAction) => a.data.pdtaAction.startsWith('pdta:followup:done:'));
     expect(done).toBeDefined();
 
+    // The activity id the connector gave the reminder card, which a click on it carries as replyToId.
+    const sentRows = await store.db.selectFrom('reminder_outbox').select(['message_id', 'payload']).where('target', '=', 'teams').execute();
+    const reminderId = sentRows.find((r) => JSON.stringify(r.payload).includes('TC-0110'))?.message_id;
+    expect(reminderId).toMatch(/^sent-/);
+
     standIn.reset();
-    const card = await say(submit({ ...done!.data }, done!.title, { conversationType: 'channel', isGroup: true, id: CHANNEL_ID }, o()));
+    const click: Record<string, unknown> = { ...submit({ ...done!.data }, done!.title, { conversationType: 'channel', isGroup: true, id: CHANNEL_ID }, o()), replyToId: reminderId };
+    expect((await teams.post(click)).status).toBe(200);
+    await standIn.waitFor(2);
+    // The reminder card itself is replaced: its buttons gone, who did what and when.
+    const update = standIn.received.find((r) => r.method === 'PUT');
+    expect(update).toMatchObject({ conversationId: CHANNEL_ID, updatedActivityId: reminderId });
+    const updated = cardOf(update) as AdaptiveCard;
+    expect(updated.body.some((e) => e.type === 'ActionSet')).toBe(false);
+    const updatedText = JSON.stringify(updated);
+    expect(updatedText).toContain('fatto (4 marzo 2026)');
+    expect(updatedText).toContain(`✅ TC-0110 · Fatto da ${DOCTOR.name} · 4 marzo 2026, 10:00`);
+    expect(updatedText).toContain('Fonte: PDTA § 6.');
+    // And the confirmation in the reply chain, as before.
+    const card = cardOf(standIn.received.find((r) => r.method === 'POST'));
     expect(JSON.stringify(card)).toContain('fatto il 4 marzo 2026');
+    standIn.reset();
     const items = (await patient('TC-0110'))!.items.filter((i) => i.ruleId === 'followup.phosphate-metabolism');
     expect(items.map((i) => [i.dueOn, i.status])).toEqual([['2026-09-04', 'open']]);
 
     // A non-coordinator pressing it: refused, nothing changes.
-    const refused = await say({ ...submit({ ...done!.data }, done!.title, { conversationType: 'channel', isGroup: true, id: CHANNEL_ID }, o()), from: NURSE });
+    const refused = await say({ ...click, id: `${String(click['id'])}-nurse`, from: NURSE });
     expect(JSON.stringify(refused)).toContain('solo i coordinatori');
+
+    // A second press by the coordinator on an old copy: the current answer, and the card is left alone.
+    const again = await say({ ...click, id: `${String(click['id'])}-again` });
+    expect(JSON.stringify(again)).toContain('già segnato come fatto');
   });
 });

@@ -1,6 +1,7 @@
 /**
  * A loopback stand-in for the Slack Web API methods reminders use: chat.postMessage (stores
- * the message with its metadata, answers a unique ts), conversations.history (newest first,
+ * the message with its metadata, answers a unique ts), chat.update (replaces a stored message's
+ * text and blocks, and its metadata when the update carries some), conversations.history (newest first,
  * oldest/latest/inclusive, cursor pages, metadata only with include_all_metadata, as Slack does)
  * and conversations.members (the coordinators' channel, from `members`).
  * Point a WebClient at it with slackApiUrl = standIn.url.
@@ -28,6 +29,8 @@ export interface SlackStandIn {
   rateLimited: number;
   historyCalls: number;
   membersCalls: number;
+  /** Every chat.update, as asked for. */
+  updates: Array<{ channel: string; ts: string; text: string; blocks: unknown; metadata: StoredMessage['metadata'] }>;
   /** Who conversations.members says is in the channel. */
   members: string[];
   /** Messages whose response was held (never answered). */
@@ -76,6 +79,7 @@ export async function startSlackStandIn(options: { now?: () => number; members?:
     rateLimited: 0,
     historyCalls: 0,
     membersCalls: 0,
+    updates: [],
     members: options.members ?? [],
     held: 0,
     keyCounts() {
@@ -124,6 +128,22 @@ export async function startSlackStandIn(options: { now?: () => number; members?:
         return; // stored, never answered: the worker dies waiting
       }
       json(res, 200, { ok: true, channel, ts, message: { ts, text: body['text'] } });
+      return;
+    }
+    if (method === 'chat.update') {
+      const channel = String(body['channel'] ?? '');
+      const ts = String(body['ts'] ?? '');
+      const metadata = (body['metadata'] as StoredMessage['metadata'] | undefined) ?? null;
+      standIn.updates.push({ channel, ts, text: String(body['text'] ?? ''), blocks: body['blocks'], metadata });
+      const message = messages.find((m) => m.channel === channel && m.ts === ts);
+      if (message === undefined) {
+        json(res, 200, { ok: false, error: 'message_not_found' });
+        return;
+      }
+      message.text = String(body['text'] ?? '');
+      message.blocks = body['blocks'];
+      if (metadata !== null) message.metadata = metadata;
+      json(res, 200, { ok: true, channel, ts, text: message.text });
       return;
     }
     if (method === 'conversations.history') {

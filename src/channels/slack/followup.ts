@@ -8,8 +8,7 @@
  * `/pdta` command privately (as every /pdta answer). A reminder button that changed something is
  * answered in the reminder's thread, naming who pressed it, so every coordinator sees that it was
  * handled; a refusal (not a coordinator, already done) only to the person who pressed it. The
- * reminder message itself is left as it is: it carries the idempotency key the dispatcher's
- * "already delivered?" check looks for, and an edit is not worth risking that.
+ * reminder message itself is updated to say who did what and when (reminderUpdate.ts).
  */
 import type { App, BlockAction, ButtonAction, types, ViewSubmitAction, webApi } from '@slack/bolt';
 import { FORM_TEXT, isFollowupButtonValue, NO_THERAPY_VALUE, type FormField } from '../../core/followup.js';
@@ -22,11 +21,12 @@ import type { ChatPoster } from './chatPoster.js';
 import { postToConversation, postToConversationOrPrivately, respondWith, type Deliver } from './delivery.js';
 import { FOLLOWUP_RECORDED_BY, FOLLOWUP_SAVE_FAILED, NOT_IN_CHANNEL } from './messages.js';
 import type { FirstDelivery } from './middleware.js';
+import { pressedMessage, updateReminderMessage } from './reminderUpdate.js';
 import type { SlackTurns } from './turns.js';
 
 /** The enrolment modal's callback_id; its submissions are acknowledged by the listener, with the form's errors. */
 export const ENROL_VIEW_CALLBACK_ID = 'pdta:followup:enrol';
-/** Reminder buttons carry `pdta:followup:<verb>` as action_id (src/followup/slackTransport.ts). */
+/** Reminders posted before they were rendered by src/reply/blockKit.ts carry `pdta:followup:<verb>` as action_id; newer ones are routed by value (listeners.ts). */
 export const FOLLOWUP_ACTION_ID = /^pdta:followup:/;
 /** Every input's action_id; the block_id names the field. */
 const INPUT_ACTION_ID = 'value';
@@ -211,6 +211,10 @@ export class SlackFollowup {
       const replies = outcome.kind === 'form' ? [outcome.fallback] : outcome.replies;
       const ok = outcome.kind === 'feature' ? outcome.ok : true;
       const lang = replies[0]?.lang ?? this.lang;
+      const pressed = outcome.kind === 'feature' && outcome.acted ? pressedMessage(body) : null;
+      if (pressed && outcome.kind === 'feature' && outcome.acted) {
+        await updateReminderMessage(client, pressed, outcome.acted, userId).catch((error: unknown) => this.d.logger.warn({ ...log, err: error }, 'slack reminder message not updated'));
+      }
       let deliver: Deliver;
       try {
         if (body.view !== undefined || body.container['type'] === 'view') {

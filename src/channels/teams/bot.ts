@@ -12,6 +12,7 @@ import { botWasAdded, botWasRemoved, conversationType, localeLang, tenantOf, tur
 import type { TeamsFollowup } from './followup.js';
 import { apologyActivity, replyActivities, type Sender, type SendMode } from './outgoing.js';
 import type { ReferenceBook } from './references.js';
+import { actedReminderActivity } from './reminderUpdate.js';
 
 export interface TeamsBotDeps {
   router: TurnRouter;
@@ -45,6 +46,11 @@ export function createTurnHandler(deps: TeamsBotDeps): (context: TurnContext) =>
       await deps.sender.send(context, deps.followup.formCard(outcome.lang), mode);
       return { kinds: ['form'], feature: outcome.feature };
     }
+    // A reminder's button changed it: the card it was on (a messageBack click's replyToId) shows
+    // what was done, without its stale buttons (reminderUpdate.ts).
+    const acted = outcome.kind === 'feature' ? outcome.acted : undefined;
+    const updated = acted && context.activity.replyToId ? actedReminderActivity(context.activity.replyToId, acted, context.activity.from?.name || '—') : null;
+    if (updated) await bestEffort('update the reminder card', async () => void (await context.updateActivity(updated)));
     const replies = outcome.kind === 'form' ? [outcome.fallback] : outcome.replies;
     for (const reply of replies) {
       for (const activity of replyActivities(reply)) await deps.sender.send(context, activity, mode);

@@ -13,6 +13,8 @@ export interface Recorded {
   conversationId: string;
   /** Set when the bot replied to an activity: POST /v3/conversations/{id}/activities/{replyToId}. */
   replyToId?: string;
+  /** Set when the bot replaced one of its activities (updateActivity): PUT /v3/conversations/{id}/activities/{activityId}. */
+  updatedActivityId?: string;
   body: Record<string, unknown>;
   /** Size of the request body as sent. */
   bytes: number;
@@ -81,7 +83,8 @@ export class ConnectorStandIn {
     const raw = Buffer.concat(chunks);
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     const match = ACTIVITIES.exec(path);
-    if (req.method !== 'POST' || !match) {
+    const update = req.method === 'PUT' && match?.[2] !== undefined;
+    if ((req.method !== 'POST' && !update) || !match) {
       res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":{"code":"NotFound"}}');
       return;
     }
@@ -96,10 +99,10 @@ export class ConnectorStandIn {
     this.attempts.push({ path, status: 200, at });
     this.counter += 1;
     const recorded: Recorded = {
-      method: req.method,
+      method: req.method ?? 'POST',
       path,
       conversationId: decodeURIComponent(match[1]!),
-      ...(match[2] ? { replyToId: decodeURIComponent(match[2]) } : {}),
+      ...(match[2] ? (update ? { updatedActivityId: decodeURIComponent(match[2]) } : { replyToId: decodeURIComponent(match[2]) }) : {}),
       body: JSON.parse(raw.toString('utf8')) as Record<string, unknown>,
       bytes: raw.length,
       ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}),

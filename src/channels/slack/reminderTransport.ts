@@ -1,5 +1,5 @@
 /**
- * Reminders to a Slack channel with chat.postMessage, exactly once.
+ * Reminders to a Slack channel with chat.postMessage, exactly once (docs/followup.md).
  *
  * Each message carries its idempotency key in Slack message metadata
  * (event_type "pdta_reminder", event_payload { key }). When a reminder comes back to a worker
@@ -13,11 +13,10 @@
  * with backoff, honouring Retry-After.
  */
 import { WebClient, WebAPIPlatformError, WebAPIRateLimitedError, LogLevel, type Logger as SlackLogger } from '@slack/web-api';
-import type { Logger } from '../logging.js';
-import type { Block, Reply } from '../reply/model.js';
-import { isFollowupButtonValue } from './buttons.js';
-import { reminderReply, reminderSummary } from './message.js';
-import { ReminderDeliveryError, type OutboundReminder, type ReminderTransport } from './transport.js';
+import { ReminderDeliveryError, type OutboundReminder, type ReminderTransport } from '../../core/reminders.js';
+import type { Logger } from '../../logging.js';
+import { renderBlockKitMessage } from '../../reply/blockKit.js';
+import type { Lang } from '../../reply/model.js';
 
 export const REMINDER_EVENT_TYPE = 'pdta_reminder';
 
@@ -41,88 +40,22 @@ export interface SlackReminderTransportOptions {
   client?: WebClient;
 }
 
-/** Block Kit types for the few blocks a reminder uses (https://docs.slack.dev/reference/block-kit/blocks). */
-type TextObject = { type: 'mrkdwn'; text: string; verbatim: true } | { type: 'plain_text'; text: string; emoji: boolean };
-type SlackBlock =
-  | { type: 'header'; text: { type: 'plain_text'; text: string; emoji: boolean } }
-  | { type: 'section'; text?: TextObject; fields?: TextObject[] }
-  | { type: 'context'; elements: TextObject[] }
-  | { type: 'actions'; elements: Array<{ type: 'button'; text: { type: 'plain_text'; text: string; emoji: boolean }; action_id: string; value: string; style?: 'primary' }> };
+/** Where the left-out note points when a reminder is too long for one message (never expected: the digest lists at most 40). */
+const LEFT_OUT_HINT: Record<Lang, string> = {
+  it: '`pdta followup upcoming` mostra tutto.',
+  en: '`pdta followup upcoming` shows everything.',
+};
 
-/** Slack's limits: 3,000 characters per section text, 150 per header, 2,000 per field. */
-const SECTION_CHARS = 2900;
-
-function escape(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
-function mrkdwn(text: string): TextObject {
-  return { type: 'mrkdwn', text, verbatim: true };
-}
-
-function sectionsOfLines(lines: string[]): SlackBlock[] {
-  const out: SlackBlock[] = [];
-  let current = '';
-  for (const line of lines) {
-    if (current !== '' && current.length + line.length + 1 > SECTION_CHARS) {
-      out.push({ type: 'section', text: mrkdwn(current) });
-      current = '';
-    }
-    current = current === '' ? line : `${current}\n${line}`;
-  }
-  if (current !== '') out.push({ type: 'section', text: mrkdwn(current) });
-  return out;
-}
-
-function blockToSlack(block: Block, first: boolean): SlackBlock[] {
-  const out: SlackBlock[] = [];
-  if (block.title !== undefined) {
-    out.push(
-      first
-        ? { type: 'header', text: { type: 'plain_text', text: block.title.slice(0, 150), emoji: true } }
-        : { type: 'section', text: mrkdwn(`*${escape(block.title)}*`) },
-    );
-  }
-  switch (block.type) {
-    case 'text':
-      out.push(...sectionsOfLines([escape(block.body)]));
-      break;
-    case 'facts':
-      out.push({ type: 'section', fields: block.facts.map((f) => mrkdwn(`*${escape(f.label)}*\n${escape(f.value)}`.slice(0, 2000))) });
-      break;
-    case 'list':
-      out.push(...sectionsOfLines(block.items.map((i) => `• ${escape(i)}`)));
-      break;
-    default: {
-      const never: never = block;
-      return never;
-    }
-  }
-  return out;
-}
-
-/** A reminder as a Slack message: its blocks, and the notification text. */
-export function reminderSlackMessage(reply: Reply, fallback: string): { text: string; blocks: SlackBlock[] } {
-  const blocks = reply.blocks.flatMap((b, i) => blockToSlack(b, i === 0));
-  const source = reply.lang === 'it' ? 'Fonte' : 'Source';
-  for (const c of reply.citations) {
-    blocks.push({ type: 'context', elements: [mrkdwn(escape(`${source}: PDTA RCO230, ${c.section} – ${c.heading} · v${c.contentVersion}`))] });
-  }
-  const buttons = reply.actions.filter((a) => isFollowupButtonValue(a.value));
-  if (buttons.length > 0) {
-    blocks.push({
-      type: 'actions',
-      elements: buttons.map((a) => ({
-        type: 'button',
-        text: { type: 'plain_text', text: a.label.slice(0, 75), emoji: true },
-        // The verb part of the value: unique within the message, as Slack requires of action_ids.
-        action_id: a.value.replace(/:\d+$/, ''),
-        value: a.value,
-        ...(a.value.includes(':done:') ? { style: 'primary' as const } : {}),
-      })),
-    });
-  }
-  return { text: escape(fallback), blocks: blocks.slice(0, 50) };
+/**
+ * A reminder as one Slack message, rendered as every answer is (src/reply/blockKit.ts), with its
+ * idempotency key in the message metadata. One message, never several: the exactly-once check
+ * looks for it by that key.
+ */
+export function reminderSlackMessage(reminder: Pick<OutboundReminder, 'reply' | 'idempotencyKey'>): ReturnType<typeof renderBlockKitMessage> {
+  return renderBlockKitMessage(reminder.reply, {
+    metadata: { event_type: REMINDER_EVENT_TYPE, event_payload: { key: reminder.idempotencyKey } },
+    leftOutHint: LEFT_OUT_HINT[reminder.reply.lang],
+  });
 }
 
 function toSlackTs(instant: number): string {
@@ -227,8 +160,7 @@ export function createSlackReminderTransport(options: SlackReminderTransportOpti
   return {
     target: 'slack',
     async send(reminder) {
-      const reply = reminderReply(reminder.payload);
-      const message = reminderSlackMessage(reply, reminderSummary(reminder.payload));
+      const message = reminderSlackMessage(reminder);
       try {
         const result = await client.chat.postMessage({
           channel: options.channel,
@@ -236,7 +168,7 @@ export function createSlackReminderTransport(options: SlackReminderTransportOpti
           blocks: message.blocks,
           unfurl_links: false,
           unfurl_media: false,
-          metadata: { event_type: REMINDER_EVENT_TYPE, event_payload: { key: reminder.idempotencyKey } },
+          ...(message.metadata ? { metadata: message.metadata } : {}),
         });
         return { messageId: result.ts ?? null };
       } catch (error) {

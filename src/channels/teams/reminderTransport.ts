@@ -7,14 +7,14 @@
  * no alreadySent(): after a crash in the instant between posting and recording, the reminder is
  * posted again. A duplicate is the lesser failure for a coordinator than a missing reminder.
  */
-import type { Reply } from '../reply/model.js';
-import { reminderReply } from './message.js';
-import { ReminderDeliveryError, type ReminderTransport } from './transport.js';
+import { ReminderDeliveryError, type ReminderTransport } from '../../core/reminders.js';
+import type { Reply } from '../../reply/model.js';
 
 /**
- * What the Teams channel provides: post replies into a conversation it holds a reference for.
- * Its result carries the activity ids (`{ activityIds }` from src/channels/teams; a string, an
- * array of ids or of `{ id }` are read too).
+ * What the Teams channel provides (its sendProactive, src/channels/teams/index.ts): post replies,
+ * as Adaptive Cards from src/reply/adaptiveCard.ts, into a conversation it holds a reference for.
+ * Its result carries the activity ids (`{ activityIds }`; a string, an array of ids or of
+ * `{ id }` are read too).
  */
 export type SendProactive = (conversationId: string, replies: Reply[]) => Promise<unknown>;
 
@@ -65,7 +65,7 @@ export function createTeamsReminderTransport(options: TeamsReminderTransportOpti
     target: 'teams',
     async send(reminder) {
       try {
-        const result = await options.sendProactive(options.conversationId, [reminderReply(reminder.payload)]);
+        const result = await options.sendProactive(options.conversationId, [reminder.reply]);
         return { messageId: activityId(result) };
       } catch (error) {
         const status = httpStatus(error);
