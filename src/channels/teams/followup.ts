@@ -16,7 +16,6 @@ import type { Logger } from '../../logging.js';
 import { ADAPTIVE_CARD_CONTENT_TYPE, ADAPTIVE_CARD_VERSION, escapeMarkdown } from '../../reply/adaptiveCard.js';
 import type { Lang } from '../../reply/model.js';
 import { replyActivities } from './outgoing.js';
-import { actedReminderActivity } from './reminderUpdate.js';
 
 /** The enrolment card's submit: its data, merged by Teams with the inputs' values. */
 export const ENROL_FORM_ACTION = 'pdta:followup:enrol-form';
