@@ -46,7 +46,8 @@ interface Committed {
  * A conversation this process has not committed is taken to be new, for the same reason: most are
  * (each Slack mention outside a thread starts one), and one that exists already (after a restart,
  * on another instance, or pushed out of memory) fails the commit, which only inserts where no row
- * is, and is then read from the store. Only such a turn costs more: its turn twice and one more round trip.
+ * is, and is then read from the store. Only such a turn costs more: its turn twice, and three round
+ trips instead of one.
  */
 export class SqlConversationSnapshots implements ConversationSnapshots {
   /** Insertion order is recency: a Map deletes and sets to move an entry to the end. */
@@ -69,11 +70,12 @@ export class SqlConversationSnapshots implements ConversationSnapshots {
       // Through JSON, as from the store: the turn gets its own copy, and only what a restart keeps.
       return { status: 'found', snapshot: JSON.parse(kept.json) as ConversationSnapshot, lang: kept.lang, version: kept.version };
     }
-    // Expired in memory: the store says so (and deletes the row), unless another instance wrote since.
+    // Never committed here: taken to be new (see above), unless a commit just found otherwise.
     if (!kept && !this.unsure.has(id)) return { status: 'none' };
+    // Expired in memory, or overtaken: the store says what is there (an expired row is reported and
+    // deleted). What it returns is kept once this turn commits over it.
     this.committed.delete(id);
     this.unsure.delete(id);
-    // Kept once this turn commits over it, with the version the commit writes.
     return this.store.load(key, { now, machineId: MACHINE_ID, machineVersion: CONVERSATION_MACHINE_VERSION });
   }
 
