@@ -14,6 +14,7 @@ const all: Record<string, () => Promise<Record<string, number>>> = {
   slack: async () => (await import('./slack.js')).benchSlack(),
   teams: async () => (await import('./teams.js')).benchTeams(),
   followup: async () => (await import('./followup.js')).benchFollowup(),
+  flood: async () => (await import('./flood.js')).benchFlood(),
 };
 
 const selected = process.argv.slice(2).filter((a) => a in all);

@@ -1,6 +1,7 @@
 /**
- * Conversations with memory: each turn loads the conversation's snapshot, runs the machine
- * (src/engine/turn.ts), and commits the new snapshot with the dosing audit in one transaction.
+ * Conversations with memory: each turn takes the conversation's snapshot (src/server/conversationSnapshots.ts
+ * keeps the last one it committed, or reads the store), runs the machine (src/engine/turn.ts), and
+ * commits the new snapshot with the dosing audit in one transaction.
  * A conversation that expired or was written by an older machine restarts with a polite line
  * saying so.
  *
@@ -10,7 +11,7 @@
  * conversation meanwhile (two people clicking "avanti" in one thread), and the turn runs again on
  * the fresh snapshot. A rerun is safe because a turn is pure until its commit: nothing was shown or
  * audited yet. Optimistic rather than a lock: a lock needs a transaction held open across the turn
- * (begin, lock, load, save, commit: five round trips instead of two), and conflicts are rare.
+ * (begin, lock, load, save, commit: five round trips instead of one or two), and conflicts are rare.
  */
 import type { Assistant } from '../engine/assistant.js';
 import { t } from '../engine/answer/i18n.js';

@@ -1,7 +1,9 @@
 /**
  * The dosing audit trail: which user was shown which computed dose, from which PDTA rule and
  * content version, and when. It answers "what did the bot tell Dr X on the night of the 3rd, and
- * was the content right then?" without keeping anything a user typed.
+ * was the content right then?" without keeping anything a user typed. Entries are written only by
+ * the turn that showed the dose, with its snapshot (ConversationStore.commitTurn() in
+ * src/store/conversations.ts); this lists them.
  */
 import type { Kysely } from 'kysely';
 import { StoreError } from './errors.js';
@@ -33,27 +35,6 @@ const MAX_LIST_LIMIT = 1000;
 
 export class DosingAudit {
   constructor(private readonly db: Kysely<Database>) {}
-
-  /** Writes one entry; refuses a user reference that looks like a person's name or contact. */
-  async recordDosing(entry: DosingAuditEntry): Promise<DosingAuditRecord> {
-    checkDosingEntry(entry);
-    const { id } = await this.db
-      .insertInto('audit_dosing')
-      .values({
-        at: entry.at,
-        channel: entry.channel,
-        user_ref: entry.userRef,
-        drug: entry.drug,
-        population: entry.population,
-        weight_kg: entry.weightKg,
-        result: entry.result,
-        rule: entry.rule,
-        content_version: entry.contentVersion,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    return { id, ...entry };
-  }
 
   /** The most recent entries first. */
   async listDosing(options: { limit: number }): Promise<DosingAuditRecord[]> {

@@ -1,6 +1,14 @@
+/**
+ * The dosing audit as turns write it (with their snapshot, through ConversationStore.commitTurn())
+ * and as `pdta` lists it.
+ */
+import { createActor } from 'xstate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DosingAudit, type DosingAuditEntry } from '../../src/store/audit.js';
+import { ConversationStore } from '../../src/store/conversations.js';
 import { notePostgresSkipped, testEngines, type TestStore } from './engines.js';
+import { walkthroughMachine } from './walkthroughMachine.js';
+import { writeSnapshot } from './writeSnapshot.js';
 
 /** The on-call doctor's "neridronato bambino 18 kg", as the audit keeps it. */
 const childDose: DosingAuditEntry = {
@@ -20,21 +28,32 @@ notePostgresSkipped();
 describe.each(testEngines)('dosing audit on $name', (engine) => {
   let opened: TestStore;
   let audit: DosingAudit;
+  let conversations: ConversationStore;
+  let turns = 0;
 
   beforeAll(async () => {
     opened = await engine.open('audit');
     audit = new DosingAudit(opened.store.db);
+    conversations = new ConversationStore(opened.store.db);
   });
   afterAll(async () => {
     await opened?.dispose();
   });
 
+  /** A turn that showed this dose, in a conversation of its own. */
+  const showDose = async (entry: DosingAuditEntry): Promise<void> => {
+    turns += 1;
+    const actor = createActor(walkthroughMachine).start();
+    const snapshot = { machineId: 'walkthrough', machineVersion: 1, snapshot: actor.getPersistedSnapshot(), lang: 'it', now: entry.at, ttlMs: 3_600_000 };
+    actor.stop();
+    await writeSnapshot(opened.store, conversations, { channel: entry.channel, conversationId: `audit-${turns}` }, snapshot, [entry]);
+  };
+
   it('keeps who was shown which dose, from which rule and content version', async () => {
-    const recorded = await audit.recordDosing(childDose);
-    expect(recorded.id).toMatch(/^\d+$/);
+    await showDose(childDose);
 
     const [latest] = await audit.listDosing({ limit: 1 });
-    expect(latest).toEqual({ ...childDose, id: recorded.id });
+    expect(latest).toEqual({ ...childDose, id: expect.stringMatching(/^\d+$/) });
   });
 
   it('lists the most recent answers first, as many as asked', async () => {
@@ -45,7 +64,7 @@ describe.each(testEngines)('dosing audit on $name', (engine) => {
       { ...childDose, at: new Date(base + 60_000), channel: 'teams', userRef: '29:1AbC-dEf_GhI' },
       { ...childDose, at: new Date(base + 120_000), population: 'adult', weightKg: null, result: '100 mg i.v.', rule: '100 mg i.v.' },
     ];
-    for (const entry of entries) await audit.recordDosing(entry);
+    for (const entry of entries) await showDose(entry);
 
     const listed = await audit.listDosing({ limit: 2 });
     expect(listed.map(({ id: _id, ...entry }) => entry)).toEqual([entries[2], entries[1]]);
@@ -60,12 +79,12 @@ describe.each(testEngines)('dosing audit on $name', (engine) => {
     ['a phone number', '+393331234567'],
     ['nothing', ''],
   ])('refuses a user reference that is %s', async (_what, userRef) => {
-    await expect(audit.recordDosing({ ...childDose, userRef })).rejects.toMatchObject({ code: 'PERSONAL_DATA_REFUSED' });
+    await expect(showDose({ ...childDose, userRef })).rejects.toMatchObject({ code: 'PERSONAL_DATA_REFUSED' });
   });
 
   it('refuses an impossible weight and an unbounded listing', async () => {
-    await expect(audit.recordDosing({ ...childDose, weightKg: -4 })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
-    await expect(audit.recordDosing({ ...childDose, weightKg: Number.NaN })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    await expect(showDose({ ...childDose, weightKg: -4 })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    await expect(showDose({ ...childDose, weightKg: Number.NaN })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
     await expect(audit.listDosing({ limit: 0 })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
     await expect(audit.listDosing({ limit: 1_000_000 })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
   });

@@ -213,18 +213,55 @@ describe.each(testEngines)('conversation snapshots on $name', (engine) => {
     };
     const turn = { ...MACHINE, snapshot: persisted, lang: 'it', now: monday, ttlMs: HOUR };
     // Two instances read "no conversation yet" at the same moment: only the first insert counts.
-    expect(await conversations.commitTurn(key, { ...turn, expectedVersion: null, audit: [dose] })).toBe(true);
-    expect(await conversations.commitTurn(key, { ...turn, expectedVersion: null, audit: [dose] })).toBe(false);
+    const inserted = await conversations.commitTurn(key, { ...turn, expectedVersion: null, audit: [dose] });
+    expect(await conversations.commitTurn(key, { ...turn, expectedVersion: null, audit: [dose] })).toBeNull();
     const first = await conversations.load(key, { ...MACHINE, now: monday });
     if (first.status !== 'found') throw new Error(`expected a snapshot, got ${first.status}`);
+    // The commit said which version it wrote: the one load() reads.
+    expect(first.version).toBe(inserted);
     // Both read the same version; the second commit finds it changed.
-    expect(await conversations.commitTurn(key, { ...turn, lang: 'en', expectedVersion: first.version, audit: [] })).toBe(true);
-    expect(await conversations.commitTurn(key, { ...turn, lang: 'fr', expectedVersion: first.version, audit: [dose] })).toBe(false);
+    const updated = await conversations.commitTurn(key, { ...turn, lang: 'en', expectedVersion: first.version, audit: [] });
+    expect(updated).not.toBeNull();
+    expect(await conversations.commitTurn(key, { ...turn, lang: 'fr', expectedVersion: first.version, audit: [dose] })).toBeNull();
     const last = await conversations.load(key, { ...MACHINE, now: monday });
-    expect(last).toMatchObject({ status: 'found', lang: 'en' });
+    expect(last).toMatchObject({ status: 'found', lang: 'en', version: updated });
     const audited = await opened.store.db.selectFrom('audit_dosing').select(['user_ref', 'weight_kg']).where('user_ref', '=', 'U0DOCTOR1').execute();
     expect(audited).toHaveLength(1);
     expect(Number(audited[0]!.weight_kg)).toBe(18);
+  });
+
+  it('turns of many conversations committing at once are each checked on their own', async () => {
+    const keys = Array.from({ length: 12 }, () => newKey());
+    const turn = { ...MACHINE, snapshot: walkthroughAtDosing(), lang: 'it', now: monday, ttlMs: HOUR };
+    const dose = (userRef: string) => ({
+      at: monday,
+      channel: 'slack',
+      userRef,
+      drug: 'therapy.neridronate',
+      population: 'paediatric',
+      weightKg: 18,
+      result: '36 mg every 3 months, i.v.',
+      rule: '2 mg/kg every 3 months i.v.',
+      contentVersion: 'test',
+    });
+    const first = await Promise.all(keys.map((key) => conversations.commitTurn(key, { ...turn, expectedVersion: null, audit: [] })));
+    expect(first.every((version) => version !== null)).toBe(true);
+    // Half resume the version they read; the other half were overtaken (they read no row). Each shows a dose.
+    const second = await Promise.all(
+      keys.map((key, i) =>
+        conversations.commitTurn(key, { ...turn, lang: i % 2 === 0 ? 'en' : 'fr', expectedVersion: i % 2 === 0 ? first[i]! : null, audit: [dose(`U0MANY${i}`)] }),
+      ),
+    );
+    expect(second.map((version) => version !== null)).toEqual(keys.map((_, i) => i % 2 === 0));
+    for (const [i, key] of keys.entries()) {
+      expect(await conversations.load(key, { ...MACHINE, now: monday })).toMatchObject({ status: 'found', lang: i % 2 === 0 ? 'en' : 'it' });
+    }
+    const audited = await opened.store.db.selectFrom('audit_dosing').select('user_ref').where('user_ref', 'like', 'U0MANY%').orderBy('user_ref').execute();
+    expect(audited.map((row) => row.user_ref)).toEqual(['U0MANY0', 'U0MANY10', 'U0MANY2', 'U0MANY4', 'U0MANY6', 'U0MANY8']);
+    // Two turns of one conversation over the same version, at once: one is written, never both.
+    const [key] = keys;
+    const both = await Promise.all(['en', 'fr'].map((lang) => conversations.commitTurn(key!, { ...turn, lang, expectedVersion: second[0]!, audit: [] })));
+    expect(both.filter((version) => version !== null)).toHaveLength(1);
   });
 
   it('refuses an audit entry that names a person, and then writes nothing of the turn', async () => {

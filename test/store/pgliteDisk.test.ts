@@ -40,25 +40,27 @@ describe('PGlite on disk', () => {
     const actor = createActor(walkthroughMachine).start();
     actor.send({ type: 'NEXT' });
     actor.send({ type: 'WEIGHT', kg: 18 });
-    await writeSnapshot(before, new ConversationStore(before.db), key, {
-      ...MACHINE,
-      snapshot: actor.getPersistedSnapshot(),
-      lang: 'it',
-      now,
-      ttlMs: 3_600_000,
-    });
+    // The turn that showed the dose wrote it with the snapshot, as every turn does.
+    await writeSnapshot(
+      before,
+      new ConversationStore(before.db),
+      key,
+      { ...MACHINE, snapshot: actor.getPersistedSnapshot(), lang: 'it', now, ttlMs: 3_600_000 },
+      [
+        {
+          at: now,
+          channel: 'slack',
+          userRef: 'U0123ABCD',
+          drug: 'neridronate',
+          population: 'child',
+          weightKg: 18,
+          result: '36 mg every 3 months i.v.',
+          rule: '2 mg/kg every 3 months i.v.',
+          contentVersion: '2024.1',
+        },
+      ],
+    );
     actor.stop();
-    await new DosingAudit(before.db).recordDosing({
-      at: now,
-      channel: 'slack',
-      userRef: 'U0123ABCD',
-      drug: 'neridronate',
-      population: 'child',
-      weightKg: 18,
-      result: '36 mg every 3 months i.v.',
-      rule: '2 mg/kg every 3 months i.v.',
-      contentVersion: '2024.1',
-    });
     await new ProcessedEvents(before.db).markProcessed('slack', 'Ev0PV52K21', now);
     await before.close();
     expect(existsSync(join(dataDir, 'pglite', 'PG_VERSION'))).toBe(true);

@@ -1,0 +1,219 @@
+/**
+ * A flood on `/api/chat` of a real `pdta serve` (the built CLI, its own process, on loopback), as
+ * an overloaded deployment sees it: requests arrive at a fixed rate whatever the answers do, with
+ * a cap on how many are outstanding. What is measured is what an operator relies on (docs/serve.md):
+ * how fast the answered requests were answered, how many were refused with 503 and Retry-After
+ * (MAX_TURNS_IN_FLIGHT), and whether a fresh liveness or readiness probe, on a new connection as
+ * a load balancer opens one, answers quickly throughout, so that no probe kills a server that is
+ * only busy.
+ *
+ * Bounded: loopback only; 2,000 requests/s for 10 s, at most 1,000 outstanding (override with
+ * BENCH_FLOOD_RATE, at most 5,000; BENCH_FLOOD_SECONDS, at most 60; BENCH_FLOOD_OUTSTANDING, at
+ * most 2,000). The server keeps its own defaults (MAX_TURNS_IN_FLIGHT and the rest) and its
+ * default store, PGlite in a data directory of its own, unless DATABASE_URL is set.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadEvalCases } from '../src/engine/evaluation.js';
+import { percentile, report } from './stats.js';
+
+const bin = fileURLToPath(new URL('../bin/pdta.js', import.meta.url));
+/** A probe that takes this long has failed, as a kubelet's default timeout would say (1 s) tenfold. */
+const PROBE_TIMEOUT_MS = 10_000;
+const PROBE_EVERY_MS = 100;
+/** How long the outstanding requests may take to finish once the flood stops. */
+const DRAIN_MS = 60_000;
+/** Distinct conversations the flood spreads over: many, as many users would be. */
+const CONVERSATIONS = 1_000;
+
+function bounded(name: string, fallback: number, max: number): number {
+  const value = Number(process.env[name] ?? fallback);
+  if (!Number.isInteger(value) || value < 1 || value > max) throw new Error(`${name} must be a whole number from 1 to ${max}`);
+  return value;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+async function waitUntilReady(url: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await fetch(`${url}/readyz`).then((r) => r.ok, () => false)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${url}/readyz not ready after ${timeoutMs} ms`);
+}
+
+function stop(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
+
+interface Answer {
+  status: number;
+  retryAfter: boolean;
+  ms: number;
+}
+
+function post(agent: Agent, url: string, body: string): Promise<Answer> {
+  const started = performance.now();
+  return new Promise((resolve) => {
+    const req = request(`${url}/api/chat`, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, retryAfter: res.headers['retry-after'] !== undefined, ms: performance.now() - started }));
+      res.on('error', () => resolve({ status: 0, retryAfter: false, ms: performance.now() - started }));
+    });
+    req.on('error', () => resolve({ status: 0, retryAfter: false, ms: performance.now() - started }));
+    req.end(body);
+  });
+}
+
+/** A probe on a connection of its own, as a load balancer or kubelet sends one; Infinity when it failed or timed out. */
+function probe(url: string, path: string): Promise<number> {
+  const started = performance.now();
+  return new Promise((resolve) => {
+    const req = request(`${url}${path}`, { agent: false, timeout: PROBE_TIMEOUT_MS }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode === 200 ? performance.now() - started : Number.POSITIVE_INFINITY));
+    });
+    req.on('timeout', () => req.destroy());
+    req.on('error', () => resolve(Number.POSITIVE_INFINITY));
+    req.end();
+  });
+}
+
+interface Flood {
+  seconds: number;
+  sent: number;
+  /** Arrivals the generator did not send because the outstanding cap was reached. */
+  heldBack: number;
+  answers: Answer[];
+  probes: { healthz: number[]; readyz: number[] };
+}
+
+async function flood(url: string, rate: number, seconds: number, outstandingCap: number, questions: readonly string[]): Promise<Flood> {
+  const agent = new Agent({ keepAlive: true, maxSockets: outstandingCap });
+  const answers: Answer[] = [];
+  const pending = new Set<Promise<unknown>>();
+  const probes = { healthz: [] as number[], readyz: [] as number[] };
+  const probing: Array<Promise<unknown>> = [];
+  let sent = 0;
+  let heldBack = 0;
+  const started = performance.now();
+  const endAt = started + seconds * 1000;
+  let nextProbe = started;
+  // Arrivals are due at a fixed rate from the start; each tick sends those due so far.
+  while (performance.now() < endAt) {
+    const now = performance.now();
+    const due = Math.floor(((now - started) / 1000) * rate) - sent - heldBack;
+    for (let i = 0; i < due; i += 1) {
+      if (pending.size >= outstandingCap) {
+        heldBack += 1;
+        continue;
+      }
+      const n = sent;
+      sent += 1;
+      const body = JSON.stringify({ conversationId: `flood-${n % CONVERSATIONS}`, text: questions[n % questions.length] });
+      const p: Promise<unknown> = post(agent, url, body).then((a) => {
+        answers.push(a);
+        pending.delete(p);
+      });
+      pending.add(p);
+    }
+    if (now >= nextProbe) {
+      nextProbe += PROBE_EVERY_MS;
+      probing.push(probe(url, '/healthz').then((ms) => probes.healthz.push(ms)));
+      probing.push(probe(url, '/readyz').then((ms) => probes.readyz.push(ms)));
+    }
+    await new Promise((r) => setTimeout(r, 1));
+  }
+  const elapsed = (performance.now() - started) / 1000;
+  await Promise.race([Promise.all([...pending, ...probing]), new Promise((r) => setTimeout(r, DRAIN_MS))]);
+  agent.destroy();
+  return { seconds: elapsed, sent, heldBack, answers, probes };
+}
+
+export async function benchFlood(): Promise<Record<string, number>> {
+  const rate = bounded('BENCH_FLOOD_RATE', 2_000, 5_000);
+  const seconds = bounded('BENCH_FLOOD_SECONDS', 10, 60);
+  const outstanding = bounded('BENCH_FLOOD_OUTSTANDING', 1_000, 2_000);
+  const questions = loadEvalCases(fileURLToPath(new URL('../test/eval/questions.yaml', import.meta.url))).map((c) => c.q);
+
+  const dataDir = mkdtempSync(join(tmpdir(), 'pdta-flood-'));
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const server = spawn(process.execPath, [bin, 'serve'], {
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'info', PLAYGROUND: 'on' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  let result: Flood;
+  try {
+    await waitUntilReady(url, 120_000);
+    result = await flood(url, rate, seconds, outstanding, questions);
+  } finally {
+    await stop(server);
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+
+  const answered = result.answers.filter((a) => a.status === 200).map((a) => a.ms);
+  const refused = result.answers.filter((a) => a.status === 503);
+  const other = result.answers.length - answered.length - refused.length;
+  const unfinished = result.sent - result.answers.length;
+  const probeFigures = (name: 'healthz' | 'readyz'): Record<string, number> => {
+    const ms = result.probes[name];
+    const ok = ms.filter(Number.isFinite);
+    return {
+      [`flood.${name}_probes`]: ms.length,
+      [`flood.${name}_failed`]: ms.length - ok.length,
+      [`flood.${name}_p50_ms`]: percentile(ok, 0.5),
+      [`flood.${name}_p99_ms`]: percentile(ok, 0.99),
+      [`flood.${name}_max_ms`]: ok.length > 0 ? Math.max(...ok) : Number.NaN,
+    };
+  };
+  const figures: Record<string, number> = {
+    'flood.rate_per_s': rate,
+    'flood.seconds': Math.round(result.seconds * 10) / 10,
+    'flood.outstanding_cap': outstanding,
+    'flood.sent': result.sent,
+    'flood.held_back_at_cap': result.heldBack,
+    'flood.answered': answered.length,
+    'flood.answered_per_s': answered.length / result.seconds,
+    'flood.answered_p50_ms': percentile(answered, 0.5),
+    'flood.answered_p99_ms': percentile(answered, 0.99),
+    'flood.refused_503': refused.length,
+    'flood.refused_503_share': result.sent > 0 ? refused.length / result.sent : 0,
+    'flood.refused_503_with_retry_after_share': refused.length > 0 ? refused.filter((a) => a.retryAfter).length / refused.length : 1,
+    'flood.refused_p99_ms': percentile(refused.map((a) => a.ms), 0.99),
+    'flood.other_statuses_or_errors': other,
+    'flood.unfinished_after_drain': unfinished,
+    ...probeFigures('healthz'),
+    ...probeFigures('readyz'),
+  };
+  const f = (v: number | undefined) => (v === undefined || Number.isNaN(v) ? '–' : v.toFixed(1));
+  report('flood on /api/chat', figures, [
+    `${rate} requests/s for ${seconds} s, at most ${outstanding} outstanding, on loopback, against \`pdta serve\` with its defaults: ${result.sent} sent, ${result.heldBack} held back at the cap`,
+    `answered ${answered.length} (${f(figures['flood.answered_per_s'])}/s): p50 ${f(figures['flood.answered_p50_ms'])} ms, p99 ${f(figures['flood.answered_p99_ms'])} ms`,
+    `refused with 503 ${refused.length} (${(100 * figures['flood.refused_503_share']!).toFixed(1)}% of sent; ${(100 * figures['flood.refused_503_with_retry_after_share']!).toFixed(0)}% with Retry-After), p99 ${f(figures['flood.refused_p99_ms'])} ms; other statuses or errors ${other}; unfinished ${unfinished}`,
+    ...(['healthz', 'readyz'] as const).map(
+      (name) =>
+        `fresh /${name} every ${PROBE_EVERY_MS} ms on a new connection: p50 ${f(figures[`flood.${name}_p50_ms`])} ms, p99 ${f(figures[`flood.${name}_p99_ms`])} ms, max ${f(figures[`flood.${name}_max_ms`])} ms, ${figures[`flood.${name}_failed`]} failed of ${figures[`flood.${name}_probes`]} (not 200 or over ${PROBE_TIMEOUT_MS / 1000} s)`,
+    ),
+  ]);
+  return figures;
+}
