@@ -7,7 +7,8 @@
  * production runs. It is the only module outside src/channels/ that imports a channel.
  */
 import type { Channel, ChannelDeps } from '../channels/channel.js';
-import type { SlackChannelPorts } from '../channels/slack/index.js';
+import type { ChannelPacer } from '../channels/slack/channelPacer.js';
+import type { SlackChannelOptions, SlackChannelPorts } from '../channels/slack/index.js';
 import type { TeamsChannel, TeamsChannelOptions, TeamsChannelPorts } from '../channels/teams/index.js';
 import { createWebChannel } from '../channels/web/index.js';
 import { isLoopbackHost, type Config } from '../config.js';
@@ -100,10 +101,20 @@ export function teamsPorts(w: ChannelWiring): TeamsChannelPorts {
 }
 
 /** The Slack channel as production builds it; null when Slack is not configured. */
-export async function composeSlackChannel(w: ChannelWiring, ports: Partial<SlackChannelPorts> = {}): Promise<Channel | null> {
+export async function composeSlackChannel(w: ChannelWiring, ports: Partial<SlackChannelPorts> = {}, options: SlackChannelOptions = {}): Promise<Channel | null> {
   // Bolt takes a second or more to import: only when asked for.
   const { createSlackChannel } = await import('../channels/slack/index.js');
-  return createSlackChannel(channelDeps(w), { ...slackPorts(w), ...ports });
+  return createSlackChannel(channelDeps(w), { ...slackPorts(w), ...ports }, options);
+}
+
+/**
+ * The one pacer of a process's posts into Slack channels (answers and reminders alike), when a bot
+ * token is set: posts into one channel share its pace, whichever part of the app makes them.
+ */
+async function slackPacerFor(config: Config, logger: Logger): Promise<ChannelPacer | undefined> {
+  if (!config.SLACK_BOT_TOKEN) return undefined;
+  const { slackChannelPacer } = await import('../channels/reminderTransports.js');
+  return slackChannelPacer(config, logger);
 }
 
 /** The Teams channel as production builds it. */
@@ -115,20 +126,21 @@ export async function composeTeamsChannel(w: ChannelWiring, options: TeamsChanne
 
 /**
  * Who may change the registry: COORDINATOR_USER_IDS (each `slack:…` or `teams:…`), and, when
- * reminders go to a Slack channel, that channel's Slack members (read with conversations.members,
- * kept for 5 minutes; needs channels:read, or groups:read for a private channel). Teams has no
+ * reminders go to a Slack channel, that channel's Slack members (the ChannelMembership port over
+ * Slack, src/channels/slack/membership.ts: conversations.members, kept for 5 minutes; needs
+ * channels:read, or groups:read for a private channel). Teams has no
  * such membership check: there only the `teams:` entries count (Azure AD object ids).
  */
-function coordinators(config: Config, followup: FollowupModule, logger: Logger): CoordinatorPredicate {
-  const membership =
-    config.SLACK_BOT_TOKEN && config.REMINDER_SLACK_CHANNEL
-      ? followup.slackChannelMembership({
-          token: config.SLACK_BOT_TOKEN,
-          channel: config.REMINDER_SLACK_CHANNEL,
-          ...(config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL } : {}),
-          logger,
-        })
-      : undefined;
+async function coordinators(config: Config, followup: FollowupModule, logger: Logger): Promise<CoordinatorPredicate> {
+  if (!config.SLACK_BOT_TOKEN || !config.REMINDER_SLACK_CHANNEL) return followup.coordinatorPredicate(config.COORDINATOR_USER_IDS);
+  const [{ slackChannelMembership }, { outboundProxy }] = await Promise.all([import('../channels/slack/membership.js'), import('../server/outboundProxy.js')]);
+  const membership = slackChannelMembership({
+    token: config.SLACK_BOT_TOKEN,
+    channel: config.REMINDER_SLACK_CHANNEL,
+    slackApiUrl: config.SLACK_API_URL,
+    fetch: outboundProxy(config).fetch,
+    logger,
+  });
   return followup.coordinatorPredicate(config.COORDINATOR_USER_IDS, membership);
 }
 
@@ -173,7 +185,7 @@ export async function composeServer(options: ServerGraphOptions): Promise<Server
   const followup = new followupModule.FollowupService({
     db: store.db,
     content: assistant.catalog.content,
-    isCoordinator: coordinators(config, followupModule, logger),
+    isCoordinator: await coordinators(config, followupModule, logger),
     settings,
     codeFormat: followupModule.pseudonymFormatFromConfig(config),
     ...(clock ? { clock } : {}),
@@ -182,8 +194,9 @@ export async function composeServer(options: ServerGraphOptions): Promise<Server
   const router = routerFor(service, chat);
   const events = new ProcessedEvents(store.db);
   const wiring: ChannelWiring = { config, logger, assistant, store, router, draining: drainingOf(service), followup: chat, events };
+  const slackPacer = await slackPacerFor(config, logger);
   const [slack, teams] = await Promise.all([
-    composeSlackChannel(wiring),
+    composeSlackChannel(wiring, {}, slackPacer ? { pacer: slackPacer } : {}),
     composeTeamsChannel(unauthenticatedTeams ? { ...wiring, router: routerFor(unauthenticatedTeams, chat), draining: drainingOf(unauthenticatedTeams) } : wiring),
   ]);
   const channels = [slack, teams].filter((c): c is Channel => c !== null);
@@ -205,6 +218,7 @@ export async function composeServer(options: ServerGraphOptions): Promise<Server
         settings,
         logger,
         sendProactive: teams.sendProactive,
+        ...(slackPacer ? { slackPacer } : {}),
         ...(clock ? { clock } : {}),
         ...(options.followup?.pollMs !== undefined ? { pollMs: options.followup.pollMs } : {}),
         ...(options.followup?.planEveryMs !== undefined ? { planEveryMs: options.followup.planEveryMs } : {}),
@@ -246,6 +260,8 @@ async function startReminders(
     settings: ScheduleSettings;
     logger: Logger;
     sendProactive: TeamsChannel['sendProactive'];
+    /** The pacer the Slack channel's answers go through, shared with the Slack reminders. */
+    slackPacer?: ChannelPacer;
     clock?: Clock;
     pollMs?: number;
     planEveryMs?: number;
@@ -256,7 +272,7 @@ async function startReminders(
     logger.warn('REMINDER_SLACK_CHANNEL is set but SLACK_BOT_TOKEN is not: no reminders go to Slack');
   }
   const { reminderTransportsFromConfig } = await import('../channels/reminderTransports.js');
-  const transports = reminderTransportsFromConfig(config, { logger, sendProactive: deps.sendProactive });
+  const transports = reminderTransportsFromConfig(config, { logger, sendProactive: deps.sendProactive, ...(deps.slackPacer ? { slackPacer: deps.slackPacer } : {}) });
   if (transports.length === 0) {
     logger.info('follow-up reminders not dispatched: set REMINDER_SLACK_CHANNEL or REMINDER_TEAMS_CONVERSATION_ID (docs/followup.md)');
     return undefined;

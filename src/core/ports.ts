@@ -64,3 +64,12 @@ export interface FollowupForms {
   submitEnrolment(actor: Actor, fields: EnrolmentFields, lang: Lang): Promise<EnrolmentResult>;
   upcoming: UpcomingRemindersSource;
 }
+
+/**
+ * Who is in a platform's channel now (the follow-up registry's "members of the coordinators' Slack
+ * channel are coordinators"). Never throws: an id that cannot be checked now is not a member.
+ */
+export interface ChannelMembership {
+  /** `userId` is the platform's bare user id (Slack: "U0123ABCD"). */
+  isMember(userId: string): Promise<boolean>;
+}

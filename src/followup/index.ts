@@ -24,6 +24,5 @@ export { ReminderPlanner } from './planner.js';
 export { startDispatcher, createDispatcher, type DispatcherOptions, type RunningDispatcher } from './dispatcher.js';
 export { ReminderDeliveryError, type ReminderTransport, type OutboundReminder } from '../core/reminders.js';
 export { coordinatorPredicate, pseudonymFormatFromConfig, scheduleSettingsFromConfig, type CoordinatorPredicate, type Clock } from './settings.js';
-export { slackChannelMembership, type SlackChannelMembershipOptions } from './slackMembership.js';
 export { FollowupChat, type ChatOutcome } from './chat.js';
 export { SPECIALIST_VISITS_NOTE } from './rules.js';

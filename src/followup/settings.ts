@@ -2,6 +2,7 @@
  * Follow-up settings from the configuration, and who counts as a care coordinator.
  */
 import type { Config } from '../config.js';
+import type { ChannelMembership } from '../core/ports.js';
 import { pseudonymFormat, type PseudonymFormat } from './codes.js';
 import { DEFAULT_SCHEDULE_SETTINGS, type ScheduleSettings } from './schedule.js';
 
@@ -48,15 +49,13 @@ export type CoordinatorPredicate = (userRef: string) => boolean | Promise<boolea
 
 /**
  * Coordinators are the users listed in COORDINATOR_USER_IDS (each entry `slack:…` or `teams:…`),
- * and, when `isSlackChannelMember` is supplied, the members of the coordinators' Slack channel
- * (asked with the bare Slack user id, for Slack users only).
+ * and, when `slackChannel` is supplied (the composition root wires src/channels/slack/membership.ts),
+ * the members of the coordinators' Slack channel (asked with the bare Slack user id, for Slack
+ * users only).
  */
-export function coordinatorPredicate(
-  platformUserIds: readonly string[],
-  isSlackChannelMember?: (slackUserId: string) => Promise<boolean>,
-): CoordinatorPredicate {
+export function coordinatorPredicate(platformUserIds: readonly string[], slackChannel?: ChannelMembership): CoordinatorPredicate {
   const listed = new Set(platformUserIds);
   const slack = `${platformUser('slack', '')}`;
   return async (userRef) =>
-    listed.has(userRef) || (isSlackChannelMember !== undefined && userRef.startsWith(slack) && (await isSlackChannelMember(userRef.slice(slack.length))));
+    listed.has(userRef) || (slackChannel !== undefined && userRef.startsWith(slack) && (await slackChannel.isMember(userRef.slice(slack.length))));
 }

@@ -15,6 +15,12 @@
  *
  * With `paceMs` 0 the pacing is off (no queue: posts go out as they come), and a 429 still holds
  * only its channel.
+ *
+ * One pacer serves every post of a process (answers and reminders, src/app/compose.ts builds it
+ * once), so that posts into one channel share its pace whichever part of the app makes them. A
+ * caller with retries of its own (the reminders' outbox) asks for `rateLimited: 'throw'` and a
+ * `startWithinMs`: its 429 still holds the channel, but is thrown to it, and a post whose turn has
+ * not come in time is never made (NotStartedError), so it cannot land after the caller gave up.
  */
 import { WebAPIRateLimitedError } from '@slack/web-api';
 import { defaultRetryPolicy, realSleep, withRetry, type RetryPolicy } from '../../core/retry.js';
@@ -52,6 +58,30 @@ interface ChannelState {
   inFlight: number;
 }
 
+/** What one post asks of the pacer beyond its channel's turn. */
+export interface PacedRunOptions {
+  /**
+   * `retry` (default): a 429 holds the channel, and the post is tried again once the channel's
+   * wait is over. `throw`: the 429 holds the channel all the same, and is thrown at once, for a
+   * caller that retries on its own.
+   */
+  rateLimited?: 'retry' | 'throw';
+  /** Give up with NotStartedError if the post has not started within this long (the post is then never made). */
+  startWithinMs?: number;
+}
+
+/** The post's turn did not come in time: it was not made, and never will be. */
+export class NotStartedError extends Error {
+  override readonly name = 'NotStartedError';
+  constructor(
+    readonly channel: string,
+    /** How long until the channel may post again, as far as the pacer knows (a 429's wait, or one pace). */
+    readonly retryAfterMs: number,
+  ) {
+    super(`no turn to post into ${channel} within the time allowed; not posted`);
+  }
+}
+
 /** A WebClient's rate-limited answer (WebAPIRateLimitedError), with its Retry-After in ms. */
 export function rateLimitedRetryAfterMs(error: unknown): number | undefined {
   if (!(error instanceof WebAPIRateLimitedError)) return undefined;
@@ -76,56 +106,73 @@ export class ChannelPacer {
     this.retry = { ...defaultRetryPolicy, ...RATE_LIMITED_RETRY, now: this.now, sleep: this.sleep };
   }
 
-  /** Runs `post` (one Web API call into `channel`) in the channel's turn, riding out its 429s. */
-  run<T>(channel: string, post: () => Promise<T>): Promise<T> {
+  /** Runs `post` (one Web API call into `channel`) in the channel's turn, riding out its 429s unless told otherwise. */
+  run<T>(channel: string, post: () => Promise<T>, options: PacedRunOptions = {}): Promise<T> {
     const state = this.stateOf(channel);
     state.inFlight += 1;
-    const attempt = (): Promise<T> => this.attempt(channel, state, post);
-    const result = this.paceMs > 0 ? state.tail.then(attempt) : attempt();
-    if (this.paceMs > 0) state.tail = result.catch(() => undefined);
+    const turn = options.startWithinMs === undefined ? undefined : new Turn(this.now() + options.startWithinMs, options.startWithinMs);
+    const attempt = (): Promise<T> => this.attempt(channel, state, post, options.rateLimited ?? 'retry', turn);
+    const queued = this.paceMs > 0 ? state.tail.then(attempt) : attempt();
+    if (this.paceMs > 0) state.tail = queued.catch(() => undefined);
     const done = (): void => {
       state.inFlight -= 1;
     };
-    result.then(done, done);
-    return result;
+    queued.then(done, done);
+    return turn ? turn.race(queued, () => new NotStartedError(channel, this.waitLeft(state))) : queued;
   }
 
-  private attempt<T>(channel: string, state: ChannelState, post: () => Promise<T>): Promise<T> {
+  private attempt<T>(channel: string, state: ChannelState, post: () => Promise<T>, rateLimited: 'retry' | 'throw', turn: Turn | undefined): Promise<T> {
+    const hold = (delayMs: number, attempt: number): void => {
+      state.pausedUntil = Math.max(state.pausedUntil, this.now() + delayMs);
+      this.logger.info({ slackChannel: channel, retryAfterMs: delayMs, attempt }, 'slack rate limit: this channel waits');
+    };
     return withRetry(
       async () => {
-        await this.waitTurn(state);
+        await this.waitTurn(channel, state, turn);
         return post();
       },
       this.retry,
       {
         classify: (error) => {
           const retryAfterMs = rateLimitedRetryAfterMs(error);
+          if (retryAfterMs !== undefined && rateLimited === 'throw') {
+            hold(retryAfterMs, 1);
+            return { retryable: false };
+          }
           return { retryable: retryAfterMs !== undefined, retryAfterMs };
         },
-        onRetry: ({ attempt, delayMs }) => {
-          state.pausedUntil = Math.max(state.pausedUntil, this.now() + delayMs);
-          this.logger.info({ slackChannel: channel, retryAfterMs: delayMs, attempt }, 'slack rate limit: this channel waits');
-        },
+        onRetry: ({ attempt, delayMs }) => hold(delayMs, attempt),
       },
     );
   }
 
-  /** Resolves when the channel is not paused and has a token (taking it). */
-  private async waitTurn(state: ChannelState): Promise<void> {
+  /** Until the channel may post again: what is left of its pause, or one pace when it has no token. */
+  private waitLeft(state: ChannelState): number {
+    return Math.max(state.pausedUntil - this.now(), this.paceMs, 0);
+  }
+
+  /**
+   * Resolves when the channel is not paused and has a token (taking it). With a `turn`, throws
+   * NotStartedError instead of waiting past its deadline (or once its caller stopped waiting).
+   */
+  private async waitTurn(channel: string, state: ChannelState, turn: Turn | undefined): Promise<void> {
     for (;;) {
       const now = this.now();
+      let waitMs = 0;
       if (state.pausedUntil > now) {
-        await this.sleep(state.pausedUntil - now);
-        continue;
+        waitMs = state.pausedUntil - now;
+      } else if (this.paceMs > 0) {
+        state.tokens = Math.min(this.burst, state.tokens + (now - state.refilledAt) / this.paceMs);
+        state.refilledAt = now;
+        if (state.tokens < 1) waitMs = Math.ceil((1 - state.tokens) * this.paceMs);
       }
-      if (this.paceMs <= 0) return;
-      state.tokens = Math.min(this.burst, state.tokens + (now - state.refilledAt) / this.paceMs);
-      state.refilledAt = now;
-      if (state.tokens >= 1) {
-        state.tokens -= 1;
+      if (turn && (turn.abandoned || now + waitMs > turn.deadline)) throw new NotStartedError(channel, Math.max(waitMs, this.waitLeft(state)));
+      if (waitMs === 0) {
+        if (this.paceMs > 0) state.tokens -= 1;
+        turn?.start();
         return;
       }
-      await this.sleep(Math.ceil((1 - state.tokens) * this.paceMs));
+      await this.sleep(waitMs);
     }
   }
 
@@ -146,5 +193,44 @@ export class ChannelPacer {
       const refilled = this.paceMs <= 0 || state.tokens + (now - state.refilledAt) / this.paceMs >= this.burst;
       if (state.inFlight === 0 && state.pausedUntil <= now && refilled) this.channels.delete(channel);
     }
+  }
+}
+
+/**
+ * A post that must start by a deadline: its caller stops waiting at the deadline unless the post
+ * has started, and a post whose caller stopped waiting is never started.
+ */
+class Turn {
+  started = false;
+  abandoned = false;
+  constructor(
+    /** On the pacer's clock. */
+    readonly deadline: number,
+    private readonly withinMs: number,
+  ) {}
+
+  start(): void {
+    this.started = true;
+  }
+
+  race<T>(queued: Promise<T>, notStarted: () => Error): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      // The turn may be behind other posts: the caller is released on time all the same.
+      const timer = setTimeout(() => {
+        if (this.started) return;
+        this.abandoned = true;
+        reject(notStarted());
+      }, this.withinMs);
+      queued.then(
+        (value) => {
+          clearTimeout(timer);
+          resolve(value);
+        },
+        (error: unknown) => {
+          clearTimeout(timer);
+          reject(error);
+        },
+      );
+    });
   }
 }

@@ -39,6 +39,14 @@ export interface SlackChannelPorts {
   /** REMINDERS: the coordinator's upcoming follow-ups for the Home tab; default: from `followup`. */
   reminders?: UpcomingRemindersSource;
 }
+export interface SlackChannelOptions {
+  /**
+   * The per-channel pacer answers post through. The composition root hands in the one its Slack
+   * reminders use too, so that both share each channel's pace; default one of the channel's own.
+   */
+  pacer?: ChannelPacer;
+}
+
 /** On shutdown, how long acknowledged questions get to be answered (a 429 wait included). */
 const SHUTDOWN_DRAIN_MS = 10_000;
 
@@ -73,7 +81,7 @@ function acknowledgeFirstExceptEnrolmentForm(ackFirst: Middleware<AnyMiddlewareA
   };
 }
 
-export async function createSlackChannel(deps: ChannelDeps, ports: SlackChannelPorts): Promise<Channel | null> {
+export async function createSlackChannel(deps: ChannelDeps, ports: SlackChannelPorts, options: SlackChannelOptions = {}): Promise<Channel | null> {
   const { config } = deps;
   const signingSecret = config.SLACK_SIGNING_SECRET;
   const appToken = config.SLACK_APP_TOKEN;
@@ -143,7 +151,7 @@ export async function createSlackChannel(deps: ChannelDeps, ports: SlackChannelP
   app.use(refuseForeignResponseUrls(config.SLACK_HOOKS_URL, logger));
   const poster = new PacedChatPoster(
     createSlackWebClient(botToken, { apiUrl: config.SLACK_API_URL, logger, rateLimited: 'reject', fetch: proxy.fetch }),
-    new ChannelPacer({ paceMs: config.SLACK_CHANNEL_PACE_MS, logger }),
+    options.pacer ?? new ChannelPacer({ paceMs: config.SLACK_CHANNEL_PACE_MS, logger }),
   );
   const once = new FirstDelivery(ports.deliveries, logger);
   const followup = ports.followup ? new SlackFollowup({ forms: ports.followup, turns, once, poster, logger }) : undefined;

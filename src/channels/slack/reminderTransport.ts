@@ -8,15 +8,24 @@
  * include_all_metadata and finds the message by its key, so it is recorded, not posted again.
  * Needs the scopes chat:write and channels:history (groups:history for a private channel).
  *
- * The WebClient's own retries are off (retries: 0, rejectRateLimitedCalls): a retry inside the
- * client would re-post a message the outbox does not know about. The dispatcher retries instead,
- * with backoff, honouring Retry-After.
+ * The WebClient is built as every Slack client is (webClient.ts, through the outbound proxy), with
+ * its own retries off (retries: 0, rateLimited 'reject'): a retry inside the client would re-post
+ * a message the outbox does not know about. The dispatcher retries instead, with backoff,
+ * honouring Retry-After.
+ *
+ * Posts go through the per-channel pacer answers go through (channelPacer.ts; one instance per
+ * process, handed in by the composition root), so that a reminder and answers into one channel
+ * share Slack's pace, and a 429 on the reminders' channel holds that channel only. A reminder
+ * waits at most `turnWaitMs` for its turn; one not started by then is not posted at all, and the
+ * dispatcher tries it again later.
  */
-import { WebClient, WebAPIPlatformError, WebAPIRateLimitedError, LogLevel, type Logger as SlackLogger } from '@slack/web-api';
+import { WebAPIPlatformError, WebAPIRateLimitedError, type WebClient } from '@slack/web-api';
 import { ReminderDeliveryError, type OutboundReminder, type ReminderTransport } from '../../core/reminders.js';
-import type { Logger } from '../../logging.js';
+import { createLogger, type Logger } from '../../logging.js';
 import { renderBlockKitMessage } from '../../reply/blockKit.js';
 import type { Lang } from '../../reply/model.js';
+import { ChannelPacer, NotStartedError } from './channelPacer.js';
+import { createSlackWebClient } from './webClient.js';
 
 export const REMINDER_EVENT_TYPE = 'pdta_reminder';
 
@@ -26,8 +35,13 @@ export interface SlackReminderTransportOptions {
   channel: string;
   /** SLACK_API_URL: a loopback stand-in in tests. */
   slackApiUrl?: string;
-  /** Per request; below the dispatcher's lease margin so a send never outlives its lease. */
+  /**
+   * Per request. With `turnWaitMs` it stays within the dispatcher's send timeout (10 s), so a
+   * send never outlives its lease. Default 7 s.
+   */
   timeoutMs?: number;
+  /** Longest wait for the channel's turn (the pace, a 429's hold) before the post is given up unmade. Default 3 s. */
+  turnWaitMs?: number;
   /**
    * Added either side of an earlier attempt's span when reading history: Slack stamps messages
    * with its own clock, which may differ from ours.
@@ -36,6 +50,10 @@ export interface SlackReminderTransportOptions {
   /** Most history pages read for one check; beyond it the check fails (and is retried), never guesses. */
   maxHistoryPages?: number;
   logger?: Logger;
+  /** The outbound proxy's fetch (src/server/outboundProxy.ts); default the global fetch. */
+  fetch?: typeof globalThis.fetch;
+  /** The pacer answers post through (one per process); default one of this transport's own, without pacing. */
+  pacer?: ChannelPacer;
   /** A ready client (tests); otherwise one is built from token and slackApiUrl. */
   client?: WebClient;
 }
@@ -58,29 +76,18 @@ export function reminderSlackMessage(reminder: Pick<OutboundReminder, 'reply' | 
   });
 }
 
+/** Request and turn together stay within the dispatcher's default send timeout (10 s). */
+const DEFAULT_TIMEOUT_MS = 7_000;
+const DEFAULT_TURN_WAIT_MS = 3_000;
+
 function toSlackTs(instant: number): string {
   return (Math.max(0, instant) / 1000).toFixed(6);
 }
 
-function slackLogger(logger: Logger | undefined): SlackLogger {
-  let level = LogLevel.WARN;
-  const log = (method: 'debug' | 'info' | 'warn' | 'error') => (...msgs: unknown[]) => {
-    logger?.[method]({ slack: true }, msgs.map(String).join(' '));
-  };
-  return {
-    debug: log('debug'),
-    info: log('info'),
-    warn: log('warn'),
-    error: log('error'),
-    setLevel: (l) => {
-      level = l;
-    },
-    getLevel: () => level,
-    setName: () => undefined,
-  };
-}
-
 function classify(error: unknown): ReminderDeliveryError {
+  if (error instanceof NotStartedError) {
+    return new ReminderDeliveryError(error.message, { notDelivered: true, retryAfterMs: error.retryAfterMs, cause: error });
+  }
   if (error instanceof WebAPIRateLimitedError) {
     return new ReminderDeliveryError(`slack rate limited, retry after ${error.retryAfter}s`, {
       notDelivered: true,
@@ -105,13 +112,16 @@ interface PendingCheck {
 export function createSlackReminderTransport(options: SlackReminderTransportOptions): ReminderTransport {
   const client =
     options.client ??
-    new WebClient(options.token, {
-      ...(options.slackApiUrl ? { slackApiUrl: options.slackApiUrl.endsWith('/') ? options.slackApiUrl : `${options.slackApiUrl}/` } : {}),
+    createSlackWebClient(options.token, {
+      apiUrl: options.slackApiUrl,
+      logger: options.logger,
       retryConfig: { retries: 0 },
-      rejectRateLimitedCalls: true,
-      timeout: options.timeoutMs ?? 10_000,
-      logger: slackLogger(options.logger),
+      rateLimited: 'reject',
+      timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      fetch: options.fetch,
     });
+  const pacer = options.pacer ?? new ChannelPacer({ paceMs: 0, logger: options.logger ?? createLogger('silent') });
+  const turnWaitMs = options.turnWaitMs ?? DEFAULT_TURN_WAIT_MS;
   const skew = options.clockSkewMs ?? 60_000;
   const maxPages = options.maxHistoryPages ?? 100;
 
@@ -162,14 +172,19 @@ export function createSlackReminderTransport(options: SlackReminderTransportOpti
     async send(reminder) {
       const message = reminderSlackMessage(reminder);
       try {
-        const result = await client.chat.postMessage({
-          channel: options.channel,
-          text: message.text,
-          blocks: message.blocks,
-          unfurl_links: false,
-          unfurl_media: false,
-          ...(message.metadata ? { metadata: message.metadata } : {}),
-        });
+        const result = await pacer.run(
+          options.channel,
+          () =>
+            client.chat.postMessage({
+              channel: options.channel,
+              text: message.text,
+              blocks: message.blocks,
+              unfurl_links: false,
+              unfurl_media: false,
+              ...(message.metadata ? { metadata: message.metadata } : {}),
+            }),
+          { rateLimited: 'throw', startWithinMs: turnWaitMs },
+        );
         return { messageId: result.ts ?? null };
       } catch (error) {
         throw classify(error);

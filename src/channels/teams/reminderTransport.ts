@@ -9,6 +9,7 @@
  */
 import { ReminderDeliveryError, type ReminderTransport } from '../../core/reminders.js';
 import type { Reply } from '../../reply/model.js';
+import { describeFailure } from './retry.js';
 
 /**
  * What the Teams channel provides (its sendProactive, src/channels/teams/index.ts): post replies,
@@ -40,26 +41,6 @@ function activityId(result: unknown): string | null {
   return null;
 }
 
-/** Errors that carry an HTTP status (botbuilder's RestError, fetch-based clients). */
-function httpStatus(error: unknown): number | undefined {
-  if (typeof error !== 'object' || error === null) return undefined;
-  const status = 'statusCode' in error ? error.statusCode : 'status' in error ? error.status : undefined;
-  return typeof status === 'number' ? status : undefined;
-}
-
-function retryAfterMs(error: unknown): number | undefined {
-  if (typeof error !== 'object' || error === null || !('response' in error)) return undefined;
-  const response = error.response;
-  if (typeof response !== 'object' || response === null || !('headers' in response)) return undefined;
-  const headers = response.headers;
-  let value: unknown;
-  if (typeof headers === 'object' && headers !== null && 'get' in headers && typeof headers.get === 'function') {
-    value = (headers.get as (name: string) => unknown)('retry-after');
-  }
-  const seconds = Number(value);
-  return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : undefined;
-}
-
 export function createTeamsReminderTransport(options: TeamsReminderTransportOptions): ReminderTransport {
   return {
     target: 'teams',
@@ -68,8 +49,9 @@ export function createTeamsReminderTransport(options: TeamsReminderTransportOpti
         const result = await options.sendProactive(options.conversationId, [reminder.reply]);
         return { messageId: activityId(result) };
       } catch (error) {
-        const status = httpStatus(error);
-        const after = status === 429 ? retryAfterMs(error) : undefined;
+        // Retry-After in seconds or as an HTTP date (src/core/retry.ts's parseRetryAfter).
+        const { status, retryAfterMs } = describeFailure(error);
+        const after = status === 429 ? retryAfterMs : undefined;
         // A 4xx (throttled, forbidden, conversation gone) means the connector refused the activity.
         throw new ReminderDeliveryError(error instanceof Error ? error.message : String(error), {
           notDelivered: status !== undefined && status >= 400 && status < 500,
