@@ -18,7 +18,9 @@ import type { TurnRouter } from '../core/router.js';
 import type { ConversationService } from '../core/turn.js';
 import type { Assistant } from '../engine/assistant.js';
 import { FollowupChat } from '../followup/chat.js';
-import type { Clock, CoordinatorPredicate, FollowupService, RunningDispatcher } from '../followup/index.js';
+import { startDispatcher, type RunningDispatcher } from '../followup/dispatcher.js';
+import { FollowupService } from '../followup/service.js';
+import { coordinatorPredicate, pseudonymFormatFromConfig, scheduleSettingsFromConfig, type Clock, type CoordinatorPredicate } from '../followup/settings.js';
 import type { ScheduleSettings } from '../followup/schedule.js';
 import { followupForms } from '../followup/turnFeature.js';
 import type { Logger } from '../logging.js';
@@ -33,14 +35,12 @@ import { memoryConversations, routerFor, storedConversations } from './conversat
 export { memoryConversations, routerFor, storedConversations };
 export type { Channel };
 
-type FollowupModule = typeof import('../followup/index.js');
-
 /**
- * Bolt, botbuilder and the follow-up registry take a second or more to import: `pdta serve` starts
+ * Bolt and botbuilder take a second or more to import: `pdta serve` starts
  * loading them while the store opens, not before it listens. Rejections are left to the awaits.
  */
 export function preloadPlatformChannels(): void {
-  for (const loading of [import('../channels/slack/index.js'), import('../channels/teams/index.js'), import('../channels/reminderTransports.js'), import('../followup/index.js')]) loading.catch(() => undefined);
+  for (const loading of [import('../channels/slack/index.js'), import('../channels/teams/index.js'), import('../channels/reminderTransports.js')]) loading.catch(() => undefined);
 }
 
 /** A shutdown has begun: `pdta serve`'s TrackedConversationService says so with `isDraining`; any other service never drains. */
@@ -131,8 +131,8 @@ export async function composeTeamsChannel(w: ChannelWiring, options: TeamsChanne
  * channels:read, or groups:read for a private channel). Teams has no
  * such membership check: there only the `teams:` entries count (Azure AD object ids).
  */
-async function coordinators(config: Config, followup: FollowupModule, logger: Logger): Promise<CoordinatorPredicate> {
-  if (!config.SLACK_BOT_TOKEN || !config.REMINDER_SLACK_CHANNEL) return followup.coordinatorPredicate(config.COORDINATOR_USER_IDS);
+async function coordinators(config: Config, logger: Logger): Promise<CoordinatorPredicate> {
+  if (!config.SLACK_BOT_TOKEN || !config.REMINDER_SLACK_CHANNEL) return coordinatorPredicate(config.COORDINATOR_USER_IDS);
   const [{ slackChannelMembership }, { outboundProxy }] = await Promise.all([import('../channels/slack/membership.js'), import('../server/outboundProxy.js')]);
   const membership = slackChannelMembership({
     token: config.SLACK_BOT_TOKEN,
@@ -141,7 +141,7 @@ async function coordinators(config: Config, followup: FollowupModule, logger: Lo
     fetch: outboundProxy(config).fetch,
     logger,
   });
-  return followup.coordinatorPredicate(config.COORDINATOR_USER_IDS, membership);
+  return coordinatorPredicate(config.COORDINATOR_USER_IDS, membership);
 }
 
 export interface ServerGraphOptions {
@@ -176,18 +176,17 @@ export interface ServerGraph {
 export async function composeServer(options: ServerGraphOptions): Promise<ServerGraph> {
   const { config, logger, assistant, store } = options;
   const ttlMs = config.CONVERSATION_TTL_MINUTES * 60_000;
-  const followupModule = await import('../followup/index.js');
   const base: ConversationService = storedConversations(assistant, store, ttlMs);
   const service = new TrackedConversationService(options.decorateService ? options.decorateService(base) : base, logger);
   const unauthenticatedTeams = config.MicrosoftAppId ? undefined : new TrackedConversationService(memoryConversations(assistant, ttlMs), logger);
   const clock = options.followup?.clock;
-  const settings = followupModule.scheduleSettingsFromConfig(config);
-  const followup = new followupModule.FollowupService({
+  const settings = scheduleSettingsFromConfig(config);
+  const followup = new FollowupService({
     db: store.db,
     content: assistant.catalog.content,
-    isCoordinator: await coordinators(config, followupModule, logger),
+    isCoordinator: await coordinators(config, logger),
     settings,
-    codeFormat: followupModule.pseudonymFormatFromConfig(config),
+    codeFormat: pseudonymFormatFromConfig(config),
     ...(clock ? { clock } : {}),
   });
   const chat = new FollowupChat(followup);
@@ -212,7 +211,7 @@ export async function composeServer(options: ServerGraphOptions): Promise<Server
     channels,
     start: async () => {
       for (const c of channels) await c.start?.();
-      return startReminders(config, followupModule, {
+      return startReminders(config, {
         store,
         content: assistant.catalog.content,
         settings,
@@ -253,7 +252,6 @@ export function playgroundEnabled(config: Config): boolean {
  */
 async function startReminders(
   config: Config,
-  followup: FollowupModule,
   deps: {
     store: Store;
     content: Content;
@@ -279,7 +277,7 @@ async function startReminders(
   }
   // Every configured series starts at 0, so that rate() sees the first reminder.
   for (const t of transports) remindersSentTotal.inc({ channel: t.target }, 0);
-  const dispatcher = followup.startDispatcher({
+  const dispatcher = startDispatcher({
     store: deps.store,
     transport: transports,
     logger: logger.child({ component: 'reminders' }),

@@ -16,7 +16,8 @@ import { composeServer, playgroundEnabled, preloadPlatformChannels, type Channel
 import { ConfigError, loadConfig, loadDotEnv, type Config } from '../config.js';
 import type { ConversationService } from '../core/turn.js';
 import { openAssistant } from '../engine/openAssistant.js';
-import type { FollowupService, RunningDispatcher } from '../followup/index.js';
+import type { RunningDispatcher } from '../followup/dispatcher.js';
+import type { FollowupService } from '../followup/service.js';
 import { createLogger, type Logger } from '../logging.js';
 import { renderPathwaySvg } from '../pathway/pathwaySvg.js';
 import type { Lang } from '../reply/model.js';
