@@ -80,6 +80,10 @@ const shuttingDown: Route = {
   },
 };
 
+const BUSY = 'the assistant is busy; retry in a moment';
+/** Up to this, a refused request's body is read and dropped on a connection kept open (a chat message, a Slack event). */
+const SMALL_REFUSED_BODY_BYTES = 64 * 1024;
+
 /**
  * A channel's route behind the bounds on work in flight (turns held, and how far behind the event
  * loop is): past them, 503 with Retry-After at once, before the body is read, so that a flood costs
@@ -92,7 +96,15 @@ function admitted(route: Route, saturated: () => boolean): Route {
     handler: (req, res) => {
       if (saturated()) {
         countError('overloaded');
-        throw new HttpError(503, 'the assistant is busy; retry in a moment', { 'retry-after': '1' });
+        const declared = Number(req.headers['content-length'] ?? 0);
+        // A small body is left for node to read and throw away, and the connection stays open: a
+        // load balancer's pool that were made to reconnect after every refusal would queue in the
+        // kernel's accept queue, ahead of the health probes. A larger one ends as any refusal before the body.
+        if (Number.isFinite(declared) && declared <= SMALL_REFUSED_BODY_BYTES && req.headers['transfer-encoding'] === undefined) {
+          sendJson(res, 503, { error: BUSY }, { 'retry-after': '1' });
+          return;
+        }
+        throw new HttpError(503, BUSY, { 'retry-after': '1' });
       }
       return route.handler(req, res);
     },
