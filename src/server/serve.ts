@@ -85,9 +85,9 @@ const BUSY = 'the assistant is busy; retry in a moment';
 const SMALL_REFUSED_BODY_BYTES = 64 * 1024;
 
 /**
- * A channel's route behind the bounds on work in flight (turns held, and how far behind the event
- * loop is): past them, 503 with Retry-After at once, before the body is read, so that a flood costs
- * little and /healthz keeps answering. Slack sends a refused event again later; a browser or the
+ * A channel's route behind the bounds on work in flight (turns held, and how busy or how far behind
+ * the event loop is): past them, 503 with Retry-After at once, before the body is read, so that a
+ * flood costs little and /healthz keeps answering. Slack sends a refused event again later; a browser or the
  * Bot Connector retries. The probes and /metrics are never behind it.
  */
 function admitted(route: Route, saturated: () => boolean): Route {
