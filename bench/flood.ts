@@ -11,11 +11,19 @@
  * BENCH_FLOOD_RATE, at most 5,000; BENCH_FLOOD_SECONDS, at most 60; BENCH_FLOOD_OUTSTANDING, at
  * most 2,000). The server keeps its own defaults (MAX_TURNS_IN_FLIGHT and the rest) and its
  * default store, PGlite in a data directory of its own, unless DATABASE_URL is set.
+ *
+ * BENCH_FLOOD_CONNECTIONS says how the flood connects: `pool` (default) as a load balancer or a
+ * reverse proxy does, keeping every connection it opened alive for the next request; `fresh`, a
+ * new connection per request, as many separate browsers or scripts do. On Linux the kernel's count
+ * of connections dropped because the listen queue was full (TcpExt ListenOverflows) is reported
+ * for the run, and so is this client's own event-loop delay, so that a slow probe is not blamed
+ * on the server when the load generator itself was behind.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { createServer } from 'node:net';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -30,6 +38,26 @@ const PROBE_EVERY_MS = 100;
 const DRAIN_MS = 60_000;
 /** Distinct conversations the flood spreads over: many, as many users would be. */
 const CONVERSATIONS = 1_000;
+
+type Connections = 'pool' | 'fresh';
+
+function connectionsMode(): Connections {
+  const value = process.env['BENCH_FLOOD_CONNECTIONS'] ?? 'pool';
+  if (value !== 'pool' && value !== 'fresh') throw new Error('BENCH_FLOOD_CONNECTIONS must be "pool" or "fresh"');
+  return value;
+}
+
+/** The kernel's TcpExt ListenOverflows (connections dropped with the accept queue full); NaN where /proc is not Linux's. */
+function listenOverflows(): number {
+  try {
+    const lines = readFileSync('/proc/net/netstat', 'utf8').split('\n').filter((l) => l.startsWith('TcpExt:'));
+    const names = lines[0]?.split(/\s+/) ?? [];
+    const values = lines[1]?.split(/\s+/) ?? [];
+    return Number(values[names.indexOf('ListenOverflows')]);
+  } catch {
+    return Number.NaN;
+  }
+}
 
 function bounded(name: string, fallback: number, max: number): number {
   const value = Number(process.env[name] ?? fallback);
@@ -71,7 +99,7 @@ interface Answer {
   ms: number;
 }
 
-function post(agent: Agent, url: string, body: string): Promise<Answer> {
+function post(agent: Agent | false, url: string, body: string): Promise<Answer> {
   const started = performance.now();
   return new Promise((resolve) => {
     const req = request(`${url}/api/chat`, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
@@ -88,12 +116,19 @@ function post(agent: Agent, url: string, body: string): Promise<Answer> {
 function probe(url: string, path: string): Promise<number> {
   const started = performance.now();
   return new Promise((resolve) => {
-    const req = request(`${url}${path}`, { agent: false, timeout: PROBE_TIMEOUT_MS }, (res) => {
+    const req = request(`${url}${path}`, { agent: false }, (res) => {
       res.resume();
-      res.on('end', () => resolve(res.statusCode === 200 ? performance.now() - started : Number.POSITIVE_INFINITY));
+      res.on('end', () => {
+        clearTimeout(deadline);
+        resolve(res.statusCode === 200 ? performance.now() - started : Number.POSITIVE_INFINITY);
+      });
     });
-    req.on('timeout', () => req.destroy());
-    req.on('error', () => resolve(Number.POSITIVE_INFINITY));
+    // From the start, connecting included: a socket timeout would not count a connection the kernel dropped and the client is still retrying.
+    const deadline = setTimeout(() => req.destroy(), PROBE_TIMEOUT_MS);
+    req.on('error', () => {
+      clearTimeout(deadline);
+      resolve(Number.POSITIVE_INFINITY);
+    });
     req.end();
   });
 }
@@ -107,8 +142,10 @@ interface Flood {
   probes: { healthz: number[]; readyz: number[] };
 }
 
-async function flood(url: string, rate: number, seconds: number, outstandingCap: number, questions: readonly string[]): Promise<Flood> {
-  const agent = new Agent({ keepAlive: true, maxSockets: outstandingCap });
+async function flood(url: string, rate: number, seconds: number, outstandingCap: number, connections: Connections, questions: readonly string[]): Promise<Flood> {
+  // A pool keeps every socket it opened (node's default keeps only 256 idle ones and closes the rest,
+  // which turns a keep-alive flood into a stream of new connections).
+  const agent = connections === 'pool' ? new Agent({ keepAlive: true, maxSockets: outstandingCap, maxFreeSockets: outstandingCap }) : false;
   const answers: Answer[] = [];
   const pending = new Set<Promise<unknown>>();
   const probes = { healthz: [] as number[], readyz: [] as number[] };
@@ -145,7 +182,7 @@ async function flood(url: string, rate: number, seconds: number, outstandingCap:
   }
   const elapsed = (performance.now() - started) / 1000;
   await Promise.race([Promise.all([...pending, ...probing]), new Promise((r) => setTimeout(r, DRAIN_MS))]);
-  agent.destroy();
+  if (agent) agent.destroy();
   return { seconds: elapsed, sent, heldBack, answers, probes };
 }
 
@@ -153,6 +190,7 @@ export async function benchFlood(): Promise<Record<string, number>> {
   const rate = bounded('BENCH_FLOOD_RATE', 2_000, 5_000);
   const seconds = bounded('BENCH_FLOOD_SECONDS', 10, 60);
   const outstanding = bounded('BENCH_FLOOD_OUTSTANDING', 1_000, 2_000);
+  const connections = connectionsMode();
   const questions = loadEvalCases(fileURLToPath(new URL('../test/eval/questions.yaml', import.meta.url))).map((c) => c.q);
 
   const dataDir = mkdtempSync(join(tmpdir(), 'pdta-flood-'));
@@ -163,9 +201,15 @@ export async function benchFlood(): Promise<Record<string, number>> {
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   let result: Flood;
+  const overflows = { before: Number.NaN, after: Number.NaN };
+  const clientDelay = monitorEventLoopDelay({ resolution: 10 });
   try {
     await waitUntilReady(url, 120_000);
-    result = await flood(url, rate, seconds, outstanding, questions);
+    overflows.before = listenOverflows();
+    clientDelay.enable();
+    result = await flood(url, rate, seconds, outstanding, connections, questions);
+    clientDelay.disable();
+    overflows.after = listenOverflows();
   } finally {
     await stop(server);
     rmSync(dataDir, { recursive: true, force: true });
@@ -190,6 +234,7 @@ export async function benchFlood(): Promise<Record<string, number>> {
     'flood.rate_per_s': rate,
     'flood.seconds': Math.round(result.seconds * 10) / 10,
     'flood.outstanding_cap': outstanding,
+    'flood.fresh_connections': connections === 'fresh' ? 1 : 0,
     'flood.sent': result.sent,
     'flood.held_back_at_cap': result.heldBack,
     'flood.answered': answered.length,
@@ -204,16 +249,19 @@ export async function benchFlood(): Promise<Record<string, number>> {
     'flood.unfinished_after_drain': unfinished,
     ...probeFigures('healthz'),
     ...probeFigures('readyz'),
+    'flood.listen_overflows': overflows.after - overflows.before,
+    'flood.client_loop_delay_p99_ms': clientDelay.percentile(99) / 1e6,
   };
   const f = (v: number | undefined) => (v === undefined || Number.isNaN(v) ? '–' : v.toFixed(1));
   report('flood on /api/chat', figures, [
-    `${rate} requests/s for ${seconds} s, at most ${outstanding} outstanding, on loopback, against \`pdta serve\` with its defaults: ${result.sent} sent, ${result.heldBack} held back at the cap`,
+    `${rate} requests/s for ${seconds} s, at most ${outstanding} outstanding, ${connections === 'pool' ? 'on a pool of kept-alive connections' : 'a new connection each'}, on loopback, against \`pdta serve\` with its defaults: ${result.sent} sent, ${result.heldBack} held back at the cap`,
     `answered ${answered.length} (${f(figures['flood.answered_per_s'])}/s): p50 ${f(figures['flood.answered_p50_ms'])} ms, p99 ${f(figures['flood.answered_p99_ms'])} ms`,
     `refused with 503 ${refused.length} (${(100 * figures['flood.refused_503_share']!).toFixed(1)}% of sent; ${(100 * figures['flood.refused_503_with_retry_after_share']!).toFixed(0)}% with Retry-After), p99 ${f(figures['flood.refused_p99_ms'])} ms; other statuses or errors ${other}; unfinished ${unfinished}`,
     ...(['healthz', 'readyz'] as const).map(
       (name) =>
         `fresh /${name} every ${PROBE_EVERY_MS} ms on a new connection: p50 ${f(figures[`flood.${name}_p50_ms`])} ms, p99 ${f(figures[`flood.${name}_p99_ms`])} ms, max ${f(figures[`flood.${name}_max_ms`])} ms, ${figures[`flood.${name}_failed`]} failed of ${figures[`flood.${name}_probes`]} (not 200 or over ${PROBE_TIMEOUT_MS / 1000} s)`,
     ),
+    `connections dropped by the kernel with the listen queue full: ${f(figures['flood.listen_overflows'])} (machine-wide); this client's own event-loop delay p99 ${f(figures['flood.client_loop_delay_p99_ms'])} ms`,
   ]);
   return figures;
 }

@@ -193,6 +193,13 @@ function browsableHost(address: AddressInfo): string {
   return address.family === 'IPv6' ? `[${address.address}]` : address.address;
 }
 
+/**
+ * Connections the kernel holds for the process to accept (node's default is 511; Linux caps it at
+ * net.core.somaxconn, 4096 by default since 5.4). A busy loop accepts in bursts; past the queue a new
+ * connection is dropped, and its client, a health probe among them, retries only after a second or more.
+ */
+const LISTEN_BACKLOG = 4096;
+
 export async function startHttpServer(options: {
   host: string;
   port: number;
@@ -213,7 +220,7 @@ export async function startHttpServer(options: {
   server.requestTimeout = 30_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port, options.host, () => resolve());
+    server.listen({ port: options.port, host: options.host, backlog: LISTEN_BACKLOG }, () => resolve());
   });
   const address = server.address() as AddressInfo;
   let closing: Promise<void> | undefined;

@@ -23,6 +23,7 @@ import { renderPathwaySvg } from '../pathway/pathwaySvg.js';
 import type { Lang } from '../reply/model.js';
 import { openStore, type Store } from '../store/database.js';
 import { HttpError, sendJson, startHttpServer, type Route, type RunningServer } from './httpServer.js';
+import { watchEventLoop, type EventLoopLoad } from './eventLoopLoad.js';
 import { startHousekeeping } from './housekeeping.js';
 import { countError, httpRequestsTotal, registry } from './metrics.js';
 import { routeOutboundCalls } from './outboundProxy.js';
@@ -59,6 +60,8 @@ export interface ServeOptions {
    * day and hour without waiting for them), and how often the dispatcher polls and plans.
    */
   followup?: ServerGraphOptions['followup'];
+  /** The event loop's load as admission reads it; default a watch of this process's loop. Tests hand in a saturated one. */
+  eventLoop?: EventLoopLoad;
 }
 
 /** A readiness probe must answer before the load balancer's own timeout (typically 1 to 5 s). */
@@ -78,10 +81,15 @@ const shuttingDown: Route = {
   },
 };
 
+const BUSY = 'the assistant is busy; retry in a moment';
+/** Up to this, a refused request's body is read and dropped on a connection kept open (a chat message, a Slack event). */
+const SMALL_REFUSED_BODY_BYTES = 64 * 1024;
+
 /**
- * A channel's route behind the bound on work in flight: past it, 503 with Retry-After at once,
- * before the body is read, so that a flood costs little and /healthz keeps answering. Slack sends
- * a refused event again later; a browser or the Bot Connector retries.
+ * A channel's route behind the bounds on work in flight (turns held, and how busy or how far behind
+ * the event loop is): past them, 503 with Retry-After at once, before the body is read, so that a
+ * flood costs little and /healthz keeps answering. Slack sends a refused event again later; a browser or the
+ * Bot Connector retries. The probes and /metrics are never behind it.
  */
 function admitted(route: Route, saturated: () => boolean): Route {
   return {
@@ -89,7 +97,15 @@ function admitted(route: Route, saturated: () => boolean): Route {
     handler: (req, res) => {
       if (saturated()) {
         countError('overloaded');
-        throw new HttpError(503, 'the assistant is busy; retry in a moment', { 'retry-after': '1' });
+        const declared = Number(req.headers['content-length'] ?? 0);
+        // A small body is left for node to read and throw away, and the connection stays open: a
+        // load balancer's pool that were made to reconnect after every refusal would queue in the
+        // kernel's accept queue, ahead of the health probes. A larger one ends as any refusal before the body.
+        if (Number.isFinite(declared) && declared <= SMALL_REFUSED_BODY_BYTES && req.headers['transfer-encoding'] === undefined) {
+          sendJson(res, 503, { error: BUSY }, { 'retry-after': '1' });
+          return;
+        }
+        throw new HttpError(503, BUSY, { 'retry-after': '1' });
       }
       return route.handler(req, res);
     },
@@ -257,7 +273,20 @@ export async function serve(options: ServeOptions = {}): Promise<Served> {
   /** Turns being answered, and Slack requests acknowledged but not answered yet. */
   const workInFlight = (): number =>
     trackedTurns.turnsInFlight + (localTeams?.turnsInFlight ?? 0) + openedChannels.reduce((n, c) => n + (c.pending?.() ?? 0), 0);
-  routes = [...channels.flatMap((c) => c.routes.map((r) => admitted(r, () => workInFlight() >= limit))), ...operational];
+  // A CPU-bound process queues in its event loop, not in its turns: each turn finishes quickly while
+  // new connections wait unaccepted. So the loop's load bounds admission too (see eventLoopLoad.ts).
+  const maxBusy = config.MAX_EVENT_LOOP_BUSY_PERCENT / 100;
+  const maxDelayMs = config.MAX_EVENT_LOOP_DELAY_MS;
+  const loopWatch = watchEventLoop();
+  const loop: EventLoopLoad = options.eventLoop ?? loopWatch;
+  const loopSaturated = (): boolean => (maxBusy < 1 && loop.utilization() > maxBusy) || (maxDelayMs > 0 && loop.delayMs() > maxDelayMs);
+  // With nothing in flight a request is always admitted: a loop kept busy by refusals alone (or by
+  // the start-up just finished) must still answer someone.
+  const saturated = (): boolean => {
+    const inFlight = workInFlight();
+    return inFlight >= limit || (inFlight > 0 && loopSaturated());
+  };
+  routes = [...operational, ...channels.flatMap((c) => c.routes.map((r) => admitted(r, saturated)))];
   const housekeeping = startHousekeeping(store, logger.child({ component: 'housekeeping' }));
   phase = 'ready';
   logger.info({ url: server.url, channels: channels.map((c) => c.name), playground, store: store.engine }, 'pdta assistant listening');
@@ -279,6 +308,7 @@ export async function serve(options: ServeOptions = {}): Promise<Served> {
     if (readinessDelayMs > 0) await delay(Math.min(readinessDelayMs, left()));
     // No new connections from here; a request on a connection still open gets 503 with Retry-After.
     routes = [...operational, shuttingDown];
+    loopWatch.stop();
     const serverClosed = server.close(left() + 1_000);
     // The dispatcher finishes the round in progress (its sends are recorded) meanwhile: stopped
     // before the store closes, so no reminder is sent that could not be recorded.
