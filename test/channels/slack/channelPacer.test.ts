@@ -8,6 +8,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vites
 import { ChannelPacer, SLACK_CHANNEL_BURST } from '../../../src/channels/slack/channelPacer.js';
 import { PacedChatPoster } from '../../../src/channels/slack/chatPoster.js';
 import { createSlackWebClient } from '../../../src/channels/slack/webClient.js';
+import { FakeClock } from './fakeClock.js';
 import { FakeSlackApi } from './fakeSlackApi.js';
 import { LogCapture } from './harness.js';
 
@@ -25,21 +26,6 @@ afterAll(async () => {
 beforeEach(() => {
   api.reset();
 });
-
-/** A clock that stands still until a wait moves it on; `hold` keeps chosen waits open. */
-class FakeClock {
-  at = 1_000_000;
-  readonly waits: number[] = [];
-  hold: ((ms: number) => Promise<void> | undefined) | undefined;
-  readonly now = (): number => this.at;
-  readonly sleep = async (ms: number): Promise<void> => {
-    this.waits.push(ms);
-    const held = this.hold?.(ms);
-    if (held) await held;
-    else await Promise.resolve();
-    this.at += ms;
-  };
-}
 
 function paced(clock: FakeClock, paceMs = PACE_MS): { poster: PacedChatPoster; logs: LogCapture } {
   const logs = new LogCapture('info');

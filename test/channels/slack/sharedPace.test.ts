@@ -12,6 +12,7 @@ import { createSlackReminderTransport } from '../../../src/channels/slack/remind
 import { createSlackWebClient } from '../../../src/channels/slack/webClient.js';
 import { ReminderDeliveryError, type OutboundReminder } from '../../../src/core/reminders.js';
 import type { Reply } from '../../../src/reply/model.js';
+import { FakeClock } from './fakeClock.js';
 import { FakeSlackApi } from './fakeSlackApi.js';
 import { LogCapture } from './harness.js';
 
@@ -30,21 +31,6 @@ afterAll(async () => {
 beforeEach(() => {
   api.reset();
 });
-
-/** A clock that stands still until a wait moves it on; `hold` keeps chosen waits open. */
-class FakeClock {
-  at = 1_000_000;
-  readonly waits: number[] = [];
-  hold: ((ms: number) => Promise<void> | undefined) | undefined;
-  readonly now = (): number => this.at;
-  readonly sleep = async (ms: number): Promise<void> => {
-    this.waits.push(ms);
-    const held = this.hold?.(ms);
-    if (held) await held;
-    else await Promise.resolve();
-    this.at += ms;
-  };
-}
 
 function reminder(id: string): OutboundReminder {
   const reply: Reply = { lang: 'it', kind: 'answer', blocks: [{ type: 'text', body: `Promemoria ${id}: esami di controllo` }], warnings: [], citations: [], actions: [], itemIds: [] };
