@@ -19,18 +19,13 @@
  * for the run, and so is this client's own event-loop delay, so that a slow probe is not blamed
  * on the server when the load generator itself was behind.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
-import { createServer } from 'node:net';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadEvalCases } from '../src/engine/evaluation.js';
+import { startServedProcess } from './servedProcess.js';
 import { percentile, report } from './stats.js';
-
-const bin = fileURLToPath(new URL('../bin/pdta.js', import.meta.url));
 /** A probe that takes this long has failed, as a kubelet's default timeout would say (1 s) tenfold. */
 const PROBE_TIMEOUT_MS = 10_000;
 const PROBE_EVERY_MS = 100;
@@ -63,34 +58,6 @@ function bounded(name: string, fallback: number, max: number): number {
   const value = Number(process.env[name] ?? fallback);
   if (!Number.isInteger(value) || value < 1 || value > max) throw new Error(`${name} must be a whole number from 1 to ${max}`);
   return value;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
-
-async function waitUntilReady(url: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await fetch(`${url}/readyz`).then((r) => r.ok, () => false)) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${url}/readyz not ready after ${timeoutMs} ms`);
-}
-
-function stop(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null) return resolve();
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-  });
 }
 
 interface Answer {
@@ -193,26 +160,19 @@ export async function benchFlood(): Promise<Record<string, number>> {
   const connections = connectionsMode();
   const questions = loadEvalCases(fileURLToPath(new URL('../test/eval/questions.yaml', import.meta.url))).map((c) => c.q);
 
-  const dataDir = mkdtempSync(join(tmpdir(), 'pdta-flood-'));
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const server = spawn(process.execPath, [bin, 'serve'], {
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'info', PLAYGROUND: 'on' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  const served = await startServedProcess('pdta-flood-', 120_000);
+  const { url } = served;
   let result: Flood;
   const overflows = { before: Number.NaN, after: Number.NaN };
   const clientDelay = monitorEventLoopDelay({ resolution: 10 });
   try {
-    await waitUntilReady(url, 120_000);
     overflows.before = listenOverflows();
     clientDelay.enable();
     result = await flood(url, rate, seconds, outstanding, connections, questions);
     clientDelay.disable();
     overflows.after = listenOverflows();
   } finally {
-    await stop(server);
-    rmSync(dataDir, { recursive: true, force: true });
+    await served.close();
   }
 
   const answered = result.answers.filter((a) => a.status === 200).map((a) => a.ms);

@@ -8,16 +8,10 @@
  * Bounded: loopback only, a fixed number of conversations, a fixed duration (override with
  * BENCH_PLAYGROUND_CONVERSATIONS, at most 1,000, and BENCH_PLAYGROUND_SECONDS, at most 300).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { Agent, request } from 'node:http';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { freePort, startServedProcess, stop, waitUntilReady } from './servedProcess.js';
 import { percentile, report } from './stats.js';
-
-const bin = fileURLToPath(new URL('../bin/pdta.js', import.meta.url));
 
 function bounded(name: string, fallback: number, max: number): number {
   const value = Number(process.env[name] ?? fallback);
@@ -41,35 +35,6 @@ interface Outcome {
   errors: number;
   firstErrors: string[];
   seconds: number;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
-
-async function waitUntilReady(url: string, path: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const ok = await fetch(url + path).then((r) => r.ok, () => false);
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${url}${path} not ready after ${timeoutMs} ms`);
-}
-
-function stop(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null) return resolve();
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-  });
 }
 
 /**
@@ -176,17 +141,11 @@ export async function benchPlayground(): Promise<Record<string, number>> {
   }
 
   // The assistant as an operator runs it: the built CLI, production log level, its own data directory.
-  const dataDir = mkdtempSync(join(tmpdir(), 'pdta-bench-'));
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const server = spawn(process.execPath, [bin, 'serve'], {
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'info', PLAYGROUND: 'on' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  const served = await startServedProcess('pdta-bench-', 60_000);
+  const { url } = served;
   let outcome: Outcome;
   let serverTurnMeanMs: number;
   try {
-    await waitUntilReady(url, '/readyz', 60_000);
     outcome = await load(conversations, seconds, `${url}/healthz`, async (agent, conversation, step, lastAction) => {
       const move = SCRIPT[step % SCRIPT.length]!;
       const input = 'click' in move && lastAction ? { action: lastAction } : { text: 'text' in move ? move.text : 'aiuto' };
@@ -203,8 +162,7 @@ export async function benchPlayground(): Promise<Record<string, number>> {
     const value = (name: string) => Number(metrics.match(new RegExp(`^${name}\\{channel="web"\\} (\\S+)$`, 'm'))?.[1]);
     serverTurnMeanMs = (value('pdta_turn_duration_seconds_sum') / value('pdta_turn_duration_seconds_count')) * 1000;
   } finally {
-    await stop(server);
-    rmSync(dataDir, { recursive: true, force: true });
+    await served.close();
   }
 
   const turns = outcome.latenciesMs.length;

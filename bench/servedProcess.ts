@@ -1,0 +1,69 @@
+/**
+ * `pdta serve` as an operator runs it, for the benchmarks that load it from outside (playground,
+ * flood): the built CLI in a child process on a free loopback port, production log level, a data
+ * directory of its own, the playground on; stopped with SIGTERM and its directory removed.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const bin = fileURLToPath(new URL('../bin/pdta.js', import.meta.url));
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+export async function waitUntilReady(url: string, path: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await fetch(url + path).then((r) => r.ok, () => false)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${url}${path} not ready after ${timeoutMs} ms`);
+}
+
+export function stop(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
+
+export interface ServedProcess {
+  url: string;
+  /** SIGTERM, wait for the exit, remove the data directory. */
+  close(): Promise<void>;
+}
+
+/** Resolves once /readyz answers 200 (within `readyTimeoutMs`); the child's stderr is this process's. */
+export async function startServedProcess(dataDirPrefix: string, readyTimeoutMs: number): Promise<ServedProcess> {
+  const dataDir = mkdtempSync(join(tmpdir(), dataDirPrefix));
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const child = spawn(process.execPath, [bin, 'serve'], {
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'info', PLAYGROUND: 'on' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const close = async (): Promise<void> => {
+    await stop(child);
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  try {
+    await waitUntilReady(url, '/readyz', readyTimeoutMs);
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  return { url, close };
+}
