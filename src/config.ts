@@ -78,7 +78,7 @@ export const ConfigSchema = z.object({
    * Retry-After at once, as past MAX_TURNS_IN_FLIGHT. The share of time the loop is busy, in
    * percent (100 turns it off), and how far behind it may be, in ms (0 turns it off).
    */
-  MAX_EVENT_LOOP_BUSY_PERCENT: wholeNumber(1, 100, 97),
+  MAX_EVENT_LOOP_BUSY_PERCENT: wholeNumber(1, 100, 100),
   MAX_EVENT_LOOP_DELAY_MS: wholeNumber(0, 60_000, 250),
   /** The address users' chat clients reach this server at (for links to /pathway.svg); optional. */
   PUBLIC_URL: optionalString.pipe(z.url('must be a URL such as https://pdta.example.org').optional()),

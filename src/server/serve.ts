@@ -274,7 +274,9 @@ export async function serve(options: ServeOptions = {}): Promise<Served> {
   const workInFlight = (): number =>
     trackedTurns.turnsInFlight + (localTeams?.turnsInFlight ?? 0) + openedChannels.reduce((n, c) => n + (c.pending?.() ?? 0), 0);
   // A CPU-bound process queues in its event loop, not in its turns: each turn finishes quickly while
-  // new connections wait unaccepted. So the loop's load bounds admission too (see eventLoopLoad.ts).
+  // new connections wait unaccepted. So the loop's load can bound admission too (see eventLoopLoad.ts):
+  // its delay by default; how busy it is only when configured, since a loop kept busy by steady use
+  // is not overloaded (docs/serve.md, "Overload").
   const maxBusy = config.MAX_EVENT_LOOP_BUSY_PERCENT / 100;
   const maxDelayMs = config.MAX_EVENT_LOOP_DELAY_MS;
   const loopWatch = watchEventLoop();
