@@ -23,6 +23,7 @@ FROM node:20-bookworm-slim
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=3978 \
+    HEALTH_PORT=8081 \
     DATA_DIR=/data
 WORKDIR /app
 COPY --from=build /app/package.json ./
@@ -36,8 +37,10 @@ COPY slack ./slack
 RUN mkdir -p /data && chown node:node /data
 USER node
 VOLUME ["/data"]
-EXPOSE 3978
+# 3978: the channels; 8081: /healthz and /readyz on a port of their own, answered however busy
+# the server is (HEALTH_PORT; docs/serve.md, "Probes").
+EXPOSE 3978 8081
 # Liveness as docs/serve.md describes it: /healthz answers while the process is up (also while it starts).
 HEALTHCHECK --interval=30s --timeout=3s --start-period=60s --retries=3 \
-  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3978)+'/healthz').then((r)=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.HEALTH_PORT||process.env.PORT||3978)+'/healthz').then((r)=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 CMD ["node", "bin/pdta.js", "serve"]

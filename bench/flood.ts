@@ -106,16 +106,25 @@ interface Flood {
   /** Arrivals the generator did not send because the outstanding cap was reached. */
   heldBack: number;
   answers: Answer[];
-  probes: { healthz: number[]; readyz: number[] };
+  probes: Record<ProbeName, number[]>;
 }
 
-async function flood(url: string, rate: number, seconds: number, outstandingCap: number, connections: Connections, questions: readonly string[]): Promise<Flood> {
+/** The probes on the main port, and on the probes' own port (HEALTH_PORT, answered by a worker thread). */
+const PROBES = [
+  { name: 'healthz', path: '/healthz', own: false },
+  { name: 'readyz', path: '/readyz', own: false },
+  { name: 'health_port_healthz', path: '/healthz', own: true },
+  { name: 'health_port_readyz', path: '/readyz', own: true },
+] as const;
+type ProbeName = (typeof PROBES)[number]['name'];
+
+async function flood(url: string, healthUrl: string, rate: number, seconds: number, outstandingCap: number, connections: Connections, questions: readonly string[]): Promise<Flood> {
   // A pool keeps every socket it opened (node's default keeps only 256 idle ones and closes the rest,
   // which turns a keep-alive flood into a stream of new connections).
   const agent = connections === 'pool' ? new Agent({ keepAlive: true, maxSockets: outstandingCap, maxFreeSockets: outstandingCap }) : false;
   const answers: Answer[] = [];
   const pending = new Set<Promise<unknown>>();
-  const probes = { healthz: [] as number[], readyz: [] as number[] };
+  const probes = Object.fromEntries(PROBES.map((p) => [p.name, [] as number[]])) as Record<ProbeName, number[]>;
   const probing: Array<Promise<unknown>> = [];
   let sent = 0;
   let heldBack = 0;
@@ -142,8 +151,7 @@ async function flood(url: string, rate: number, seconds: number, outstandingCap:
     }
     if (now >= nextProbe) {
       nextProbe += PROBE_EVERY_MS;
-      probing.push(probe(url, '/healthz').then((ms) => probes.healthz.push(ms)));
-      probing.push(probe(url, '/readyz').then((ms) => probes.readyz.push(ms)));
+      for (const p of PROBES) probing.push(probe(p.own ? healthUrl : url, p.path).then((ms) => probes[p.name].push(ms)));
     }
     await new Promise((r) => setTimeout(r, 1));
   }
@@ -160,15 +168,16 @@ export async function benchFlood(): Promise<Record<string, number>> {
   const connections = connectionsMode();
   const questions = loadEvalCases(fileURLToPath(new URL('../test/eval/questions.yaml', import.meta.url))).map((c) => c.q);
 
-  const served = await startServedProcess('pdta-flood-', 120_000);
+  const served = await startServedProcess('pdta-flood-', 120_000, { healthPort: true });
   const { url } = served;
+  const healthUrl = served.healthUrl!;
   let result: Flood;
   const overflows = { before: Number.NaN, after: Number.NaN };
   const clientDelay = monitorEventLoopDelay({ resolution: 10 });
   try {
     overflows.before = listenOverflows();
     clientDelay.enable();
-    result = await flood(url, rate, seconds, outstanding, connections, questions);
+    result = await flood(url, healthUrl, rate, seconds, outstanding, connections, questions);
     clientDelay.disable();
     overflows.after = listenOverflows();
   } finally {
@@ -179,7 +188,7 @@ export async function benchFlood(): Promise<Record<string, number>> {
   const refused = result.answers.filter((a) => a.status === 503);
   const other = result.answers.length - answered.length - refused.length;
   const unfinished = result.sent - result.answers.length;
-  const probeFigures = (name: 'healthz' | 'readyz'): Record<string, number> => {
+  const probeFigures = (name: ProbeName): Record<string, number> => {
     const ms = result.probes[name];
     const ok = ms.filter(Number.isFinite);
     return {
@@ -207,8 +216,7 @@ export async function benchFlood(): Promise<Record<string, number>> {
     'flood.refused_p99_ms': percentile(refused.map((a) => a.ms), 0.99),
     'flood.other_statuses_or_errors': other,
     'flood.unfinished_after_drain': unfinished,
-    ...probeFigures('healthz'),
-    ...probeFigures('readyz'),
+    ...Object.assign({}, ...PROBES.map((p) => probeFigures(p.name))),
     'flood.listen_overflows': overflows.after - overflows.before,
     'flood.client_loop_delay_p99_ms': clientDelay.percentile(99) / 1e6,
   };
@@ -217,9 +225,9 @@ export async function benchFlood(): Promise<Record<string, number>> {
     `${rate} requests/s for ${seconds} s, at most ${outstanding} outstanding, ${connections === 'pool' ? 'on a pool of kept-alive connections' : 'a new connection each'}, on loopback, against \`pdta serve\` with its defaults: ${result.sent} sent, ${result.heldBack} held back at the cap`,
     `answered ${answered.length} (${f(figures['flood.answered_per_s'])}/s): p50 ${f(figures['flood.answered_p50_ms'])} ms, p99 ${f(figures['flood.answered_p99_ms'])} ms`,
     `refused with 503 ${refused.length} (${(100 * figures['flood.refused_503_share']!).toFixed(1)}% of sent; ${(100 * figures['flood.refused_503_with_retry_after_share']!).toFixed(0)}% with Retry-After), p99 ${f(figures['flood.refused_p99_ms'])} ms; other statuses or errors ${other}; unfinished ${unfinished}`,
-    ...(['healthz', 'readyz'] as const).map(
-      (name) =>
-        `fresh /${name} every ${PROBE_EVERY_MS} ms on a new connection: p50 ${f(figures[`flood.${name}_p50_ms`])} ms, p99 ${f(figures[`flood.${name}_p99_ms`])} ms, max ${f(figures[`flood.${name}_max_ms`])} ms, ${figures[`flood.${name}_failed`]} failed of ${figures[`flood.${name}_probes`]} (not 200 or over ${PROBE_TIMEOUT_MS / 1000} s)`,
+    ...PROBES.map(
+      ({ name, path, own }) =>
+        `fresh ${path} ${own ? 'on HEALTH_PORT' : 'on PORT'} every ${PROBE_EVERY_MS} ms on a new connection: p50 ${f(figures[`flood.${name}_p50_ms`])} ms, p99 ${f(figures[`flood.${name}_p99_ms`])} ms, max ${f(figures[`flood.${name}_max_ms`])} ms, ${figures[`flood.${name}_failed`]} failed of ${figures[`flood.${name}_probes`]} (not 200 or over ${PROBE_TIMEOUT_MS / 1000} s)`,
     ),
     `connections dropped by the kernel with the listen queue full: ${f(figures['flood.listen_overflows'])} (machine-wide); this client's own event-loop delay p99 ${f(figures['flood.client_loop_delay_p99_ms'])} ms`,
   ]);

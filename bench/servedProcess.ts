@@ -42,17 +42,31 @@ export function stop(child: ChildProcess): Promise<void> {
 
 export interface ServedProcess {
   url: string;
+  /** The probes' own port (HEALTH_PORT), when asked for. */
+  healthUrl: string | undefined;
   /** SIGTERM, wait for the exit, remove the data directory. */
   close(): Promise<void>;
 }
 
-/** Resolves once /readyz answers 200 (within `readyTimeoutMs`); the child's stderr is this process's. */
-export async function startServedProcess(dataDirPrefix: string, readyTimeoutMs: number): Promise<ServedProcess> {
+/**
+ * Resolves once /readyz answers 200 (within `readyTimeoutMs`); the child's stderr is this process's.
+ * With `healthPort`, the child also answers its probes on a port of their own (HEALTH_PORT).
+ */
+export async function startServedProcess(dataDirPrefix: string, readyTimeoutMs: number, options: { healthPort?: boolean } = {}): Promise<ServedProcess> {
   const dataDir = mkdtempSync(join(tmpdir(), dataDirPrefix));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
+  const healthPort = options.healthPort ? await freePort() : undefined;
   const child = spawn(process.execPath, [bin, 'serve'], {
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'info', PLAYGROUND: 'on' },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'info',
+      PLAYGROUND: 'on',
+      ...(healthPort !== undefined ? { HEALTH_PORT: String(healthPort) } : {}),
+    },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const close = async (): Promise<void> => {
@@ -65,5 +79,5 @@ export async function startServedProcess(dataDirPrefix: string, readyTimeoutMs: 
     await close();
     throw error;
   }
-  return { url, close };
+  return { url, healthUrl: healthPort !== undefined ? `http://127.0.0.1:${healthPort}` : undefined, close };
 }

@@ -47,6 +47,18 @@ const proxyUrl = optionalString.pipe(
 
 export const ConfigSchema = z.object({
   PORT: wholeNumber(0, 65535, 3978),
+  /**
+   * A port of its own for /healthz and /readyz, answered by a worker thread so that probes answer
+   * at once however busy the server is (src/server/probePort.ts); unset: the probes are on PORT only.
+   */
+  HEALTH_PORT: optionalString.pipe(
+    z
+      .string()
+      .regex(/^\d+$/, 'must be a whole number from 0 to 65535')
+      .transform(Number)
+      .pipe(z.number().int().max(65535, 'must be a whole number from 0 to 65535'))
+      .optional(),
+  ),
   /** Loopback by default: the playground has no login, so it is reachable from this machine only unless configured. */
   HOST: z.string().trim().min(1, 'must not be empty (e.g. 127.0.0.1, or 0.0.0.0 to listen on every interface)').default('127.0.0.1'),
   DATA_DIR: z.string().min(1).default('./data'),
@@ -194,6 +206,9 @@ function combinationProblems(config: Config): string[] {
   const problems: string[] = [];
   if ((config.SLACK_SIGNING_SECRET || config.SLACK_APP_TOKEN) && !config.SLACK_BOT_TOKEN) {
     problems.push('SLACK_BOT_TOKEN: required when SLACK_SIGNING_SECRET or SLACK_APP_TOKEN is set (the bot posts its answers with it)');
+  }
+  if (config.HEALTH_PORT !== undefined && config.HEALTH_PORT !== 0 && config.HEALTH_PORT === config.PORT) {
+    problems.push(`HEALTH_PORT: must differ from PORT (both are ${config.PORT}); the probes' port is a second one`);
   }
   return problems;
 }

@@ -24,6 +24,7 @@ import type { Lang } from '../reply/model.js';
 import { openStore, type Store } from '../store/database.js';
 import { HttpError, sendJson, startHttpServer, type Route, type RunningServer } from './httpServer.js';
 import { watchEventLoop, type EventLoopLoad } from './eventLoopLoad.js';
+import { startProbePort, STORE_CHECK_MS, type Phase, type ProbePort } from './probePort.js';
 import { startHousekeeping } from './housekeeping.js';
 import { countError, httpRequestsTotal, registry } from './metrics.js';
 import { routeOutboundCalls } from './outboundProxy.js';
@@ -31,6 +32,8 @@ import type { TrackedConversationService } from './trackedService.js';
 
 export interface Served {
   url: string;
+  /** The probes' own port (HEALTH_PORT), when configured: /healthz and /readyz answered by a worker thread. */
+  healthUrl: string | undefined;
   config: Config;
   store: Store;
   /** The service every channel uses (counted, logged, drained on shutdown). */
@@ -112,14 +115,15 @@ function admitted(route: Route, saturated: () => boolean): Route {
   };
 }
 
-/** What a failed listen() says about the configuration: the variable to fix, as a ConfigError (exit 2). */
-function listenProblem(error: unknown, config: Config): unknown {
+/** What a failed listen() says about the configuration: the variable to fix (PORT or HEALTH_PORT), as a ConfigError (exit 2). */
+function listenProblem(error: unknown, config: Config, variable: 'PORT' | 'HEALTH_PORT' = 'PORT'): unknown {
   const code = (error as NodeJS.ErrnoException).code;
+  const port = variable === 'PORT' ? config.PORT : config.HEALTH_PORT;
   switch (code) {
     case 'EADDRINUSE':
-      return new ConfigError(`PORT: ${config.PORT} is already in use on ${config.HOST} (is another pdta serve running?); choose a free port`);
+      return new ConfigError(`${variable}: ${port} is already in use on ${config.HOST} (is another pdta serve running?); choose a free port`);
     case 'EACCES':
-      return new ConfigError(`PORT: ${config.PORT} needs privileges this process does not have on ${config.HOST}; choose a port from 1024`);
+      return new ConfigError(`${variable}: ${port} needs privileges this process does not have on ${config.HOST}; choose a port from 1024`);
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
     case 'EAI_FAIL':
@@ -141,6 +145,32 @@ async function pingStore(store: Store): Promise<boolean> {
   } finally {
     clearTimeout(timer);
   }
+}
+
+/**
+ * What the probes' worker cannot see for itself: whether the database answers (checked every
+ * STORE_CHECK_MS, as the main port's /readyz checks it on each request) and the work in flight.
+ */
+function watchForProbes(probes: ProbePort, store: Store, workInFlight: () => number): { stop(): Promise<void> } {
+  let checking: Promise<void> | undefined;
+  const check = (): void => {
+    probes.turnsInFlight(workInFlight());
+    // One check at a time: a database that hangs is reported by the check's own timeout.
+    checking ??= pingStore(store)
+      .then((ok) => probes.storeChecked(ok))
+      .finally(() => {
+        checking = undefined;
+      });
+  };
+  check();
+  const timer = setInterval(check, STORE_CHECK_MS);
+  timer.unref();
+  return {
+    stop: async () => {
+      clearInterval(timer);
+      await checking;
+    },
+  };
 }
 
 function pathwayRoute(svgs: Record<Lang, string>): Route {
@@ -180,7 +210,7 @@ export async function serve(options: ServeOptions = {}): Promise<Served> {
 
   // The server listens before the store is open: creating a new PGlite directory takes seconds
   // (more on a busy machine), and an orchestrator's liveness probe must not kill the process meanwhile.
-  let phase: 'starting' | 'ready' | 'draining' = 'starting';
+  let phase: Phase = 'starting';
   let channels: Channel[] = [];
   let store: Store | undefined;
   let tracked: TrackedConversationService | undefined;
@@ -225,6 +255,20 @@ export async function serve(options: ServeOptions = {}): Promise<Served> {
   };
   let routes: Route[] = [...operational, starting];
 
+  // The probes' port first: if it cannot be had, nothing has listened yet (exit 2 naming HEALTH_PORT).
+  let probes: ProbePort | undefined;
+  if (config.HEALTH_PORT !== undefined) {
+    try {
+      probes = await startProbePort({ host: config.HOST, port: config.HEALTH_PORT, contentVersion: assistant.contentVersion, logger });
+    } catch (error) {
+      throw listenProblem(error, config, 'HEALTH_PORT');
+    }
+  }
+  const enter = (next: Phase): void => {
+    phase = next;
+    probes?.phase(next);
+  };
+
   let server: RunningServer;
   try {
     server = await startHttpServer({
@@ -238,9 +282,10 @@ export async function serve(options: ServeOptions = {}): Promise<Served> {
       onResponse: (route, method, status) => httpRequestsTotal.inc({ route, method, status: String(status) }),
     });
   } catch (error) {
+    await probes?.close();
     throw listenProblem(error, config);
   }
-  logger.info({ url: server.url }, 'starting: opening the store');
+  logger.info({ url: server.url, ...(probes ? { healthUrl: probes.url } : {}) }, 'starting: opening the store');
 
   const playground = playgroundEnabled(config);
   preloadPlatformChannels();
@@ -264,6 +309,7 @@ export async function serve(options: ServeOptions = {}): Promise<Served> {
     for (const c of channels) await c.stop?.().catch(() => undefined);
     await server.close(1_000);
     await store?.close();
+    await probes?.close();
     throw error;
   }
   const limit = config.MAX_TURNS_IN_FLIGHT;
@@ -290,8 +336,13 @@ export async function serve(options: ServeOptions = {}): Promise<Served> {
   };
   routes = [...operational, ...channels.flatMap((c) => c.routes.map((r) => admitted(r, saturated)))];
   const housekeeping = startHousekeeping(store, logger.child({ component: 'housekeeping' }));
-  phase = 'ready';
-  logger.info({ url: server.url, channels: channels.map((c) => c.name), playground, store: store.engine }, 'pdta assistant listening');
+  const probesWatch = probes ? watchForProbes(probes, store, workInFlight) : undefined;
+  probes?.describe({ channels: channels.map((c) => c.name), store: store.engine });
+  enter('ready');
+  logger.info(
+    { url: server.url, ...(probes ? { healthUrl: probes.url } : {}), channels: channels.map((c) => c.name), playground, store: store.engine },
+    'pdta assistant listening',
+  );
 
   const openedStore = store;
   const turns = tracked;
@@ -302,7 +353,7 @@ export async function serve(options: ServeOptions = {}): Promise<Served> {
   const shutDown = async (readinessDelayMs: number): Promise<void> => {
     const deadline = Date.now() + timeoutMs;
     const left = (): number => Math.max(0, deadline - Date.now());
-    phase = 'draining';
+    enter('draining');
     housekeeping.stop();
     logger.info({ turnsInFlight: turns.turnsInFlight, timeoutMs, readinessDelayMs }, 'shutting down: draining turns in flight');
     // Readiness first: the load balancer sees 503 on /readyz and stops sending here, while what it
@@ -337,16 +388,20 @@ export async function serve(options: ServeOptions = {}): Promise<Served> {
     }
     await serverClosed;
     await dispatcherStopped;
+    await probesWatch?.stop();
     try {
       await openedStore.close();
     } catch (error) {
       logger.error({ err: error }, 'store close failed');
     }
+    // Liveness on the probes' port answers until the very end, so no orchestrator kills a drain.
+    await probes?.close();
     logger.info('stopped');
   };
 
   return {
     url: server.url,
+    healthUrl: probes?.url,
     config,
     store: openedStore,
     service: turns,

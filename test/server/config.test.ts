@@ -11,6 +11,13 @@ describe('loadConfig', () => {
     const config = loadConfig({});
     expect(config).toMatchObject({ PORT: 3978, HOST: '127.0.0.1', DATA_DIR: './data', LOG_LEVEL: 'info', PLAYGROUND: 'auto', SHUTDOWN_TIMEOUT_SECONDS: 25 });
     expect(config.DATABASE_URL).toBeUndefined();
+    expect(config.HEALTH_PORT).toBeUndefined();
+  });
+
+  it('HEALTH_PORT: a second port for the probes, 0 for any free one', () => {
+    expect(loadConfig({ HEALTH_PORT: '8081' }).HEALTH_PORT).toBe(8081);
+    expect(loadConfig({ PORT: '0', HEALTH_PORT: '0' }).HEALTH_PORT).toBe(0);
+    expect(loadConfig({ HEALTH_PORT: ' ' }).HEALTH_PORT).toBeUndefined();
   });
 
   it('an empty value means "not set", as in an env file with NAME=', () => {
@@ -26,6 +33,10 @@ describe('loadConfig', () => {
     [{ SHUTDOWN_TIMEOUT_SECONDS: '1h' }, 'SHUTDOWN_TIMEOUT_SECONDS: must be a whole number from 0 to 600'],
     [{ PUBLIC_URL: 'pdta.example.org' }, 'PUBLIC_URL: must be a URL'],
     [{ HOST: ' ' }, 'HOST: must not be empty'],
+    [{ HEALTH_PORT: 'abc' }, 'HEALTH_PORT: must be a whole number from 0 to 65535 (got "abc")'],
+    [{ HEALTH_PORT: '70000' }, 'HEALTH_PORT: must be a whole number from 0 to 65535 (got "70000")'],
+    [{ HEALTH_PORT: '3978' }, 'HEALTH_PORT: must differ from PORT (both are 3978)'],
+    [{ PORT: '8080', HEALTH_PORT: '8080' }, 'HEALTH_PORT: must differ from PORT (both are 8080)'],
   ])('%o → %s', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
