@@ -12,6 +12,7 @@ import { StoreError } from './errors.js';
 import { lockDataDir } from './dataDirLock.js';
 import { migrateToLatest } from './migrate.js';
 import { PGliteDialect } from './pgliteDialect.js';
+import { createPgliteDataDir } from './pgliteDataDir.js';
 import type { Database } from './schema.js';
 
 export type StoreEngine = 'pglite' | 'postgres';
@@ -98,6 +99,7 @@ async function openPglite(config: StoreConfig, schema: string | undefined): Prom
   await mkdir(pgliteDir, { recursive: true });
   const release = await lockDataDir(join(dataDir, 'pglite.lock'), pgliteDir);
   try {
+    await createPgliteDataDir(pgliteDir, options.postgresqlconf);
     return { engine: 'pglite', dialect: await pgliteDialect(await PGlite.create(pgliteDir, options), schema), release };
   } catch (error) {
     await release();

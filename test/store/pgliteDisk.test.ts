@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DosingAudit } from '../../src/store/audit.js';
 import { ConversationStore } from '../../src/store/conversations.js';
 import { openStore, type Store } from '../../src/store/database.js';
+import { createPgliteDataDir, isInitialised } from '../../src/store/pgliteDataDir.js';
 import { ProcessedEvents } from '../../src/store/events.js';
 import { walkthroughMachine } from './walkthroughMachine.js';
 import { writeSnapshot } from './writeSnapshot.js';
@@ -97,5 +98,29 @@ describe('PGlite on disk', () => {
 
     const store = await openAt(dataDir);
     expect(await new ProcessedEvents(store.db).markProcessed('slack', 'Ev1', now)).toBe(true);
+  });
+
+  it('creates a new data directory (in a worker thread of its own) and opens an existing one as it is', async () => {
+    const dir = join(dataDir, 'pglite');
+    expect(isInitialised(dir)).toBe(false);
+    await createPgliteDataDir(dir, ['shared_buffers=16MB']);
+    expect(isInitialised(dir)).toBe(true);
+    const stamp = await readFile(join(dir, 'PG_VERSION'), 'utf8');
+    // Already a database: left as it is.
+    await createPgliteDataDir(dir, ['shared_buffers=16MB']);
+    expect(await readFile(join(dir, 'PG_VERSION'), 'utf8')).toBe(stamp);
+    // openStore() takes the directory created so, and keeps what is written across a reopen.
+    const store = await openAt(dataDir);
+    expect(await new ProcessedEvents(store.db).markProcessed('slack', 'EvNew', now)).toBe(true);
+    await store.close();
+    open.splice(0);
+    const again = await openAt(dataDir);
+    expect(await new ProcessedEvents(again.db).markProcessed('slack', 'EvNew', now)).toBe(false);
+  });
+
+  it('says which directory could not be created', async () => {
+    const blocked = join(dataDir, 'a-file');
+    await writeFile(blocked, 'not a directory');
+    await expect(createPgliteDataDir(join(blocked, 'pglite'), [])).rejects.toThrow(`could not create the PGlite data directory ${join(blocked, 'pglite')}`);
   });
 });
