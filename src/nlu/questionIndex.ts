@@ -84,6 +84,11 @@ export class QuestionIndex {
   private readonly maxIdf: number;
   private readonly questions: Array<SavedQuestion & { stemSet: Set<string>; weight: number }>;
   private readonly parents: Record<string, string[]>;
+  /** Each stem's questions, by position in `questions`, ascending: match() visits only questions sharing a word. */
+  private readonly byStem: Map<string, number[]>;
+  /** Per question, scratch for match(): the weight shared so far and the last message word counted. */
+  private readonly shared: Float64Array;
+  private readonly countedWord: Int32Array;
 
   private constructor(saved: SavedQuestionIndex) {
     this.parents = saved.parents;
@@ -94,6 +99,16 @@ export class QuestionIndex {
       stemSet: new Set(q.words.flat()),
       weight: q.words.reduce((sum, w) => sum + weightOf(this.idf, w, this.maxIdf), 0),
     }));
+    this.byStem = new Map();
+    this.questions.forEach((q, i) => {
+      for (const s of q.stemSet) {
+        const list = this.byStem.get(s);
+        if (list) list.push(i);
+        else this.byStem.set(s, [i]);
+      }
+    });
+    this.shared = new Float64Array(this.questions.length);
+    this.countedWord = new Int32Array(this.questions.length).fill(-1);
   }
 
   static build(catalog: Catalog): QuestionIndex {
@@ -132,17 +147,45 @@ export class QuestionIndex {
     if (words.length === 0) return [];
     const weights = words.map((w) => weightOf(this.idf, w, this.maxIdf));
     const messageWeight = weights.reduce((a, b) => a + b, 0);
-    const best = new Map<string, QuestionHit>();
-    for (const q of this.questions) {
-      let shared = 0;
-      words.forEach((w, i) => {
-        if (w.some((s) => q.stemSet.has(s))) shared += weights[i]!;
-      });
-      if (shared === 0) continue;
-      const score = (2 * shared) / (messageWeight + q.weight);
+    // Only the questions that share a word are visited (through byStem); each word's weight is
+    // added once per question, in the order of the words, as a scan of every question would add it.
+    const { shared, countedWord } = this;
+    const touched: number[] = [];
+    words.forEach((w, i) => {
+      for (const s of w) {
+        const list = this.byStem.get(s);
+        if (!list) continue;
+        for (const q of list) {
+          if (countedWord[q] === i) continue;
+          if (countedWord[q] === -1) touched.push(q);
+          countedWord[q] = i;
+          shared[q] = shared[q]! + weights[i]!;
+        }
+      }
+    });
+    // In the order of the questions, as the scan met them: an item's first question decides its
+    // place among items of equal score.
+    touched.sort((a, b) => a - b);
+    const best = new Map<string, { question: number; score: number }>();
+    for (const i of touched) {
+      const q = this.questions[i]!;
+      const score = shared[i] === 0 ? 0 : (2 * shared[i]!) / (messageWeight + q.weight);
+      shared[i] = 0;
+      countedWord[i] = -1;
+      if (score === 0) continue;
       const prev = best.get(q.id);
-      if (!prev || score > prev.score) best.set(q.id, { id: q.id, kind: q.kind, score, stems: q.stemSet, parents: this.parents[q.id] ?? [] });
+      if (!prev) best.set(q.id, { question: i, score });
+      else if (score > prev.score) {
+        prev.question = i;
+        prev.score = score;
+      }
     }
-    return [...best.values()].sort((a, b) => b.score - a.score).slice(0, limit);
+    return [...best.values()]
+      .sort((a, b) => b.score - a.score)
+      .slice(0, limit)
+      .map(({ question, score }) => {
+        const q = this.questions[question]!;
+        return { id: q.id, kind: q.kind, score, stems: q.stemSet, parents: this.parents[q.id] ?? [] };
+      });
   }
 }

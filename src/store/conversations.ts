@@ -167,17 +167,35 @@ export class ConversationStore {
       ? sql`durability as (select set_config('synchronous_commit', ${audited ? 'on' : 'off'}, true)),`
       : sql.raw('');
     const fromDurability = this.options.serverDatabase ? sql.raw(', durability') : sql.raw('');
-    const rows = batch.map(({ where, input }, i) => {
-      const expiresAt = new Date(input.now.getTime() + input.ttlMs);
-      return sql`(${i}::int, ${where.channel}::text, ${where.conversationId}::text, ${where.threadId}::text, ${input.machineId}::text,
-        ${input.machineVersion}::int, ${JSON.stringify(input.snapshot)}::jsonb, ${input.lang}::text, ${input.now}::timestamptz,
-        ${expiresAt}::timestamptz, ${input.expectedVersion}::text)`;
-    });
+    // The batch travels as one JSON parameter, read back as rows by jsonb_to_recordset: the
+    // statement's text is the same whatever the batch size, and PostgreSQL parses one value instead
+    // of eleven typed parameters a row (measured on PGlite: about a third less CPU per turn).
+    const rows = batch.map(({ where, input }, i) => ({
+      i,
+      channel: where.channel,
+      conversation_id: where.conversationId,
+      thread_id: where.threadId,
+      machine_id: input.machineId,
+      machine_version: input.machineVersion,
+      snapshot: input.snapshot,
+      lang: input.lang,
+      updated_at: input.now,
+      expires_at: new Date(input.now.getTime() + input.ttlMs),
+      expected: input.expectedVersion,
+    }));
     const audit = batch.flatMap(({ input }, i) =>
-      input.audit.map(
-        (e) =>
-          sql`(${i}::int, ${e.at}::timestamptz, ${e.channel}::text, ${e.userRef}::text, ${e.drug}::text, ${e.population}::text, ${e.weightKg}::numeric, ${e.result}::text, ${e.rule}::text, ${e.contentVersion}::text)`,
-      ),
+      input.audit.map((e) => ({
+        i,
+        at: e.at,
+        channel: e.channel,
+        user_ref: e.userRef,
+        drug: e.drug,
+        population: e.population,
+        weight_kg: e.weightKg,
+        result: e.result,
+        rule: e.rule,
+        content_version: e.contentVersion,
+      })),
     );
     const auditWrite =
       audit.length === 0
@@ -185,13 +203,16 @@ export class ConversationStore {
         : sql`, audited as (
             insert into audit_dosing (at, channel, user_ref, drug, population, weight_kg, result, rule, content_version)
             select e.at, e.channel, e.user_ref, e.drug, e.population, e.weight_kg, e.result, e.rule, e.content_version
-            from (values ${sql.join(audit)}) as e(i, at, channel, user_ref, drug, population, weight_kg, result, rule, content_version)
+            from jsonb_to_recordset(${JSON.stringify(audit)}::jsonb)
+              as e(i int, at timestamptz, channel text, user_ref text, drug text, population text, weight_kg numeric, result text, rule text, content_version text)
             join saved using (i)
             returning 1)`;
     const result = await sql<{ i: number; version: string }>`
       with ${durability}
-      input (i, channel, conversation_id, thread_id, machine_id, machine_version, snapshot, lang, updated_at, expires_at, expected) as (
-        values ${sql.join(rows)}),
+      input as (
+        select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+          as r(i int, channel text, conversation_id text, thread_id text, machine_id text, machine_version int, snapshot jsonb, lang text,
+            updated_at timestamptz, expires_at timestamptz, expected text)),
       inserted as (
         insert into conversations (channel, conversation_id, thread_id, machine_id, machine_version, snapshot, lang, updated_at, expires_at)
         select channel, conversation_id, thread_id, machine_id, machine_version, snapshot, lang, updated_at, expires_at

@@ -8,7 +8,7 @@
  * batch instead of one per event, and on the embedded PGlite, which runs on the bot's own thread,
  * one statement of many rows costs far less CPU than many statements of one.
  */
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database } from './schema.js';
 
 interface Waiting {
@@ -47,12 +47,14 @@ export class ProcessedEvents {
         try {
           const rows = new Map<string, { channel: string; event_id: string; received_at: Date }>();
           for (const w of batch) rows.set(JSON.stringify([w.channel, w.eventId]), { channel: w.channel, event_id: w.eventId, received_at: w.at });
-          const inserted = await this.db
-            .insertInto('processed_events')
-            .values([...rows.values()])
-            .onConflict((conflict) => conflict.columns(['channel', 'event_id']).doNothing())
-            .returning(['channel', 'event_id'])
-            .execute();
+          // One JSON parameter for the batch, read back as rows: a statement of the same text
+          // whatever the batch size, and less CPU per id on PGlite than three parameters a row.
+          const { rows: inserted } = await sql<{ channel: string; event_id: string }>`
+            insert into processed_events (channel, event_id, received_at)
+            select channel, event_id, received_at
+            from jsonb_to_recordset(${JSON.stringify([...rows.values()])}::jsonb) as r(channel text, event_id text, received_at timestamptz)
+            on conflict (channel, event_id) do nothing
+            returning channel, event_id`.execute(this.db);
           const fresh = new Set(inserted.map((r) => JSON.stringify([r.channel, r.event_id])));
           // The same id twice in one batch: the first caller wins, as with two separate inserts.
           for (const w of batch) w.resolve(fresh.delete(JSON.stringify([w.channel, w.eventId])));

@@ -5,7 +5,7 @@
  * Slack cannot reach. Either way the request is acknowledged first and answered after, once.
  * Returns null when Slack is not configured.
  */
-import { App, HTTPReceiver, SocketModeReceiver, type AnyMiddlewareArgs, type AuthorizeResult, type Middleware } from '@slack/bolt';
+import { App, HTTPReceiver, SocketModeReceiver, type AuthorizeResult } from '@slack/bolt';
 import { ConfigError } from '../../config.js';
 import type { DeliveryLog, FollowupForms, MenuSource, UpcomingRemindersSource } from '../../core/ports.js';
 import type { Route } from '../../server/httpServer.js';
@@ -17,7 +17,7 @@ import { PacedChatPoster } from './chatPoster.js';
 import { isEnrolmentSubmission, SlackFollowup } from './followup.js';
 import { SLACK_BODY_LIMIT, SLACK_EVENTS_PATH, slackEventsRoute } from './httpRoute.js';
 import { registerListeners } from './listeners.js';
-import { acknowledgeFirst, FirstDelivery, refuseForeignResponseUrls, refuseOtherTeams } from './middleware.js';
+import { admitRequests, FirstDelivery } from './middleware.js';
 import { WORKSPACE_NOT_ALLOWED } from './messages.js';
 import { SlackTurns } from './turns.js';
 import { createSlackWebClient, slackWebClientOptions } from './webClient.js';
@@ -66,19 +66,6 @@ function botUserIdFrom(body: unknown): string | undefined {
     if (isBot === true && typeof userId === 'string') return userId;
   }
   return undefined;
-}
-
-/**
- * Every request is acknowledged at once, except the enrolment modal's submissions: Slack reads a
- * modal's field errors from the acknowledgement itself (response_action "errors"), so that
- * listener validates first and acknowledges with the result (well within Slack's 3 s: validation
- * is in memory, the enrolment one short transaction).
- */
-function acknowledgeFirstExceptEnrolmentForm(ackFirst: Middleware<AnyMiddlewareArgs>): Middleware<AnyMiddlewareArgs> {
-  return async (args) => {
-    if (isEnrolmentSubmission(args.body)) await args.next();
-    else await ackFirst(args);
-  };
 }
 
 export async function createSlackChannel(deps: ChannelDeps, ports: SlackChannelPorts, options: SlackChannelOptions = {}): Promise<Channel | null> {
@@ -133,22 +120,26 @@ export async function createSlackChannel(deps: ChannelDeps, ports: SlackChannelP
     },
   });
   const turns = new SlackTurns(deps.router, logger);
-  const ackFirst = acknowledgeFirstExceptEnrolmentForm(acknowledgeFirst());
-  // The first middleware: from here to the end of its listeners, a request counts as pending, so
-  // that a shutdown answers it. Bolt runs it in the same tick as the ack (Events API requests are
-  // acknowledged just before the middleware), leaving no moment where it is acknowledged and unseen.
-  app.use((args) => turns.hold(() => ackFirst(args)));
-  app.use(
-    refuseOtherTeams(config.SLACK_TEAM_IDS, logger, async (args) => {
-      // The enrolment form's submission is acknowledged by its listener (its field errors ride on
-      // the ack): refused here, it still gets its ack at once, with the reason on the form.
+  const admit = admitRequests({
+    teams: config.SLACK_TEAM_IDS,
+    hooksUrl: config.SLACK_HOOKS_URL,
+    logger,
+    // The enrolment modal's submissions are acknowledged by their listener, which validates first
+    // and acknowledges with the result (well within Slack's 3 s: validation is in memory, the
+    // enrolment one short transaction).
+    acknowledgedByListener: isEnrolmentSubmission,
+    onOtherTeam: async (args) => {
+      // Refused here, the enrolment form's submission still gets its ack at once, with the reason on the form.
       if (isEnrolmentSubmission(args.body) && 'ack' in args && typeof args.ack === 'function') {
         const ack = args.ack as (response: { response_action: 'errors'; errors: Record<string, string> }) => Promise<void>;
         await ack({ response_action: 'errors', errors: { code: WORKSPACE_NOT_ALLOWED } });
       }
-    }),
-  );
-  app.use(refuseForeignResponseUrls(config.SLACK_HOOKS_URL, logger));
+    },
+  });
+  // The first middleware: from here to the end of its listeners, a request counts as pending, so
+  // that a shutdown answers it. Bolt runs it in the same tick as the ack (Events API requests are
+  // acknowledged just before the middleware), leaving no moment where it is acknowledged and unseen.
+  app.use((args) => turns.hold(() => admit(args)));
   const poster = new PacedChatPoster(
     createSlackWebClient(botToken, { apiUrl: config.SLACK_API_URL, logger, rateLimited: 'reject', fetch: proxy.fetch }),
     options.pacer ?? new ChannelPacer({ paceMs: config.SLACK_CHANNEL_PACE_MS, logger }),

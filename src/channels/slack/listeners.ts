@@ -37,6 +37,9 @@ export interface ListenerDeps {
 
 export const PDTA_COMMAND = '/pdta';
 
+/** The events the app answers: a mention, a direct message, the App Home tab opened. */
+const EVENTS = /^(?:app_mention|message|app_home_opened)$/;
+
 /** `pdta:action:<lang>:<n>` → the reply's language. */
 function langOfAction(actionId: string): Lang | null {
   if (!actionId.startsWith(REPLY_ACTION_ID_PREFIX)) return null;
@@ -64,28 +67,45 @@ export function registerListeners(app: App, d: ListenerDeps): void {
   const followup = d.followup;
   followup?.registerListeners(app);
 
-  app.event('app_mention', async ({ event, body, context }) => {
-    // Another bot mentioning us: bots never converse with bots (no loops).
-    if (event.bot_id || !event.user) return;
-    if (!(await d.once.check(body, context))) return;
-    // In a channel, the thread of the message; in a direct message (should Slack send a mention
-    // there too), the conversation itself, as message.im answers it.
-    const threadTs = isDirect(event.channel) ? event.thread_ts : (event.thread_ts ?? event.ts);
-    const text = toPlainText(event.text);
-    const deliver = postToConversation(d.poster, event.channel, threadTs);
-    const user = event.user;
-    await d.turns.run({ channel: 'slack', conversationId: event.channel, threadId: threadTs, userRef: user, input: { text } }, { deliver });
-  });
-
-  app.event('message', async ({ event, body, context }) => {
-    // Edits, deletions, joins, bot posts and file shares all carry a subtype: only a person's new message is a question.
-    if (event.subtype !== undefined || event.channel_type !== 'im') return;
-    if (event.bot_id || event.user === context.botUserId) return;
-    if (!(await d.once.check(body, context))) return;
-    const text = toPlainText(event.text);
-    const deliver = postToConversation(d.poster, event.channel, event.thread_ts);
-    const user = event.user;
-    await d.turns.run({ channel: 'slack', conversationId: event.channel, threadId: event.thread_ts, userRef: user, input: { text } }, { deliver });
+  // The three events in one listener: Bolt runs every listener's filters, each with its own copy of
+  // the request's arguments, for every request, so each listener costs every event.
+  app.event(EVENTS, async ({ event, body, context, client }) => {
+    switch (event.type) {
+      case 'app_mention': {
+        // Another bot mentioning us: bots never converse with bots (no loops).
+        if (event.bot_id || !event.user) return;
+        if (!(await d.once.check(body, context))) return;
+        // In a channel, the thread of the message; in a direct message (should Slack send a mention
+        // there too), the conversation itself, as message.im answers it.
+        const threadTs = isDirect(event.channel) ? event.thread_ts : (event.thread_ts ?? event.ts);
+        const text = toPlainText(event.text);
+        const deliver = postToConversation(d.poster, event.channel, threadTs);
+        const user = event.user;
+        await d.turns.run({ channel: 'slack', conversationId: event.channel, threadId: threadTs, userRef: user, input: { text } }, { deliver });
+        return;
+      }
+      case 'message': {
+        // Edits, deletions, joins, bot posts and file shares all carry a subtype: only a person's new message is a question.
+        if (event.subtype !== undefined || event.channel_type !== 'im') return;
+        if (event.bot_id || event.user === context.botUserId) return;
+        if (!(await d.once.check(body, context))) return;
+        const text = toPlainText(event.text);
+        const deliver = postToConversation(d.poster, event.channel, event.thread_ts);
+        const user = event.user;
+        await d.turns.run({ channel: 'slack', conversationId: event.channel, threadId: event.thread_ts, userRef: user, input: { text } }, { deliver });
+        return;
+      }
+      case 'app_home_opened': {
+        if (event.tab !== 'home') return;
+        if (!(await d.once.check(body, context))) return;
+        const menus = (['it', 'en'] as const).map((lang) => d.menus(lang));
+        const reminders = d.reminders ? await d.reminders({ channel: 'slack', userRef: event.user, authenticated: true }) : null;
+        await client.views.publish({ user_id: event.user, view: homeView(menus, reminders) });
+        return;
+      }
+      default:
+        return;
+    }
   });
 
   app.command(PDTA_COMMAND, async ({ command, body, context, client }) => {
@@ -146,14 +166,6 @@ export function registerListeners(app: App, d: ListenerDeps): void {
       { ...base, conversationId: channel, threadId: threadTs },
       { deliver: postToConversationOrPrivately(d.poster, channel, threadTs, body.response_url, NOT_IN_CHANNEL[lang]) },
     );
-  });
-
-  app.event('app_home_opened', async ({ event, body, context, client }) => {
-    if (event.tab !== 'home') return;
-    if (!(await d.once.check(body, context))) return;
-    const menus = (['it', 'en'] as const).map((lang) => d.menus(lang));
-    const reminders = d.reminders ? await d.reminders({ channel: 'slack', userRef: event.user, authenticated: true }) : null;
-    await client.views.publish({ user_id: event.user, view: homeView(menus, reminders) });
   });
 }
 

@@ -1,11 +1,15 @@
 /**
- * Global middleware, in the order Bolt runs it for every request:
- * 1. acknowledge at once (Slack wants an answer within 3 s; the work happens after it);
+ * The one global middleware, admitRequests(), does for every request, in this order:
+ * 1. acknowledge at once (Slack wants an answer within 3 s; the work happens after it), except a
+ *    request whose listener acknowledges it itself;
  * 2. refuse a workspace outside SLACK_TEAM_IDS (acknowledged, so Slack does not retry it, and logged);
  * 3. refuse a request whose response_url is not on Slack's hooks host (SLACK_HOOKS_URL);
  * Then each listener asks FirstDelivery whether this is the first delivery of the request: the
  * first instance to record its id in the delivery log (shared by every instance) does the work; a
  * retry, or a second delivery of the same message, is dropped, whichever instance it reaches.
+ *
+ * One middleware rather than three: Bolt calls each global middleware with its own copy of the
+ * request's arguments, for every request, so each one costs every event its copy.
  */
 import type { AllMiddlewareArgs, AnyMiddlewareArgs, Middleware } from '@slack/bolt';
 import type { DeliveryLog } from '../../core/ports.js';
@@ -21,26 +25,44 @@ function str(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
-export function acknowledgeFirst(): Middleware<AnyMiddlewareArgs> {
+export interface Admission {
+  /** SLACK_TEAM_IDS: the workspaces (or Enterprise Grid organisations) served; empty serves any. */
+  teams: readonly string[];
+  /** SLACK_HOOKS_URL: where every response_url must point. */
+  hooksUrl: string;
+  logger: Logger;
+  /**
+   * A request its listener acknowledges (the enrolment modal's submission: Slack reads a modal's
+   * field errors from the acknowledgement itself). Every other request is acknowledged first.
+   */
+  acknowledgedByListener?: (body: unknown) => boolean;
+  /** What a request refused for its workspace still gets (one whose acknowledgement was left to its listener). */
+  onOtherTeam?: (args: Args) => Promise<void>;
+}
+
+export function admitRequests(admission: Admission): Middleware<AnyMiddlewareArgs> {
+  const teams = new Set(admission.teams);
+  const hooks = new URL(admission.hooksUrl);
+  const { logger } = admission;
   return async (args: Args) => {
     // Events API requests are acknowledged by Bolt before middleware runs; the others carry ack().
     // An empty 200 for a slash command shows nothing: its answer follows through response_url.
-    if ('ack' in args && typeof args.ack === 'function') await args.ack();
-    await args.next();
-  };
-}
-
-/** `onRefused`: what a refused request still gets (a request whose acknowledgement was left to its listener). */
-export function refuseOtherTeams(allowed: readonly string[], logger: Logger, onRefused?: (args: Args) => Promise<void>): Middleware<AnyMiddlewareArgs> {
-  const teams = new Set(allowed);
-  return async (args: Args) => {
+    if (!admission.acknowledgedByListener?.(args.body) && 'ack' in args && typeof args.ack === 'function') await args.ack();
     if (teams.size > 0) {
       const { teamId, enterpriseId } = args.context;
       if (!((teamId && teams.has(teamId)) || (enterpriseId && teams.has(enterpriseId)))) {
         logger.warn({ teamId, enterpriseId, type: requestType(args.body) }, 'slack request from a workspace not in SLACK_TEAM_IDS ignored');
-        await onRefused?.(args);
+        await admission.onOtherTeam?.(args);
         return;
       }
+    }
+    // The listeners answer commands and clicks by posting to the request's response_url. A signed
+    // request from Slack always carries one on Slack's hooks host; anything else would make this
+    // server post wherever the body points, so the request is dropped (it is already acknowledged)
+    // and logged without the address.
+    if (!responseUrlsOf(args.body).every((url) => isSlackHooksUrl(url, hooks))) {
+      logger.warn({ type: requestType(args.body) }, 'slack request with a response_url outside SLACK_HOOKS_URL ignored');
+      return;
     }
     await args.next();
   };
@@ -65,23 +87,6 @@ export function isSlackHooksUrl(url: unknown, hooksBase: URL): boolean {
     return false;
   }
   return parsed.origin === hooksBase.origin && parsed.pathname.startsWith(hooksBase.pathname) && parsed.username === '' && parsed.password === '';
-}
-
-/**
- * The listeners answer commands and clicks by posting to the request's response_url. A signed
- * request from Slack always carries one on Slack's hooks host; anything else would make this server
- * post wherever the body points, so the request is dropped (it is already acknowledged) and logged
- * without the address.
- */
-export function refuseForeignResponseUrls(hooksUrl: string, logger: Logger): Middleware<AnyMiddlewareArgs> {
-  const base = new URL(hooksUrl);
-  return async (args: Args) => {
-    if (!responseUrlsOf(args.body).every((url) => isSlackHooksUrl(url, base))) {
-      logger.warn({ type: requestType(args.body) }, 'slack request with a response_url outside SLACK_HOOKS_URL ignored');
-      return;
-    }
-    await args.next();
-  };
 }
 
 function requestType(body: unknown): string {
