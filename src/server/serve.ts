@@ -151,7 +151,7 @@ async function pingStore(store: Store): Promise<boolean> {
  * What the probes' worker cannot see for itself: whether the database answers (checked every
  * STORE_CHECK_MS, as the main port's /readyz checks it on each request) and the work in flight.
  */
-function watchForProbes(probes: ProbePort, store: Store, workInFlight: () => number): { stop(): Promise<void> } {
+function watchForProbes(probes: ProbePort, store: Store, workInFlight: () => number): { firstCheck: Promise<void>; stop(): Promise<void> } {
   let checking: Promise<void> | undefined;
   const check = (): void => {
     probes.turnsInFlight(workInFlight());
@@ -163,9 +163,11 @@ function watchForProbes(probes: ProbePort, store: Store, workInFlight: () => num
       });
   };
   check();
+  const firstCheck = checking ?? Promise.resolve();
   const timer = setInterval(check, STORE_CHECK_MS);
   timer.unref();
   return {
+    firstCheck,
     stop: async () => {
       clearInterval(timer);
       await checking;
@@ -338,6 +340,8 @@ export async function serve(options: ServeOptions = {}): Promise<Served> {
   const housekeeping = startHousekeeping(store, logger.child({ component: 'housekeeping' }));
   const probesWatch = probes ? watchForProbes(probes, store, workInFlight) : undefined;
   probes?.describe({ channels: channels.map((c) => c.name), store: store.engine });
+  // Ready on the probes' port as on PORT: with the database's answer known, not a moment before it.
+  await probesWatch?.firstCheck;
   enter('ready');
   logger.info(
     { url: server.url, ...(probes ? { healthUrl: probes.url } : {}), channels: channels.map((c) => c.name), playground, store: store.engine },
