@@ -201,6 +201,12 @@ export const Specialist = z.object({
   ...common,
   visit: Localized,
   indication: Localized,
+  /**
+   * Words a message uses to name this row's indication ("occhi", "eye changes", "dolore"), not the
+   * visit: "which specialist for X?" is answered with every row whose indication X names. Rows
+   * sharing an indication list the same words (motor impairments: orthopaedic and physiatry visits).
+   */
+  indicationTerms: Keywords.default({ it: [], en: [] }),
 });
 export type Specialist = z.infer<typeof Specialist>;
 

@@ -203,6 +203,12 @@ export class Assistant {
         const reply = itemReply(ctx, entry) ?? fallbackReply(ctx);
         return reply;
       }
+      case 'referral':
+        return mergeReplies(u.referralFor.flatMap((id) => {
+          const entry = this.catalog.get(id);
+          const reply = entry ? itemReply(ctx, entry) : null;
+          return reply ? [reply] : [];
+        }));
       case 'unknown':
         return notFoundReply(ctx, u.nearest.map((h) => h.id));
       default: {

@@ -26,7 +26,7 @@ const Expect = z
     items: z.array(z.string()).default([]),
     text: z.array(z.string()).default([]),
     notText: z.array(z.string()).default([]),
-    /** Text the reply's first block must contain: what is said before anything else. */
+    /** Text the reply's lead lines and first block must contain: what is said before anything else. */
     lead: z.array(z.string()).default([]),
     buttons: z.array(z.string()).default([]),
     findings: z.record(z.string(), z.string().nullable()).default({}),
@@ -76,11 +76,13 @@ function notFoundReply(reply: Reply, text: string): boolean {
   return reply.kind === 'fallback' || reply.kind === 'menu' || NOT_UNDERSTOOD.some((s) => text.includes(s));
 }
 
+/** What the reply says before anything else: its lead lines (every renderer shows them first) and its first block. */
 function firstBlockText(reply: Reply): string {
+  const lead = (reply.lead ?? []).map((l) => l.text).join('\n');
   const b = reply.blocks[0];
-  if (!b) return '';
+  if (!b) return lead.toLowerCase();
   const body = b.type === 'text' ? b.body : b.type === 'facts' ? b.facts.map((f) => `${f.label}: ${f.value}`).join('\n') : b.items.join('\n');
-  return `${b.title ?? ''}\n${body}`.toLowerCase();
+  return `${lead}\n${b.title ?? ''}\n${body}`.toLowerCase();
 }
 
 export function judgeTurn(e: TurnExpectation, reply: Reply, state: string, context: ConversationContext): TurnOutcome {

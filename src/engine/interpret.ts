@@ -390,6 +390,7 @@ function isNewQuestion(u: Understanding): boolean {
     case 'step':
     case 'exam':
     case 'topic':
+    case 'referral':
       return true;
     case 'empty':
     case 'greeting':

@@ -21,7 +21,7 @@ export const NOT_STATED_PREFIX = 'pdta:not-stated:';
 export const PREMISE_PREFIX = 'pdta:premise:';
 export const TWO_PREFIX = 'pdta:two:';
 
-const STRONG = new Set<Understanding['intent']>(['therapy', 'tmp-gfr', 'condition', 'differential', 'step', 'exam', 'topic', 'not-covered']);
+const STRONG = new Set<Understanding['intent']>(['therapy', 'tmp-gfr', 'condition', 'differential', 'step', 'exam', 'topic', 'referral', 'not-covered']);
 
 /** The event for a message that holds more than one question, a premise, or asks what the PDTA does not state. */
 export function oneMessageEvent(assistant: Assistant, text: string, read: ConversationEvent): ConversationEvent | null {
@@ -41,14 +41,21 @@ export function oneMessageEvent(assistant: Assistant, text: string, read: Conver
 function secondQuestion(assistant: Assistant, text: string): number | null {
   const candidates = splitQuestions(text);
   if (candidates.length === 0) return null;
+  const read = assistant.understand(text);
+  const asked = read.intent === 'referral' ? read.referralFor : [];
   const whole = assistant.ask(text);
   for (const { left, right } of candidates) {
     const r = assistant.understand(right);
+    // "quale specialista per X e quale per Y?": the second half, read alone, no longer asks for a
+    // specialist, and the whole message's answer already gives the one for Y.
+    if (r.intent !== 'referral' && r.indications.length > 0 && r.indications.every((id) => asked.includes(id))) continue;
     const l = assistant.understand(left);
     if (!STRONG.has(r.intent) || !STRONG.has(l.intent)) continue;
-    const rightItems = assistant.ask(right).itemIds;
-    const first = rightItems[0];
-    if (first !== undefined && !whole.itemIds.includes(first)) return text.length - right.length;
+    // Either half may be the one the whole message's answer leaves out ("ogni quanto il fosforo e a chi lo mando per il dolore?").
+    for (const half of [right, left]) {
+      const first = assistant.ask(half).itemIds[0];
+      if (first !== undefined && !whole.itemIds.includes(first)) return text.length - right.length;
+    }
   }
   return null;
 }

@@ -10,6 +10,7 @@ import { Gazetteer, tokenizeEntries, type GazetteerEntry, type GazetteerMatch, t
 import { buildLanguageVocabulary, LanguageDetector, type LanguageVocabulary } from './language.js';
 import { normalize, type Normalized } from './normalize.js';
 import { OUT_OF_SCOPE, type OutOfScopeKind } from './outOfScope.js';
+import { IndicationFinder, indicationEntries, isIndicationEntry, isMistypedReferralWord } from './indications.js';
 import { findAges, findLabValues, findWeights, type AgeMention, type LabMention, type WeightMention } from './quantities.js';
 import { coveredBy, QuestionIndex, type QuestionHit } from './questionIndex.js';
 import { SearchIndex, type SearchHit } from './searchIndex.js';
@@ -31,6 +32,7 @@ export type Intent =
   | 'step'
   | 'exam'
   | 'topic'
+  | 'referral'
   | 'unknown';
 
 export interface Understanding {
@@ -58,6 +60,10 @@ export interface Understanding {
   named: GazetteerMatch[];
   /** Patient conditions the PDTA does not address (content/unaddressed.yaml), in the message. */
   unaddressed: UnaddressedMention[];
+  /** Specialist rows whose indication the message names ("occhi", "dolore"), in the table's order. */
+  indications: string[];
+  /** "Which specialist for X?": `indications` when the message asks for a referral, else empty. */
+  referralFor: string[];
 }
 
 const STRONG_DIFFERENTIAL = new Set(['differenziale', 'differenziali', 'differential', 'differentials', 'ddx', 'distinguere', 'distinguish', 'mimic', 'mimics']);
@@ -151,6 +157,7 @@ export function buildIndexes(catalog: Catalog): UnderstandingIndexes {
   // Kept in the same saved list, matched apart (UnaddressedFinder): a condition's words must not
   // take a drug's or a test's words away from it ("clearance creatinina" is a test too).
   entries.push(...unaddressedEntries(catalog.content.unaddressed));
+  entries.push(...indicationEntries(catalog.content.specialists));
   return {
     gazetteer: tokenizeEntries(entries),
     search: SearchIndex.build(catalog),
@@ -204,10 +211,12 @@ export class Understander {
   private readonly questions: QuestionIndex;
   private readonly language: LanguageDetector;
   private readonly unaddressed: UnaddressedFinder;
+  private readonly indications: IndicationFinder;
 
   constructor(indexes: UnderstandingIndexes) {
-    this.gazetteer = new Gazetteer(indexes.gazetteer.filter((e) => !isUnaddressedEntry(e.kind)));
+    this.gazetteer = new Gazetteer(indexes.gazetteer.filter((e) => !isUnaddressedEntry(e.kind) && !isIndicationEntry(e.kind)));
     this.unaddressed = new UnaddressedFinder(indexes.gazetteer.filter((e) => isUnaddressedEntry(e.kind)));
+    this.indications = new IndicationFinder(indexes.gazetteer.filter((e) => isIndicationEntry(e.kind)));
     this.index = indexes.search;
     this.questions = indexes.questions;
     this.language = new LanguageDetector(indexes.language);
@@ -235,6 +244,9 @@ export class Understander {
     const labs = findLabValues(text.folded);
     const step = findStep(tokens);
     const unaddressed = therapies.length > 0 ? this.unaddressed.find(tokens, outOfScope.filter((o) => o.kind === 'drug').map((o) => o.name)) : [];
+    const asksReferral = cues.has('referral') || tokens.some(isMistypedReferralWord);
+    const indications = this.indications.find(tokens);
+    const referralFor = asksReferral ? indications : [];
 
     let population: Understanding['population'] = null;
     const saysChild = cues.has('paediatric') || ages.some((a) => a.years < 18);
@@ -265,10 +277,10 @@ export class Understander {
     const choose = (hit: SearchHit) => {
       chosen = hit;
     };
-    const intent = this.decide({ tokens, cues, therapies, exams, conditions, outOfScope, unknownDrug, labs, step, hits, named, questions, choose });
+    const intent = this.decide({ tokens, cues, therapies, exams, conditions, outOfScope, unknownDrug, labs, step, hits, named, questions, choose, referralFor });
     return {
       lang, intent, text, cues, therapies, exams, conditions, outOfScope, unknownDrug,
-      population, ages, weights, labs, step, named, unaddressed,
+      population, ages, weights, labs, step, named, unaddressed, indications, referralFor,
       get hits() {
         return hits();
       },
@@ -292,6 +304,7 @@ export class Understander {
     named: GazetteerMatch[];
     questions: () => QuestionHit[];
     choose: (hit: SearchHit) => void;
+    referralFor: string[];
   }): Intent {
     const meaningful = u.tokens.filter((t) => !isStopword(t));
     if (meaningful.length === 0) return 'empty';
@@ -307,6 +320,10 @@ export class Understander {
     if (u.outOfScope.length > 0 || u.unknownDrug) return 'not-covered';
     // An instruction to the assistant itself is not a question about the PDTA.
     if (u.cues.has('meta')) return 'unknown';
+    // "Quale specialista per gli occhi?" asks for the visit the PDTA names for that indication, not
+    // for the clinical element of the same name; a visit named ("visita ortopedica per …") is
+    // answered as it is named.
+    if (u.referralFor.length > 0 && !u.named.some((m) => m.kind === 'specialist')) return 'referral';
     if (u.step && u.exams.length === 0) return 'step';
     const strong = strongQuestion(u.questions());
     // A question matched strongly answers, unless the message names something else the question
