@@ -31,8 +31,10 @@ export function buildProgram(io: { out: (s: string) => void; err: (s: string) =>
       const message = words.join(' ');
       if (message.trim() === '') throw new UsageError('the message is empty: pdta ask "<message>"');
       const { openAssistant } = await import('./engine/openAssistant.js');
+      const { answerMessage } = await import('./engine/oneMessage.js');
       const { renderPlainText } = await import('./reply/plainText.js');
-      const reply = (await openAssistant()).ask(message, opts.lang ? { lang: opts.lang } : {});
+      // As a conversation's first turn would answer it: two questions both, a premise corrected first.
+      const reply = answerMessage(await openAssistant(), message, opts.lang ? { lang: opts.lang } : {});
       const { terminalWidth, wrapForTerminal } = await import('./channels/console/wrap.js');
       io.out(opts.json ? JSON.stringify(reply) + '\n' : wrapForTerminal(renderPlainText(reply), terminalWidth(process.stdout)) + '\n');
     });

@@ -10,8 +10,9 @@
 import type { ConversationEvent } from '../../machines/events.js';
 import { notStatedKind, splitQuestions, statedIntervalMonths, statesPremise, type NotStatedKind } from '../nlu/messageShape.js';
 import type { Understanding } from '../nlu/understand.js';
-import type { Reply } from '../reply/model.js';
-import type { Assistant } from './assistant.js';
+import { redactIdentifiers } from '../nlu/identifiers.js';
+import type { Lang, Reply } from '../reply/model.js';
+import { remindNoIdentifiers, type Assistant } from './assistant.js';
 import { labelFor } from './answer/actionLabels.js';
 import { loc, ReplyBuilder, type AnswerContext } from './answer/context.js';
 import { t } from './answer/i18n.js';
@@ -135,4 +136,19 @@ export function oneMessageReply(assistant: Assistant, ctx: AnswerContext, value:
     return combine(first.kind, [first, second]);
   }
   return null;
+}
+
+/**
+ * One message answered on its own, as `pdta ask` does: when it holds two questions, a premise, or
+ * asks what the PDTA does not state, the reply a conversation's turn gives it (both questions
+ * answered, the premise corrected first); otherwise ask()'s. Identifiers are cut out first, as in a turn.
+ */
+export function answerMessage(assistant: Assistant, typed: string, options: { lang?: Lang } = {}): Reply {
+  const redaction = redactIdentifiers(typed);
+  const text = redaction.text;
+  const event = oneMessageEvent(assistant, text, { type: 'LOOKUP', text });
+  const lang = options.lang ?? assistant.understand(text).lang;
+  const shaped = event?.type === 'LOOKUP' ? oneMessageReply(assistant, { catalog: assistant.catalog, lang }, event.text) : null;
+  if (!shaped) return assistant.ask(typed, options);
+  return redaction.found.length > 0 ? remindNoIdentifiers(shaped) : shaped;
 }

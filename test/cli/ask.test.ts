@@ -51,6 +51,25 @@ describe('pdta ask', () => {
     expect(r.stdout).not.toMatch(/\d+ mg\b/);
   });
 
+  it('answers both questions of one message, each with its source, as a conversation does', () => {
+    const r = pdta('ask', '--json', "dose di acetazolamide nell'adulto e quale specialista per gli occhi?");
+    expect(r.status).toBe(0);
+    const reply = JSON.parse(r.stdout.trim());
+    expect(reply.itemIds).toEqual(expect.arrayContaining(['therapy.acetazolamide', 'specialist.ophthalmology']));
+    const plain = pdta('ask', 'dose di zoledronato e ogni quanto controllo il fosforo?').stdout;
+    expect(plain).toContain('5 mg/anno');
+    expect(plain).toMatch(/fosforo.*ogni 6 mesi/);
+    expect(plain).toMatch(/Fonte: PDTA § 4\. Criteri terapeutici/);
+    expect(plain).toMatch(/Fonte: PDTA § 6\. Controlli\/monitoraggio/);
+  });
+
+  it('puts what the PDTA says first when the question states a premise it contradicts', () => {
+    const r = pdta('ask', 'since the PDTA recommends calcium salts as phosphate binders, what dose?');
+    expect(r.status).toBe(0);
+    expect(r.stdout.split('\n')[0]).toMatch(/avoid/);
+    expect(r.stdout).not.toMatch(/\d+ mg\b/);
+  });
+
   it('exits 2 with a one-line reason on an empty message', () => {
     const r = pdta('ask', '   ');
     expect(r.status).toBe(2);
