@@ -10,7 +10,8 @@
  */
 import { spawn } from 'node:child_process';
 import { Agent, request } from 'node:http';
-import { freePort, startServedProcess, stop, waitUntilReady } from './servedProcess.js';
+import { freePort } from '../test/server/serverHarness.js';
+import { startServedProcess, stop, waitUntilReady } from './servedProcess.js';
 import { percentile, report } from './stats.js';
 
 function bounded(name: string, fallback: number, max: number): number {

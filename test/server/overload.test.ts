@@ -9,8 +9,7 @@
 import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ConversationService } from '../../src/core/turn.js';
-import { serve } from '../../src/server/serve.js';
-import { captureLogs, postChat, sample, startTestServer, tempDir, waitFor, type TestServer } from './serverHarness.js';
+import { postChat, sample, startTestServer, waitFor, type TestServer } from './serverHarness.js';
 
 /**
  * Sends the headers of a chat request and only part of its declared body, and returns what the
@@ -90,27 +89,14 @@ describe('overload', () => {
   }, 120_000);
 
   it('while the event loop is saturated, channel requests get 503 with Retry-After before their body is read, the probes 200; with nothing in flight or once it is idle, it serves', async () => {
-    const dir = tempDir('loop-load');
-    const logs = captureLogs();
     const load = { utilization: 1, delayMs: 0 };
     const gate = held();
-    const served = await serve({
+    server = await startTestServer('loop-load', {
       decorateService: gate.decorate,
-      env: { PORT: '0', HOST: '127.0.0.1', DATA_DIR: dir.path, LOG_LEVEL: 'info', MAX_EVENT_LOOP_BUSY_PERCENT: '90', MAX_EVENT_LOOP_DELAY_MS: '250' },
-      logger: logs.logger,
+      env: { MAX_EVENT_LOOP_BUSY_PERCENT: '90', MAX_EVENT_LOOP_DELAY_MS: '250' },
       eventLoop: { utilization: () => load.utilization, delayMs: () => load.delayMs },
     });
-    server = {
-      served,
-      url: served.url,
-      logs,
-      dataDir: dir.path,
-      stop: async () => {
-        await served.close();
-        dir.remove();
-      },
-    };
-    const url = served.url;
+    const url = server.url;
 
     // One turn in flight, far below MAX_TURNS_IN_FLIGHT: only the loop's load refuses, and before the rest of the body was sent.
     const first = postChat(url, { conversationId: 'first', text: 'neridronato bambino 18 kg' });

@@ -74,13 +74,17 @@ export interface TestServer {
   stop(): Promise<void>;
 }
 
-export async function startTestServer(label: string, options: { env?: Record<string, string>; decorateService?: ServeOptions['decorateService'] } = {}): Promise<TestServer> {
+export async function startTestServer(
+  label: string,
+  options: { env?: Record<string, string>; decorateService?: ServeOptions['decorateService']; eventLoop?: ServeOptions['eventLoop'] } = {},
+): Promise<TestServer> {
   const dir = tempDir(label);
   const logs = captureLogs();
   const served = await serve({
     env: { PORT: '0', HOST: '127.0.0.1', DATA_DIR: dir.path, LOG_LEVEL: 'info', ...options.env },
     logger: logs.logger,
     ...(options.decorateService ? { decorateService: options.decorateService } : {}),
+    ...(options.eventLoop ? { eventLoop: options.eventLoop } : {}),
   });
   return {
     served,

@@ -4,36 +4,25 @@
  * it on), never on the wall clock; a 429's wait is held open by the test, so that what happens
  * meanwhile is asserted by order, not by time.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ChannelPacer, SLACK_CHANNEL_BURST } from '../../../src/channels/slack/channelPacer.js';
 import { PacedChatPoster } from '../../../src/channels/slack/chatPoster.js';
 import { createSlackWebClient } from '../../../src/channels/slack/webClient.js';
 import { FakeClock } from './fakeClock.js';
-import { FakeSlackApi } from './fakeSlackApi.js';
+import { ANSWER as MESSAGE, slackApiForThisFile } from './clientFixture.js';
 import { LogCapture } from './harness.js';
 
 const PACE_MS = 1_000;
-const MESSAGE = { text: 'Neridronato – dose', blocks: [{ type: 'section' as const, text: { type: 'mrkdwn' as const, text: '*Neridronato* 2 mg/kg', verbatim: true as const } }] };
 
-let api: FakeSlackApi;
-
-beforeAll(async () => {
-  api = await new FakeSlackApi().start();
-});
-afterAll(async () => {
-  await api.close();
-});
-beforeEach(() => {
-  api.reset();
-});
+const slack = slackApiForThisFile();
 
 function paced(clock: FakeClock, paceMs = PACE_MS): { poster: PacedChatPoster; logs: LogCapture } {
   const logs = new LogCapture('info');
-  const client = createSlackWebClient('xoxb-pacer-test', { apiUrl: api.apiUrl, logger: logs.logger, rateLimited: 'reject' });
+  const client = createSlackWebClient('xoxb-pacer-test', { apiUrl: slack.api.apiUrl, logger: logs.logger, rateLimited: 'reject' });
   return { poster: new PacedChatPoster(client, new ChannelPacer({ paceMs, logger: logs.logger, now: clock.now, sleep: clock.sleep })), logs };
 }
 
-const textsTo = (channel: string): string[] => api.callsOf('chat.postMessage').filter((c) => c.params['channel'] === channel).map((c) => String(c.params['text']));
+const textsTo = (channel: string): string[] => slack.api.callsOf('chat.postMessage').filter((c) => c.params['channel'] === channel).map((c) => String(c.params['text']));
 
 describe('posting into a channel at Slack’s pace', () => {
   it('sends ten answers into one channel in order: a burst, then one per pace', async () => {
@@ -42,10 +31,10 @@ describe('posting into a channel at Slack’s pace', () => {
     const sentAt: number[] = [];
     // The clock's reading when each post reached the stand-in.
     const seen = (): boolean => {
-      while (sentAt.length < api.countOf('chat.postMessage')) sentAt.push(clock.now());
+      while (sentAt.length < slack.api.countOf('chat.postMessage')) sentAt.push(clock.now());
       return sentAt.length === 10;
     };
-    const arrived = api.waitFor(seen);
+    const arrived = slack.api.waitFor(seen);
     await Promise.all(Array.from({ length: 10 }, (_, i) => poster.postMessage({ channel: 'CBUSY', ...MESSAGE, text: `answer ${i}` })));
     await arrived;
     expect(textsTo('CBUSY')).toEqual(Array.from({ length: 10 }, (_, i) => `answer ${i}`));
@@ -86,9 +75,9 @@ describe('a 429 holds only the channel it covers', () => {
       // Only the Retry-After wait (2 s) is held open; any other wait passes at once.
       clock.hold = (ms) => (ms >= 2_000 ? gate : undefined);
       const { poster, logs } = paced(clock, paceMs);
-      api.rateLimit('chat.postMessage', 1, 2);
+      slack.api.rateLimit('chat.postMessage', 1, 2);
       const a = poster.postMessage({ channel: 'CA', ...MESSAGE, text: 'A 1' });
-      await api.waitFor(() => api.callsOf('chat.postMessage#429').length === 1);
+      await slack.api.waitFor(() => slack.api.callsOf('chat.postMessage#429').length === 1);
       await vi.waitFor(() => expect(clock.waits).toContain(2_000));
       const aLater = poster.postMessage({ channel: 'CA', ...MESSAGE, text: 'A 2' });
       await Promise.all([0, 1, 2].map((i) => poster.postMessage({ channel: 'CB', ...MESSAGE, text: `B ${i}` })));
@@ -98,7 +87,7 @@ describe('a 429 holds only the channel it covers', () => {
       release();
       await Promise.all([a, aLater]);
       expect(textsTo('CA')).toEqual(['A 1', 'A 2']);
-      expect(api.callsOf('chat.postMessage#429')).toHaveLength(1);
+      expect(slack.api.callsOf('chat.postMessage#429')).toHaveLength(1);
       expect(logs.lines).toContainEqual(expect.objectContaining({ msg: 'slack rate limit: this channel waits', slackChannel: 'CA', retryAfterMs: 2_000 }));
     });
   }

@@ -5,7 +5,7 @@
  * injected clock (each wait moves it on); a 429's wait is held open by the test, so what happens
  * meanwhile is asserted by order, not by time.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ChannelPacer } from '../../../src/channels/slack/channelPacer.js';
 import { PacedChatPoster } from '../../../src/channels/slack/chatPoster.js';
 import { createSlackReminderTransport } from '../../../src/channels/slack/reminderTransport.js';
@@ -13,24 +13,13 @@ import { createSlackWebClient } from '../../../src/channels/slack/webClient.js';
 import { ReminderDeliveryError, type OutboundReminder } from '../../../src/core/reminders.js';
 import type { Reply } from '../../../src/reply/model.js';
 import { FakeClock } from './fakeClock.js';
-import { FakeSlackApi } from './fakeSlackApi.js';
+import { ANSWER as MESSAGE, slackApiForThisFile } from './clientFixture.js';
 import { LogCapture } from './harness.js';
 
 const PACE_MS = 1_000;
 const REMINDERS = 'CREMINDERS';
-const MESSAGE = { text: 'Neridronato – dose', blocks: [{ type: 'section' as const, text: { type: 'mrkdwn' as const, text: '*Neridronato* 2 mg/kg', verbatim: true as const } }] };
 
-let api: FakeSlackApi;
-
-beforeAll(async () => {
-  api = await new FakeSlackApi().start();
-});
-afterAll(async () => {
-  await api.close();
-});
-beforeEach(() => {
-  api.reset();
-});
+const slack = slackApiForThisFile();
 
 function reminder(id: string): OutboundReminder {
   const reply: Reply = { lang: 'it', kind: 'answer', blocks: [{ type: 'text', body: `Promemoria ${id}: esami di controllo` }], warnings: [], citations: [], actions: [], itemIds: [] };
@@ -41,11 +30,11 @@ function reminder(id: string): OutboundReminder {
 function wired(clock: FakeClock, turnWaitMs?: number) {
   const logs = new LogCapture('info');
   const pacer = new ChannelPacer({ paceMs: PACE_MS, logger: logs.logger, now: clock.now, sleep: clock.sleep });
-  const answers = new PacedChatPoster(createSlackWebClient('xoxb-answers', { apiUrl: api.apiUrl, logger: logs.logger, rateLimited: 'reject' }), pacer);
+  const answers = new PacedChatPoster(createSlackWebClient('xoxb-answers', { apiUrl: slack.api.apiUrl, logger: logs.logger, rateLimited: 'reject' }), pacer);
   const reminders = createSlackReminderTransport({
     token: 'xoxb-reminders',
     channel: REMINDERS,
-    slackApiUrl: api.apiUrl,
+    slackApiUrl: slack.api.apiUrl,
     logger: logs.logger,
     pacer,
     ...(turnWaitMs !== undefined ? { turnWaitMs } : {}),
@@ -53,7 +42,7 @@ function wired(clock: FakeClock, turnWaitMs?: number) {
   return { answers, reminders, logs };
 }
 
-const textsTo = (channel: string): string[] => api.callsOf('chat.postMessage').filter((c) => c.params['channel'] === channel).map((c) => String(c.params['text']));
+const textsTo = (channel: string): string[] => slack.api.callsOf('chat.postMessage').filter((c) => c.params['channel'] === channel).map((c) => String(c.params['text']));
 
 describe('reminders and answers share each channel’s pace', () => {
   it('a reminder into a channel whose burst the answers spent waits one pace, and goes out after them', async () => {
@@ -78,12 +67,12 @@ describe('reminders and answers share each channel’s pace', () => {
     });
     clock.hold = (ms) => (ms >= 2_000 ? gate : undefined);
     const { answers, reminders, logs } = wired(clock, 60_000);
-    api.rateLimit('chat.postMessage', 1, 2);
+    slack.api.rateLimit('chat.postMessage', 1, 2);
     // The reminder's 429 goes back to the dispatcher at once (it retries on its own), not retried here.
     const failure = await reminders.send(reminder('2')).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(ReminderDeliveryError);
     expect(failure).toMatchObject({ notDelivered: true, retryAfterMs: 2_000 });
-    expect(api.callsOf('chat.postMessage#429')).toHaveLength(1);
+    expect(slack.api.callsOf('chat.postMessage#429')).toHaveLength(1);
     // The reminders' channel waits Retry-After; another channel's answers do not.
     const held = answers.postMessage({ channel: REMINDERS, ...MESSAGE, text: 'answer in the reminders’ channel' });
     await vi.waitFor(() => expect(clock.waits).toContain(2_000));
@@ -104,7 +93,7 @@ describe('reminders and answers share each channel’s pace', () => {
     });
     clock.hold = (ms) => (ms >= 30_000 ? gate : undefined);
     const { answers, reminders } = wired(clock, 100);
-    api.rateLimit('chat.postMessage', 1, 30);
+    slack.api.rateLimit('chat.postMessage', 1, 30);
     const answer = answers.postMessage({ channel: REMINDERS, ...MESSAGE, text: 'answer' });
     await vi.waitFor(() => expect(clock.waits).toContain(30_000));
     const failure = await reminders.send(reminder('3')).catch((error: unknown) => error);
